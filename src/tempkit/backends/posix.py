@@ -1,0 +1,214 @@
+"""The local POSIX backend: tempkit's primitives as direct ``os`` calls."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import IO, Any, Final
+
+from tempkit._flavour import POSIX, Flavour
+from tempkit.backends._rmtree import BackendTreeOps, FdTreeOps, remove_tree
+from tempkit.backends.protocol import Capabilities, DirEntry
+
+__all__ = ["PosixBackend"]
+
+_NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC: Final = getattr(os, "O_CLOEXEC", 0)
+_CREATE_FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
+
+# Removal relative to directory descriptors needs all of these; where one is
+# missing the tree is walked by path instead.
+_HAVE_FD_WALK: Final = (
+    {os.open, os.stat, os.unlink, os.rmdir, os.chmod} <= os.supports_dir_fd
+    and os.scandir in os.supports_fd
+    and hasattr(os, "fchmod")
+)
+
+_AT_FDCWD: Final = -100
+_RENAME_NOREPLACE: Final = 1
+
+
+class PosixBackend:
+    """Real files on the local disk of a POSIX system.
+
+    All instances are equal: they name the same filesystem.
+    """
+
+    name: str = "posix"
+    flavour: Flavour = POSIX
+    capabilities: Capabilities = Capabilities()
+
+    def __repr__(self) -> str:
+        return "PosixBackend()"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PosixBackend)
+
+    def __hash__(self) -> int:
+        return hash(PosixBackend)
+
+    # -- environment -----------------------------------------------------------
+    def environ(self) -> Mapping[str, str]:
+        """The process environment."""
+        return os.environ
+
+    def platform_temp_dirs(self) -> Sequence[str]:
+        """The conventional POSIX temp directories, as CPython's tempfile lists them."""
+        return ("/tmp", "/var/tmp", "/usr/tmp")
+
+    def getcwd(self) -> str:
+        """``os.getcwd()``."""
+        return os.getcwd()
+
+    def fspath(self, path: str) -> str:
+        """Local paths are OS paths."""
+        return path
+
+    # -- creation --------------------------------------------------------------
+    def create_file(self, path: str, perm: int = 0o600) -> None:
+        """``open(O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC)`` then close."""
+        os.close(os.open(path, _CREATE_FLAGS, perm))
+
+    def mkdir(self, path: str, perm: int = 0o700) -> None:
+        """``os.mkdir``, which is exclusive and never follows a final symlink."""
+        os.mkdir(path, perm)
+
+    def open(
+        self,
+        path: str,
+        mode: str = "r",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+        *,
+        perm: int = 0o666,
+    ) -> IO[Any]:
+        """The builtin ``open``; exclusive modes also refuse a symlink at ``path``."""
+        opener: Callable[[str, int], int] | None = None
+        if "x" in mode or perm != 0o666:
+
+            def opener(name: str, flags: int) -> int:
+                if flags & os.O_EXCL:
+                    flags |= _NOFOLLOW
+                return os.open(name, flags, perm)
+
+        return open(path, mode, buffering, encoding, errors, newline, opener=opener)
+
+    # -- inspection ------------------------------------------------------------
+    def stat(self, path: str, *, follow_symlinks: bool = True) -> os.stat_result:
+        """``os.stat`` / ``os.lstat``."""
+        return os.stat(path, follow_symlinks=follow_symlinks)
+
+    def scandir(self, path: str) -> Iterator[DirEntry]:
+        """``os.scandir``, closed when the iteration ends or is abandoned."""
+        with os.scandir(path) as entries:
+            yield from entries
+
+    def readlink(self, path: str) -> str:
+        """``os.readlink``."""
+        return os.readlink(path)
+
+    def realpath(self, path: str, *, strict: bool = False) -> str:
+        """``os.path.realpath``."""
+        return os.path.realpath(path, strict=strict)
+
+    # -- mutation --------------------------------------------------------------
+    def unlink(self, path: str) -> None:
+        """``os.unlink``."""
+        os.unlink(path)
+
+    def rmdir(self, path: str) -> None:
+        """``os.rmdir``."""
+        os.rmdir(path)
+
+    def rename(self, src: str, dst: str) -> None:
+        """``os.rename``."""
+        os.rename(src, dst)
+
+    def replace(self, src: str, dst: str) -> None:
+        """``os.replace``."""
+        os.replace(src, dst)
+
+    def rename_noreplace(self, src: str, dst: str) -> None:
+        """Atomic no-clobber rename.
+
+        Linux ``renameat2(RENAME_NOREPLACE)`` where the kernel and filesystem
+        offer it; otherwise a hard link then unlink for files (also atomic), and
+        for directories a check before the rename, which can race.
+        """
+        if _renameat2_noreplace(src, dst):
+            return
+        src_mode = os.lstat(src).st_mode
+        if not stat.S_ISDIR(src_mode):
+            try:
+                os.link(src, dst, follow_symlinks=False)
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS):
+                    raise
+            else:
+                os.unlink(src)
+                return
+        if os.path.lexists(dst):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), src, None, dst)
+        os.rename(src, dst)
+
+    def chmod(self, path: str, mode: int, *, follow_symlinks: bool = True) -> None:
+        """``os.chmod``."""
+        os.chmod(path, mode, follow_symlinks=follow_symlinks)
+
+    def symlink(self, target: str, path: str, *, target_is_directory: bool = False) -> None:
+        """``os.symlink``."""
+        os.symlink(target, path, target_is_directory)
+
+    def utime(self, path: str) -> None:
+        """``os.utime`` to now."""
+        os.utime(path)
+
+    def rmtree(self, path: str, *, ignore_errors: bool = False) -> None:
+        """Remove a tree relative to directory descriptors where the OS allows it."""
+        if _HAVE_FD_WALK:
+            remove_tree(FdTreeOps(), path, "/", ignore_errors=ignore_errors)
+        else:
+            remove_tree(BackendTreeOps(self), path, "/", ignore_errors=ignore_errors)
+
+
+_renameat2: Callable[..., int] | None = None
+_renameat2_state = "unknown" if sys.platform.startswith("linux") else "absent"
+
+
+def _renameat2_noreplace(src: str, dst: str) -> bool:
+    """Try ``renameat2(RENAME_NOREPLACE)``; False when this system lacks it."""
+    global _renameat2, _renameat2_state
+    if _renameat2_state == "absent":
+        return False
+    if _renameat2 is None:
+        import ctypes  # noqa: PLC0415 - only persist() pays for ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        function = getattr(libc, "renameat2", None)
+        if function is None:
+            _renameat2_state = "absent"
+            return False
+        function.argtypes = (
+            ctypes.c_int,
+            ctypes.c_char_p,
+            ctypes.c_int,
+            ctypes.c_char_p,
+            ctypes.c_uint,
+        )
+        function.restype = ctypes.c_int
+        _renameat2 = function
+        _renameat2_state = "present"
+    if _renameat2(_AT_FDCWD, os.fsencode(src), _AT_FDCWD, os.fsencode(dst), _RENAME_NOREPLACE) == 0:
+        return True
+    import ctypes  # noqa: PLC0415 - already loaded above
+
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        # The filesystem cannot do it (or the kernel is too old): use the fallback.
+        return False
+    raise OSError(code, os.strerror(code), src, None, dst)

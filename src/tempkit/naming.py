@@ -1,0 +1,110 @@
+"""Temp names: random parts, mktemp-style templates and bounded retries.
+
+Naming lives once, above the backends: a backend only has to make "create this
+exact name, fail if it exists" atomic, and this module picks names until one
+is free.
+"""
+
+from __future__ import annotations
+
+import errno
+import secrets
+from collections.abc import Callable
+from typing import Final, TypeVar
+
+from tempkit._flavour import Flavour
+
+__all__ = [
+    "ALPHABET",
+    "DEFAULT_LENGTH",
+    "MAX_TRIES",
+    "create_unique",
+    "parse_template",
+    "random_name",
+    "validate_affix",
+]
+
+ALPHABET: Final = "abcdefghijklmnopqrstuvwxyz0123456789_"
+DEFAULT_LENGTH: Final = 8
+MIN_TEMPLATE_XS: Final = 3
+# Enough that a collision streak this long means a broken name source or an
+# attacker filling the directory, not bad luck (37**8 names).
+MAX_TRIES: Final = 100
+
+# Random bytes map onto the alphabet through a translation table; bytes at or
+# above the largest multiple of the alphabet size are dropped, so every
+# character is equally likely (no modulo bias).
+_USABLE: Final = 256 - 256 % len(ALPHABET)
+_TABLE: Final = bytes(ord(ALPHABET[i % len(ALPHABET)]) for i in range(_USABLE)) + bytes(
+    256 - _USABLE
+)
+_DROP: Final = bytes(range(_USABLE, 256))
+
+T = TypeVar("T")
+
+
+def random_name(length: int = DEFAULT_LENGTH) -> str:
+    """Return ``length`` characters of ``[a-z0-9_]`` from the OS CSPRNG.
+
+    Each call reads fresh bytes from ``os.urandom``, so a forked child never
+    repeats its parent's names.
+    """
+    out = b""
+    while len(out) < length:
+        out += secrets.token_bytes(length + 8).translate(_TABLE, _DROP)
+    return out[:length].decode("ascii")
+
+
+def validate_affix(value: str | None, what: str, flavour: Flavour) -> str:
+    """Check a prefix or suffix: a string with no path separator and no NUL."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be str or None, not {type(value).__name__}")
+    if flavour.has_separator(value) or "\0" in value:
+        raise ValueError(f"{what} must not contain a path separator or NUL: {value!r}")
+    return value
+
+
+def parse_template(template: str, flavour: Flavour) -> tuple[str, int]:
+    """Split an mktemp-style template into (prefix, random length).
+
+    The random part is the trailing run of ``X`` (at least three), as in
+    ``mktemp build.XXXXXX``.
+    """
+    if not isinstance(template, str):
+        raise TypeError(f"template must be str, not {type(template).__name__}")
+    stem = template.rstrip("X")
+    count = len(template) - len(stem)
+    if count < MIN_TEMPLATE_XS:
+        raise ValueError(
+            f"template must end in at least {MIN_TEMPLATE_XS} 'X' characters: {template!r}"
+        )
+    return validate_affix(stem, "template", flavour), count
+
+
+def create_unique(
+    directory: str,
+    sep: str,
+    prefix: str,
+    suffix: str,
+    length: int,
+    make: Callable[[str], T],
+) -> tuple[str, T]:
+    """Call ``make(path)`` on fresh random names until one does not exist yet.
+
+    Only ``FileExistsError`` is retried, a bounded number of times; any other
+    error (a missing directory, no write permission) is raised at once.
+    """
+    base = directory if directory.endswith(sep) else directory + sep
+    for _ in range(MAX_TRIES):
+        path = base + prefix + random_name(length) + suffix
+        try:
+            return path, make(path)
+        except FileExistsError:
+            continue
+    raise FileExistsError(
+        errno.EEXIST,
+        f"no free temporary name found after {MAX_TRIES} tries",
+        directory,
+    )

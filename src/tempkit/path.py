@@ -1,0 +1,665 @@
+"""A pathlib-compatible path bound to one backend.
+
+The pure part (parsing, joining, names, matching) is done by the backend's
+flavour, as CPython's pathlib does with ``posixpath``/``ntpath``; every I/O
+method goes through the backend. Paths on a local backend are ``os.PathLike``;
+on any other backend ``os.fspath()`` raises TypeError, so a memory path can
+never silently reach the real disk.
+"""
+
+from __future__ import annotations
+
+import os
+import stat as stat_module
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO, overload
+
+from tempkit._flavour import Flavour
+from tempkit.backends._current import get_backend
+from tempkit.backends.protocol import Backend
+
+if TYPE_CHECKING:
+    from _typeshed import OpenBinaryMode, OpenTextMode
+
+    if sys.version_info >= (3, 11):
+        from typing import Self
+    else:
+        from typing_extensions import Self
+
+__all__ = ["BackendPath"]
+
+if sys.version_info >= (3, 11):
+    from io import text_encoding as _text_encoding
+else:
+
+    def _text_encoding(encoding: str | None, stacklevel: int = 2) -> str:
+        return "locale" if encoding is None else encoding
+
+
+class BackendPath:
+    """A path on a tempkit backend, with the API of ``pathlib.Path``.
+
+    ``BackendPath("/tmp/x")`` is on the current backend; pass ``backend=`` to
+    choose one. Joining (``/``, ``joinpath``, ``parent``...) keeps the backend.
+    Derived paths are always plain ``BackendPath`` objects: a child of a temp
+    directory does not own anything.
+    """
+
+    __slots__ = ("_backend", "_parsed", "_raw", "_str_normcase")
+
+    _backend: Backend
+    _raw: str
+    _parsed: tuple[str, str, list[str]] | None
+    _str_normcase: str | None
+
+    def __init__(self, *segments: str | os.PathLike[str], backend: Backend | None = None) -> None:
+        if backend is None:
+            backend = _backend_of(segments) or get_backend()
+        self._backend = backend
+        flavour = backend.flavour
+        raw = _join_segments(flavour, segments, backend)
+        self._parsed = parsed = flavour.parse(raw)
+        self._raw = flavour.format(*parsed)
+        self._str_normcase = None
+
+    @classmethod
+    def _from_normalized(cls, raw: str, backend: Backend) -> Self:
+        """Build a path from a string already in canonical form (no re-parsing)."""
+        self = cls.__new__(cls)
+        self._backend = backend
+        self._raw = raw
+        self._parsed = None
+        self._str_normcase = None
+        return self
+
+    def _derive(self, drive: str, root: str, parts: list[str]) -> BackendPath:
+        """A new plain path on the same backend from parsed pieces."""
+        path = BackendPath.__new__(BackendPath)
+        path._backend = self._backend
+        path._parsed = (drive, root, parts)
+        path._raw = self._backend.flavour.format(drive, root, parts)
+        path._str_normcase = None
+        return path
+
+    def with_segments(self, *segments: str | os.PathLike[str]) -> BackendPath:
+        """A new path on the same backend from ``segments`` (pathlib 3.12 hook)."""
+        return BackendPath(*segments, backend=self._backend)
+
+    # -- identity --------------------------------------------------------------
+    @property
+    def backend(self) -> Backend:
+        """The backend this path lives on."""
+        return self._backend
+
+    @property
+    def _path(self) -> str:
+        return self._raw
+
+    def _pieces(self) -> tuple[str, str, list[str]]:
+        parsed = self._parsed
+        if parsed is None:
+            parsed = self._parsed = self._backend.flavour.parse(self._path)
+        return parsed
+
+    def __str__(self) -> str:
+        return self._path or "."
+
+    def __fspath__(self) -> str:
+        return self._backend.fspath(str(self))
+
+    def __repr__(self) -> str:
+        backend = "" if self._backend.capabilities.local_paths else f", backend={self._backend!r}"
+        return f"{type(self).__name__}({str(self)!r}{backend})"
+
+    def __bytes__(self) -> bytes:
+        return os.fsencode(self.__fspath__())
+
+    def _key(self) -> str:
+        key = self._str_normcase
+        if key is None:
+            key = self._str_normcase = self._backend.flavour.normcase(str(self))
+        return key
+
+    def _parts_key(self) -> list[str]:
+        normcase = self._backend.flavour.normcase
+        drive, root, parts = self._pieces()
+        return [normcase(drive + root), *(normcase(p) for p in parts)]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BackendPath):
+            return NotImplemented
+        return self._backend == other._backend and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _comparable(self, other: object) -> BackendPath | None:
+        if isinstance(other, BackendPath) and self._backend == other._backend:
+            return other
+        return None
+
+    def __lt__(self, other: object) -> bool:
+        peer = self._comparable(other)
+        if peer is None:
+            return NotImplemented
+        return self._parts_key() < peer._parts_key()
+
+    def __le__(self, other: object) -> bool:
+        peer = self._comparable(other)
+        if peer is None:
+            return NotImplemented
+        return self._parts_key() <= peer._parts_key()
+
+    def __gt__(self, other: object) -> bool:
+        peer = self._comparable(other)
+        if peer is None:
+            return NotImplemented
+        return self._parts_key() > peer._parts_key()
+
+    def __ge__(self, other: object) -> bool:
+        peer = self._comparable(other)
+        if peer is None:
+            return NotImplemented
+        return self._parts_key() >= peer._parts_key()
+
+    # -- pure path API -----------------------------------------------------------
+    def __truediv__(self, other: str | os.PathLike[str]) -> BackendPath:
+        try:
+            return self.joinpath(other)
+        except TypeError:
+            return NotImplemented
+
+    def __rtruediv__(self, other: str | os.PathLike[str]) -> BackendPath:
+        try:
+            return BackendPath(other, self, backend=self._backend)
+        except TypeError:
+            return NotImplemented
+
+    def joinpath(self, *segments: str | os.PathLike[str]) -> BackendPath:
+        """Join ``segments`` onto this path; an absolute segment starts over."""
+        return BackendPath(self, *segments, backend=self._backend)
+
+    @property
+    def drive(self) -> str:
+        """The drive letter or UNC share (Windows flavour), else ``""``."""
+        return self._pieces()[0]
+
+    @property
+    def root(self) -> str:
+        """The root separator, or ``""`` for a relative path."""
+        return self._pieces()[1]
+
+    @property
+    def anchor(self) -> str:
+        """Drive and root together."""
+        drive, root, _ = self._pieces()
+        return drive + root
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The anchor followed by each component."""
+        drive, root, parts = self._pieces()
+        anchor = drive + root
+        return (anchor, *parts) if anchor else tuple(parts)
+
+    @property
+    def name(self) -> str:
+        """The final component, or ``""``."""
+        parts = self._pieces()[2]
+        return parts[-1] if parts else ""
+
+    @property
+    def suffix(self) -> str:
+        """The final component's last extension, like ``".gz"``."""
+        name = self.name
+        i = name.rfind(".")
+        return name[i:] if 0 < i < len(name) - 1 else ""
+
+    @property
+    def suffixes(self) -> list[str]:
+        """Every extension of the final component, like ``[".tar", ".gz"]``."""
+        name = self.name
+        if name.endswith("."):
+            return []
+        name = name.lstrip(".")
+        return ["." + s for s in name.split(".")[1:]]
+
+    @property
+    def stem(self) -> str:
+        """The final component without its last extension."""
+        name = self.name
+        i = name.rfind(".")
+        return name[:i] if 0 < i < len(name) - 1 else name
+
+    @property
+    def parent(self) -> BackendPath:
+        """The logical parent; the anchor (or ``.``) is its own parent."""
+        drive, root, parts = self._pieces()
+        if not parts:
+            return self._derive(drive, root, [])
+        return self._derive(drive, root, parts[:-1])
+
+    @property
+    def parents(self) -> Sequence[BackendPath]:
+        """The logical ancestors, nearest first."""
+        drive, root, parts = self._pieces()
+        return tuple(self._derive(drive, root, parts[:i]) for i in range(len(parts) - 1, -1, -1))
+
+    def is_absolute(self) -> bool:
+        """True when the path has a root (and a drive, on Windows)."""
+        drive, root, _ = self._pieces()
+        if self._backend.flavour.name == "windows":
+            return bool(drive and root)
+        return bool(root)
+
+    def as_posix(self) -> str:
+        """The path with forward slashes."""
+        return str(self).replace(self._backend.flavour.sep, "/")
+
+    def _check_name(self, name: str) -> None:
+        flavour = self._backend.flavour
+        if not name or flavour.has_separator(name) or name == ".":
+            raise ValueError(f"invalid name {name!r}")
+        drive, root, _ = flavour.splitroot(name)
+        if drive or root:
+            raise ValueError(f"invalid name {name!r}")
+
+    def with_name(self, name: str) -> BackendPath:
+        """This path with its final component replaced by ``name``."""
+        drive, root, parts = self._pieces()
+        if not parts:
+            raise ValueError(f"{self!r} has an empty name")
+        self._check_name(name)
+        return self._derive(drive, root, [*parts[:-1], name])
+
+    def with_stem(self, stem: str) -> BackendPath:
+        """This path with the stem of its final component replaced."""
+        return self.with_name(stem + self.suffix)
+
+    def with_suffix(self, suffix: str) -> BackendPath:
+        """This path with its last extension replaced (``""`` removes it)."""
+        flavour = self._backend.flavour
+        if flavour.has_separator(suffix) or (
+            suffix and (not suffix.startswith(".") or suffix == ".")
+        ):
+            raise ValueError(f"invalid suffix {suffix!r}")
+        if not self.name:
+            raise ValueError(f"{self!r} has an empty name")
+        return self.with_name(self.stem + suffix)
+
+    def relative_to(self, other: str | os.PathLike[str], *, walk_up: bool = False) -> BackendPath:
+        """This path relative to ``other``; ``walk_up`` allows ``..`` steps."""
+        base = self._coerce(other)
+        normcase = self._backend.flavour.normcase
+        drive, root, parts = self._pieces()
+        bdrive, broot, bparts = base._pieces()
+        if normcase(drive + root) != normcase(bdrive + broot):
+            raise ValueError(f"{str(self)!r} and {str(base)!r} have different anchors")
+        common = 0
+        for mine, theirs in zip(parts, bparts, strict=False):
+            if normcase(mine) != normcase(theirs):
+                break
+            common += 1
+        if common < len(bparts):
+            if not walk_up:
+                raise ValueError(f"{str(self)!r} is not in the subpath of {str(base)!r}")
+            if ".." in bparts[common:]:
+                raise ValueError(f"cannot walk up through '..' in {str(base)!r}")
+        ups = [".."] * (len(bparts) - common)
+        return self._derive("", "", ups + parts[common:])
+
+    def is_relative_to(self, other: str | os.PathLike[str]) -> bool:
+        """True when this path is ``other`` or below it."""
+        try:
+            self.relative_to(other)
+        except ValueError:
+            return False
+        return True
+
+    def match(self, pattern: str, *, case_sensitive: bool | None = None) -> bool:
+        """Match against a glob pattern from the right (anchored when it is absolute)."""
+        flavour = self._backend.flavour
+        sensitive = flavour.case_sensitive if case_sensitive is None else case_sensitive
+        pdrive, proot, pparts = flavour.parse(pattern)
+        if not pparts and not (pdrive or proot):
+            raise ValueError("empty pattern")
+        drive, root, parts = self._pieces()
+        if pdrive or proot:
+            if len(pparts) != len(parts):
+                return False
+            if flavour.normcase(pdrive + proot) != flavour.normcase(drive + root):
+                return False
+        elif len(pparts) > len(parts):
+            return False
+        from tempkit._flavour import _compile_part  # noqa: PLC0415 - shared regex cache
+
+        for part, pat in zip(reversed(parts), reversed(pparts), strict=False):
+            if not _compile_part(pat, sensitive).match(part):
+                return False
+        return True
+
+    def as_uri(self) -> str:
+        """A ``file:`` URI (absolute local paths only)."""
+        if not self.is_absolute():
+            raise ValueError("relative path can't be expressed as a file URI")
+        from urllib.parse import quote_from_bytes  # noqa: PLC0415 - rarely used
+
+        drive = self.drive
+        if len(drive) == 2 and drive[1] == ":":
+            prefix, rest = "file:///" + drive, self.as_posix()[2:]
+        elif drive:
+            prefix, rest = "file:", self.as_posix()
+        else:
+            prefix, rest = "file://", self.as_posix()
+        return prefix + quote_from_bytes(os.fsencode(rest))
+
+    def _coerce(self, other: str | os.PathLike[str]) -> BackendPath:
+        if isinstance(other, BackendPath):
+            if other._backend != self._backend:
+                raise ValueError(f"{other!r} is on a different backend than {self!r}")
+            return other
+        return BackendPath(other, backend=self._backend)
+
+    # -- I/O: inspection -------------------------------------------------------------
+    def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
+        """Stat this path through its backend."""
+        return self._backend.stat(self._io_path(), follow_symlinks=follow_symlinks)
+
+    def lstat(self) -> os.stat_result:
+        """Stat this path without following a final symlink."""
+        return self._backend.stat(self._io_path(), follow_symlinks=False)
+
+    def _mode_or_none(self, follow_symlinks: bool = True) -> int | None:
+        try:
+            return self._backend.stat(self._io_path(), follow_symlinks=follow_symlinks).st_mode
+        except (OSError, ValueError):
+            return None
+
+    def exists(self, *, follow_symlinks: bool = True) -> bool:
+        """True when the path names an existing entry."""
+        return self._mode_or_none(follow_symlinks) is not None
+
+    def is_file(self) -> bool:
+        """True for a regular file (or a symlink to one)."""
+        mode = self._mode_or_none()
+        return mode is not None and stat_module.S_ISREG(mode)
+
+    def is_dir(self) -> bool:
+        """True for a directory (or a symlink to one)."""
+        mode = self._mode_or_none()
+        return mode is not None and stat_module.S_ISDIR(mode)
+
+    def is_symlink(self) -> bool:
+        """True for a symbolic link."""
+        mode = self._mode_or_none(follow_symlinks=False)
+        return mode is not None and stat_module.S_ISLNK(mode)
+
+    def samefile(self, other: str | os.PathLike[str]) -> bool:
+        """True when both paths name the same file (same device and inode)."""
+        mine = self.stat()
+        theirs = self._coerce(other).stat()
+        return mine.st_ino == theirs.st_ino and mine.st_dev == theirs.st_dev
+
+    def iterdir(self) -> Iterator[BackendPath]:
+        """The entries of this directory as paths (no ``.`` or ``..``)."""
+        for entry in self._backend.scandir(self._io_path()):
+            yield self._child(entry.name)
+
+    def _child(self, name: str) -> BackendPath:
+        drive, root, parts = self._pieces()
+        return self._derive(drive, root, [*parts, name])
+
+    def readlink(self) -> BackendPath:
+        """The target of this symbolic link, as a path."""
+        return BackendPath(self._backend.readlink(self._io_path()), backend=self._backend)
+
+    def absolute(self) -> BackendPath:
+        """This path made absolute against the backend's current directory."""
+        if self.is_absolute():
+            return self._derive(*self._pieces())
+        return BackendPath(self._backend.getcwd(), self, backend=self._backend)
+
+    def resolve(self, strict: bool = False) -> BackendPath:
+        """This path made absolute with symlinks resolved."""
+        return BackendPath(
+            self._backend.realpath(str(self.absolute()), strict=strict), backend=self._backend
+        )
+
+    def _io_path(self) -> str:
+        return str(self)
+
+    # -- I/O: glob and walk ------------------------------------------------------------
+    def glob(self, pattern: str, *, case_sensitive: bool | None = None) -> Iterator[BackendPath]:
+        """Yield paths below this one matching a relative glob pattern (``**`` recurses)."""
+        yield from self._glob(pattern, case_sensitive, recursive_prefix=False)
+
+    def rglob(self, pattern: str, *, case_sensitive: bool | None = None) -> Iterator[BackendPath]:
+        """``glob("**/" + pattern)``."""
+        yield from self._glob(pattern, case_sensitive, recursive_prefix=True)
+
+    def _glob(
+        self, pattern: str, case_sensitive: bool | None, *, recursive_prefix: bool
+    ) -> Iterator[BackendPath]:
+        from tempkit._glob import select  # noqa: PLC0415 - glob machinery is loaded on use
+
+        flavour = self._backend.flavour
+        drive, root, parts = flavour.parse(pattern)
+        if drive or root:
+            raise NotImplementedError("non-relative patterns are unsupported")
+        if not parts:
+            raise ValueError(f"unacceptable pattern: {pattern!r}")
+        if recursive_prefix:
+            parts = ["**", *parts]
+        sensitive = flavour.case_sensitive if case_sensitive is None else case_sensitive
+        yield from select(self, parts, sensitive)
+
+    def walk(
+        self,
+        top_down: bool = True,
+        on_error: Callable[[OSError], object] | None = None,
+        follow_symlinks: bool = False,
+    ) -> Iterator[tuple[BackendPath, list[str], list[str]]]:
+        """Walk the tree below this directory, like ``os.walk`` (pathlib 3.12 API)."""
+        pending: list[BackendPath | tuple[BackendPath, list[str], list[str]]] = [self]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, tuple):
+                yield item
+                continue
+            try:
+                entries = list(self._backend.scandir(item._io_path()))
+            except OSError as exc:
+                if on_error is not None:
+                    on_error(exc)
+                continue
+            dirnames: list[str] = []
+            filenames: list[str] = []
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=follow_symlinks)
+                except OSError:
+                    is_dir = False
+                (dirnames if is_dir else filenames).append(entry.name)
+            if top_down:
+                yield item, dirnames, filenames
+            else:
+                pending.append((item, dirnames, filenames))
+            pending.extend(item._child(name) for name in reversed(dirnames))
+
+    # -- I/O: mutation -------------------------------------------------------------------
+    def mkdir(self, mode: int = 0o777, parents: bool = False, exist_ok: bool = False) -> None:
+        """Create this directory; ``parents`` creates missing ancestors."""
+        try:
+            self._backend.mkdir(self._io_path(), mode)
+        except FileNotFoundError:
+            if not parents or self.parent == self:
+                raise
+            self.parent.mkdir(mode, parents=True, exist_ok=True)
+            self.mkdir(mode, parents=False, exist_ok=exist_ok)
+        except OSError:
+            if not exist_ok or not self.is_dir():
+                raise
+
+    def touch(self, mode: int = 0o666, exist_ok: bool = True) -> None:
+        """Create this file, or update its times if it exists and ``exist_ok``."""
+        if exist_ok:
+            try:
+                self._backend.utime(self._io_path())
+                return
+            except FileNotFoundError:
+                pass
+        try:
+            self._backend.create_file(self._io_path(), mode)
+        except FileExistsError:
+            if not exist_ok:
+                raise
+            self._backend.utime(self._io_path())
+
+    def unlink(self, missing_ok: bool = False) -> None:
+        """Remove this file or symlink."""
+        try:
+            self._backend.unlink(self._io_path())
+        except FileNotFoundError:
+            if not missing_ok:
+                raise
+
+    def rmdir(self) -> None:
+        """Remove this empty directory."""
+        self._backend.rmdir(self._io_path())
+
+    def rename(self, target: str | os.PathLike[str]) -> BackendPath:
+        """Rename to ``target`` (platform ``os.rename`` rules) and return the new path."""
+        new = self._coerce(target)
+        self._backend.rename(self._io_path(), new._io_path())
+        return new
+
+    def replace(self, target: str | os.PathLike[str]) -> BackendPath:
+        """Rename to ``target``, replacing it if it exists, and return the new path."""
+        new = self._coerce(target)
+        self._backend.replace(self._io_path(), new._io_path())
+        return new
+
+    def chmod(self, mode: int, *, follow_symlinks: bool = True) -> None:
+        """Change permission bits."""
+        self._backend.chmod(self._io_path(), mode, follow_symlinks=follow_symlinks)
+
+    def lchmod(self, mode: int) -> None:
+        """Change permission bits of a symlink itself."""
+        self.chmod(mode, follow_symlinks=False)
+
+    def symlink_to(self, target: str | os.PathLike[str], target_is_directory: bool = False) -> None:
+        """Make this path a symbolic link to ``target``."""
+        if isinstance(target, BackendPath):
+            target_str = str(self._coerce(target))
+        else:
+            target_str = os.fspath(target)
+        self._backend.symlink(target_str, self._io_path(), target_is_directory=target_is_directory)
+
+    # -- I/O: contents --------------------------------------------------------------------
+    @overload
+    def open(
+        self,
+        mode: OpenTextMode = "r",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> TextIO: ...
+
+    @overload
+    def open(
+        self,
+        mode: OpenBinaryMode,
+        buffering: int = -1,
+        encoding: None = None,
+        errors: None = None,
+        newline: None = None,
+    ) -> BinaryIO: ...
+
+    @overload
+    def open(
+        self,
+        mode: str,
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> IO[Any]: ...
+
+    def open(
+        self,
+        mode: str = "r",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> IO[Any]:
+        """Open the file this path names, like the builtin ``open``."""
+        if "b" not in mode:
+            encoding = _text_encoding(encoding)
+        return self._backend.open(self._io_path(), mode, buffering, encoding, errors, newline)
+
+    def read_bytes(self) -> bytes:
+        """The file's contents as bytes."""
+        with self.open("rb") as f:
+            return f.read()
+
+    def read_text(self, encoding: str | None = None, errors: str | None = None) -> str:
+        """The file's contents decoded as text."""
+        with self.open("r", encoding=_text_encoding(encoding), errors=errors) as f:
+            return f.read()
+
+    def write_bytes(self, data: bytes | bytearray | memoryview) -> int:
+        """Replace the file's contents with ``data``; return the byte count."""
+        view = memoryview(data)
+        with self.open("wb") as f:
+            return f.write(view)
+
+    def write_text(
+        self,
+        data: str,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> int:
+        """Replace the file's contents with ``data`` as text; return the character count."""
+        if not isinstance(data, str):
+            raise TypeError(f"data must be str, not {type(data).__name__}")
+        with self.open("w", encoding=_text_encoding(encoding), errors=errors, newline=newline) as f:
+            return f.write(data)
+
+
+def _backend_of(segments: Sequence[object]) -> Backend | None:
+    for segment in segments:
+        if isinstance(segment, BackendPath):
+            return segment._backend
+    return None
+
+
+def _join_segments(
+    flavour: Flavour, segments: Sequence[str | os.PathLike[str]], backend: Backend
+) -> str:
+    strings: list[str] = []
+    for segment in segments:
+        if isinstance(segment, BackendPath):
+            if segment._backend != backend:
+                raise ValueError(f"cannot join {segment!r} onto a path on {backend!r}")
+            strings.append(str(segment))
+        elif isinstance(segment, str):
+            strings.append(segment)
+        elif isinstance(segment, os.PathLike):
+            value = segment.__fspath__()
+            if not isinstance(value, str):
+                raise TypeError(f"expected a str path, got {type(value).__name__}")
+            strings.append(value)
+        else:
+            raise TypeError(
+                "argument should be a str or an os.PathLike object returning str, "
+                f"not {type(segment).__name__}"
+            )
+    if not strings:
+        return ""
+    if len(strings) == 1:
+        return strings[0]
+    return str(flavour.module.join(*strings))

@@ -1,0 +1,191 @@
+"""Finding the temp directory: TMPDIR/TEMP/TMP, the platform list, then the cwd.
+
+Every input (environment, platform candidates, current directory, the probe)
+comes from the backend, so a MemoryBackend with any environment can stand in
+for a real machine in tests. A candidate is accepted only once a probe file
+was created in it and removed again, the way CPython's tempfile decides.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass
+from typing import Final
+
+from tempkit.backends._current import get_backend
+from tempkit.backends.protocol import Backend
+from tempkit.naming import random_name
+
+__all__ = [
+    "ENV_VARS",
+    "Candidate",
+    "Resolution",
+    "TempDirResolver",
+    "gettempdir",
+    "reset_tempdir_cache",
+    "resolver_for",
+]
+
+ENV_VARS: Final = ("TMPDIR", "TEMP", "TMP")
+_WINDOWS_ENV_VARS: Final = ("TMP", "TEMP", "TMPDIR")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One place the resolver considered and what it concluded."""
+
+    path: str
+    source: str
+    accepted: bool
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready mapping."""
+        return {
+            "path": self.path,
+            "source": self.source,
+            "accepted": self.accepted,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome of a resolve: the chosen directory and every candidate seen."""
+
+    chosen: str | None
+    candidates: tuple[Candidate, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready mapping."""
+        return {"chosen": self.chosen, "candidates": [c.as_dict() for c in self.candidates]}
+
+    def __str__(self) -> str:
+        width = max((len(c.path) for c in self.candidates), default=4)
+        lines = [f"temp dir: {self.chosen if self.chosen is not None else '(none)'}"]
+        for c in self.candidates:
+            mark = ("chosen" if c.path == self.chosen else "usable") if c.accepted else "skip"
+            lines.append(f"  {mark:<6}  {c.path:<{width}}  [{c.source}] {c.reason}")
+        return "\n".join(lines)
+
+
+class TempDirResolver:
+    """Resolves (and caches) the temp directory of one backend.
+
+    ``resolve()`` stops at the first usable candidate and caches it;
+    ``explain()`` probes every candidate, for a complete report.
+    """
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self._lock = threading.Lock()
+        self._cached: str | None = None
+
+    def candidates(self) -> list[tuple[str, str]]:
+        """(path, source) pairs in search order, before any probing."""
+        backend = self.backend
+        environ = backend.environ()
+        names = _WINDOWS_ENV_VARS if backend.flavour.name == "windows" else ENV_VARS
+        found: list[tuple[str, str]] = []
+        for name in names:
+            value = environ.get(name)
+            found.append((value or "", f"${name}"))
+        found.extend((path, "platform") for path in backend.platform_temp_dirs())
+        try:
+            found.append((backend.getcwd(), "cwd"))
+        except OSError as exc:
+            found.append(("", f"cwd ({exc.strerror})"))
+        return found
+
+    def _check(self, path: str, source: str) -> Candidate:
+        if not path:
+            reason = "not set" if source.startswith("$") else "unavailable"
+            return Candidate(path, source, False, reason)
+        backend = self.backend
+        flavour = backend.flavour
+        drive, root, parts = flavour.parse(path)
+        if not (root and (drive or flavour.name != "windows")):
+            path = flavour.module.join(backend.getcwd(), path)
+            drive, root, parts = flavour.parse(path)
+        path = flavour.format(drive, root, parts)
+        probe = flavour.module.join(path, f".tempkit-probe-{random_name(12)}")
+        try:
+            backend.create_file(probe, 0o600)
+        except FileNotFoundError:
+            return Candidate(path, source, False, "does not exist")
+        except NotADirectoryError:
+            return Candidate(path, source, False, "not a directory")
+        except PermissionError:
+            return Candidate(path, source, False, "not writable (permission denied)")
+        except OSError as exc:
+            return Candidate(path, source, False, f"probe failed: {exc.strerror or exc}")
+        try:
+            backend.unlink(probe)
+        except OSError as exc:
+            return Candidate(path, source, False, f"probe could not be removed: {exc.strerror}")
+        return Candidate(path, source, True, "writable (probe file created and removed)")
+
+    def explain(self) -> Resolution:
+        """Probe every candidate and report which one is chosen and why."""
+        results = [self._check(path, source) for path, source in self.candidates()]
+        chosen = next((c.path for c in results if c.accepted), None)
+        return Resolution(chosen, tuple(results))
+
+    def resolve(self) -> str:
+        """The temp directory as a string; probed once, then cached until ``reset()``."""
+        cached = self._cached
+        if cached is not None:
+            return cached
+        with self._lock:
+            if self._cached is not None:
+                return self._cached
+            seen: list[Candidate] = []
+            for path, source in self.candidates():
+                candidate = self._check(path, source)
+                seen.append(candidate)
+                if candidate.accepted:
+                    self._cached = candidate.path
+                    return candidate.path
+        detail = "; ".join(f"{c.path or c.source} ({c.source}): {c.reason}" for c in seen)
+        raise FileNotFoundError(2, f"no usable temporary directory found: {detail}")
+
+    def reset(self) -> None:
+        """Forget the cached choice; the next ``resolve()`` probes again."""
+        with self._lock:
+            self._cached = None
+
+
+_resolvers: weakref.WeakKeyDictionary[Backend, TempDirResolver] = weakref.WeakKeyDictionary()
+_resolvers_lock = threading.Lock()
+
+
+def resolver_for(backend: Backend | None = None) -> TempDirResolver:
+    """The shared resolver of ``backend`` (default: the current backend)."""
+    if backend is None:
+        backend = get_backend()
+    try:
+        return _resolvers[backend]
+    except KeyError:
+        pass
+    with _resolvers_lock:
+        resolver = _resolvers.get(backend)
+        if resolver is None:
+            resolver = _resolvers[backend] = TempDirResolver(backend)
+        return resolver
+
+
+def reset_tempdir_cache(backend: Backend | None = None) -> None:
+    """Forget the resolved temp dir of ``backend``, or of every backend when None."""
+    if backend is not None:
+        resolver_for(backend).reset()
+        return
+    with _resolvers_lock:
+        resolvers = list(_resolvers.values())
+    for resolver in resolvers:
+        resolver.reset()
+
+
+def gettempdir(backend: Backend | None = None) -> str:
+    """The resolved temp directory of ``backend`` as a string (cached)."""
+    return resolver_for(backend).resolve()

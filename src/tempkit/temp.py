@@ -1,0 +1,404 @@
+"""Temp objects: paths that own what they name.
+
+A ``TempPath`` is a :class:`~tempkit.path.BackendPath` plus a lifecycle:
+``cleanup()`` removes it (idempotently), ``keep()`` stops managing it,
+``persist()`` moves it into place, and a ``weakref.finalize`` removes a
+forgotten one with a ResourceWarning that names it. The cleanup policy decides
+what leaving a ``with`` block does.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import warnings
+import weakref
+from collections.abc import Callable, Iterator
+from types import TracebackType
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, Literal
+
+from tempkit import naming
+from tempkit.backends._current import get_backend
+from tempkit.backends.protocol import Backend
+from tempkit.errors import persist_error
+from tempkit.path import BackendPath
+from tempkit.resolver import resolver_for
+
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from typing import Self
+    else:
+        from typing_extensions import Self
+
+__all__ = ["CleanupPolicy", "OpenTempFile", "TempDirPath", "TempFilePath", "TempPath"]
+
+logger = logging.getLogger("tempkit")
+
+CleanupPolicy = Literal["always", "on_success", "never"]
+_POLICIES: Final = frozenset(("always", "on_success", "never"))
+
+_ACTIVE: Final = "active"
+_CLEANED: Final = "cleaned"
+_KEPT: Final = "kept"
+_PERSISTED: Final = "persisted"
+
+_FILE_PERM: Final = 0o600
+_DIR_PERM: Final = 0o700
+_DEFAULT_PREFIX: Final = "tmp"
+
+Remover = Callable[[Backend, str, bool], None]
+
+
+def _finalize(remove: Remover, backend: Backend, raw: str, kind: str) -> None:
+    # Remove first: under "error::ResourceWarning" the warning raises, and the
+    # tree must be gone whatever happens to the warning.
+    try:
+        remove(backend, raw, True)
+    finally:
+        warnings.warn(
+            f"implicitly cleaning up {kind} {raw!r}; call cleanup() or use a with block",
+            ResourceWarning,
+            stacklevel=2,
+        )
+
+
+class TempPath(BackendPath):
+    """A path that owns the file or directory it names.
+
+    Create instances with the ``create()`` class methods of the subclasses.
+    """
+
+    __slots__ = ("__weakref__", "_finalizer", "_policy", "_state")
+
+    _kind: ClassVar[str] = "temp path"
+    _finalizer: weakref.finalize[..., TempPath] | None
+    _policy: CleanupPolicy
+    _state: str
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise TypeError(f"use {type(self).__name__}.create() to make a temp object")
+
+    @staticmethod
+    def _remove(backend: Backend, raw: str, ignore_errors: bool) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def _adopt(cls, raw: str, backend: Backend, policy: CleanupPolicy) -> Self:
+        """Take ownership of an entry just created at ``raw``."""
+        self = cls._from_normalized(raw, backend)
+        self._policy = policy
+        self._state = _ACTIVE
+        self._finalizer = (
+            None
+            if policy == "never"
+            else weakref.finalize(self, _finalize, cls._remove, backend, raw, cls._kind)
+        )
+        return self
+
+    # -- lifecycle -----------------------------------------------------------------------
+    @property
+    def policy(self) -> CleanupPolicy:
+        """What leaving a ``with`` block does: "always", "on_success" or "never"."""
+        return self._policy
+
+    @property
+    def managed(self) -> bool:
+        """True until the object is cleaned up, kept or persisted."""
+        return self._state == _ACTIVE
+
+    def _release(self, state: str) -> None:
+        self._state = state
+        finalizer = self._finalizer
+        if finalizer is not None:
+            finalizer.detach()
+            self._finalizer = None
+
+    def cleanup(self, *, ignore_errors: bool = False) -> None:
+        """Remove the temp object; calling it again does nothing.
+
+        Raises :class:`tempkit.CleanupError` naming every entry that could not
+        be removed (unless ``ignore_errors``); the object then stays managed.
+        """
+        if self._state != _ACTIVE:
+            return
+        self._remove(self._backend, self._path, ignore_errors)
+        self._release(_CLEANED)
+
+    def keep(self) -> BackendPath:
+        """Stop managing the temp object and return it as a plain path."""
+        if self._state == _ACTIVE:
+            self._release(_KEPT)
+        return BackendPath._from_normalized(self._path, self._backend)
+
+    def persist(self, target: str | os.PathLike[str], *, overwrite: bool = False) -> BackendPath:
+        """Atomically move the temp object to ``target`` and stop managing it.
+
+        Without ``overwrite`` an existing ``target`` is never replaced
+        (FileExistsError). On any failure a :class:`tempkit.PersistError` (also
+        an instance of the underlying OSError type) is raised and the temp object
+        is untouched and still managed: ``error.temp`` is this object.
+        """
+        if self._state != _ACTIVE:
+            raise ValueError(f"{self!r} is no longer managed ({self._state})")
+        destination = self._coerce(target).absolute()
+        try:
+            if overwrite:
+                self._backend.replace(self._path, str(destination))
+            else:
+                self._backend.rename_noreplace(self._path, str(destination))
+        except OSError as exc:
+            raise persist_error(self, str(destination), exc) from exc
+        self._release(_PERSISTED)
+        return destination
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._state != _ACTIVE or self._policy == "never":
+            return
+        if self._policy == "on_success" and exc_type is not None:
+            self._release(_KEPT)
+            logger.warning(
+                "kept %s %s because the with block raised %s",
+                self._kind,
+                self._path,
+                exc_type.__name__,
+                extra={"tempkit_path": self._path},
+            )
+            return
+        self.cleanup()
+
+
+def _check_policy(policy: str) -> CleanupPolicy:
+    if policy not in _POLICIES:
+        raise ValueError(f"cleanup must be one of 'always', 'on_success', 'never': {policy!r}")
+    return policy  # type: ignore[return-value]
+
+
+def _placement(
+    directory: str | os.PathLike[str] | None, backend: Backend | None
+) -> tuple[Backend, str]:
+    """The backend and the absolute parent directory for a new temp object."""
+    if directory is None:
+        if backend is None:
+            backend = get_backend()
+        return backend, resolver_for(backend).resolve()
+    if isinstance(directory, BackendPath):
+        if backend is not None and directory.backend != backend:
+            raise ValueError(f"dir {directory!r} is on a different backend than {backend!r}")
+        return directory.backend, str(directory.absolute())
+    if backend is None:
+        backend = get_backend()
+    if not isinstance(directory, (str, os.PathLike)):
+        raise TypeError(f"dir must be a str or os.PathLike, not {type(directory).__name__}")
+    return backend, str(BackendPath(directory, backend=backend).absolute())
+
+
+def _name_parts(
+    prefix: str | None,
+    suffix: str | None,
+    template: str | None,
+    length: int | None,
+    backend: Backend,
+) -> tuple[str, str, int]:
+    flavour = backend.flavour
+    if template is not None:
+        if prefix is not None or length is not None:
+            raise ValueError("give either template or prefix/length, not both")
+        prefix, length = naming.parse_template(template, flavour)
+    elif length is None:
+        length = naming.DEFAULT_LENGTH
+    elif not isinstance(length, int) or isinstance(length, bool):
+        raise TypeError(f"length must be int, not {type(length).__name__}")
+    elif length < naming.MIN_TEMPLATE_XS:
+        raise ValueError(f"length must be at least {naming.MIN_TEMPLATE_XS}: {length}")
+    return (
+        _DEFAULT_PREFIX if prefix is None else naming.validate_affix(prefix, "prefix", flavour),
+        naming.validate_affix(suffix, "suffix", flavour),
+        length,
+    )
+
+
+class TempFilePath(TempPath):
+    """A temp file: created empty, exclusively, with mode 0o600."""
+
+    __slots__ = ()
+
+    _kind: ClassVar[str] = "temp file"
+
+    @staticmethod
+    def _remove(backend: Backend, raw: str, ignore_errors: bool) -> None:
+        try:
+            backend.unlink(raw)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            if not ignore_errors:
+                raise
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        dir: str | os.PathLike[str] | None = None,
+        backend: Backend | None = None,
+        cleanup: CleanupPolicy = "always",
+        template: str | None = None,
+        length: int | None = None,
+    ) -> Self:
+        """Create a fresh empty file (O_EXCL, O_NOFOLLOW, non-inheritable, mode 0o600).
+
+        The name is ``prefix + random + suffix`` in ``dir`` (default: the
+        resolved temp dir of the backend). ``template`` ("buildXXXXXX") sets the
+        prefix and the random length at once.
+        """
+        policy = _check_policy(cleanup)
+        backend, directory = _placement(dir, backend)
+        prefix, suffix, length = _name_parts(prefix, suffix, template, length, backend)
+        raw, _ = naming.create_unique(
+            directory, backend.flavour.sep, prefix, suffix, length, backend.create_file
+        )
+        return cls._adopt(raw, backend, policy)
+
+    @classmethod
+    def create_open(
+        cls,
+        mode: str = "w+b",
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        errors: str | None = None,
+        *,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        dir: str | os.PathLike[str] | None = None,
+        backend: Backend | None = None,
+        cleanup: CleanupPolicy = "always",
+        template: str | None = None,
+        length: int | None = None,
+    ) -> OpenTempFile:
+        """Create a temp file and return it already open, like NamedTemporaryFile.
+
+        The file is created and opened in one exclusive step. Leaving the
+        ``with`` block closes the file and applies the cleanup policy.
+        """
+        policy = _check_policy(cleanup)
+        open_mode = _exclusive_mode(mode)
+        backend, directory = _placement(dir, backend)
+        prefix, suffix, length = _name_parts(prefix, suffix, template, length, backend)
+
+        def make(path: str) -> IO[Any]:
+            return backend.open(
+                path, open_mode, buffering, encoding, errors, newline, perm=_FILE_PERM
+            )
+
+        raw, file = naming.create_unique(
+            directory, backend.flavour.sep, prefix, suffix, length, make
+        )
+        return OpenTempFile(cls._adopt(raw, backend, policy), file)
+
+
+def _exclusive_mode(mode: str) -> str:
+    """Turn a NamedTemporaryFile-style mode into its exclusive-create equivalent."""
+    if not isinstance(mode, str):
+        raise TypeError(f"mode must be str, not {type(mode).__name__}")
+    kinds = [c for c in mode if c in "rwxa"]
+    extra = [c for c in mode if c not in "rwxa"]
+    if len(kinds) != 1 or set(extra) - set("+bt") or len(set(extra)) != len(extra):
+        raise ValueError(f"invalid mode: {mode!r}")
+    if kinds[0] == "a" or (kinds[0] == "r" and "+" not in extra):
+        raise ValueError(f"mode {mode!r} makes no sense for a new temp file; use 'w+b' or 'w+'")
+    return "x" + "".join(extra)
+
+
+class OpenTempFile:
+    """An open temp file: the file object plus the :class:`TempFilePath` it lives at.
+
+    It behaves as the file object (attributes are forwarded) and ``path`` is the
+    owner. Closing the ``with`` block closes the file, then applies the policy.
+    """
+
+    __slots__ = ("file", "path")
+
+    def __init__(self, path: TempFilePath, file: IO[Any]) -> None:
+        self.path = path
+        self.file = file
+
+    @property
+    def name(self) -> str:
+        """The file's path as a string."""
+        return str(self.path)
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self.file, attribute)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.file)
+
+    def __repr__(self) -> str:
+        return f"<OpenTempFile {str(self.path)!r} mode={getattr(self.file, 'mode', '?')!r}>"
+
+    def close(self) -> None:
+        """Close the file object; the path stays managed."""
+        self.file.close()
+
+    def cleanup(self, *, ignore_errors: bool = False) -> None:
+        """Close the file and remove it."""
+        self.file.close()
+        self.path.cleanup(ignore_errors=ignore_errors)
+
+    def __enter__(self) -> OpenTempFile:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.file.close()
+        finally:
+            self.path.__exit__(exc_type, exc, tb)
+
+
+class TempDirPath(TempPath):
+    """A temp directory: created exclusively with mode 0o700, removed as a whole tree."""
+
+    __slots__ = ()
+
+    _kind: ClassVar[str] = "temp directory"
+
+    @staticmethod
+    def _remove(backend: Backend, raw: str, ignore_errors: bool) -> None:
+        backend.rmtree(raw, ignore_errors=ignore_errors)
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        dir: str | os.PathLike[str] | None = None,
+        backend: Backend | None = None,
+        cleanup: CleanupPolicy = "always",
+        template: str | None = None,
+        length: int | None = None,
+    ) -> Self:
+        """Create a fresh directory, mode 0o700, in ``dir`` or the resolved temp dir."""
+        policy = _check_policy(cleanup)
+        backend, directory = _placement(dir, backend)
+        prefix, suffix, length = _name_parts(prefix, suffix, template, length, backend)
+        raw, _ = naming.create_unique(
+            directory, backend.flavour.sep, prefix, suffix, length, backend.mkdir
+        )
+        return cls._adopt(raw, backend, policy)
