@@ -29,6 +29,26 @@ from tempkit.temp import CleanupPolicy, OpenTempFile, TempDirPath, TempFilePath,
 
 __version__ = "0.1.0"
 
+# Names served on first use, so ``import tempkit`` stays as cheap as
+# ``import tempfile, pathlib`` and optional dependencies load only when used.
+_LAZY: dict[str, str] = {}
+
+
+def __getattr__(name: str) -> object:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'tempkit' has no attribute {name!r}")
+    import importlib  # noqa: PLC0415
+
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
 __all__ = [
     "Backend",
     "BackendPath",
