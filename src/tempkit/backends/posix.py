@@ -34,7 +34,9 @@ _RENAME_NOREPLACE: Final = 1
 class PosixBackend:
     """Real files on the local disk of a POSIX system.
 
-    All instances are equal: they name the same filesystem.
+    All instances of one class are equal: they name the same filesystem. A
+    subclass (say, one with another environment) is a different backend, so it
+    gets its own resolver cache and its paths do not compare equal to ours.
     """
 
     name: str = "posix"
@@ -42,13 +44,13 @@ class PosixBackend:
     capabilities: Capabilities = Capabilities()
 
     def __repr__(self) -> str:
-        return "PosixBackend()"
+        return f"{type(self).__name__}()"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, PosixBackend)
+        return type(other) is type(self)
 
     def __hash__(self) -> int:
-        return hash(PosixBackend)
+        return hash(type(self))
 
     # -- environment -----------------------------------------------------------
     def environ(self) -> Mapping[str, str]:
