@@ -70,17 +70,42 @@ class Resolution:
         return "\n".join(lines)
 
 
+class _Cache:
+    """The cached choice for one backend, shared by all its resolvers.
+
+    It holds no reference to the backend: the module keeps one per backend in
+    a weak-keyed mapping, and a value that referred to its key would keep every
+    backend (and a memory backend's files) alive for the life of the process.
+    """
+
+    __slots__ = ("chosen", "lock")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.chosen: str | None = None
+
+
 class TempDirResolver:
     """Resolves (and caches) the temp directory of one backend.
 
     ``resolve()`` stops at the first usable candidate and caches it;
-    ``explain()`` probes every candidate, for a complete report.
+    ``explain()`` probes every candidate, for a complete report. A resolver
+    made directly has its own cache; those from :func:`resolver_for` share the
+    backend's cache.
     """
+
+    __slots__ = ("_cache", "backend")
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
-        self._lock = threading.Lock()
-        self._cached: str | None = None
+        self._cache = _Cache()
+
+    @classmethod
+    def _sharing(cls, backend: Backend, cache: _Cache) -> TempDirResolver:
+        resolver = cls.__new__(cls)
+        resolver.backend = backend
+        resolver._cache = cache
+        return resolver
 
     def candidates(self) -> list[tuple[str, str]]:
         """(path, source) pairs in search order, before any probing."""
@@ -134,45 +159,45 @@ class TempDirResolver:
 
     def resolve(self) -> str:
         """The temp directory as a string; probed once, then cached until ``reset()``."""
-        cached = self._cached
-        if cached is not None:
-            return cached
-        with self._lock:
-            if self._cached is not None:
-                return self._cached
+        cache = self._cache
+        chosen = cache.chosen
+        if chosen is not None:
+            return chosen
+        with cache.lock:
+            if cache.chosen is not None:
+                return cache.chosen
             seen: list[Candidate] = []
             for path, source in self.candidates():
                 candidate = self._check(path, source)
                 seen.append(candidate)
                 if candidate.accepted:
-                    self._cached = candidate.path
+                    cache.chosen = candidate.path
                     return candidate.path
         detail = "; ".join(f"{c.path or c.source} ({c.source}): {c.reason}" for c in seen)
         raise FileNotFoundError(2, f"no usable temporary directory found: {detail}")
 
     def reset(self) -> None:
         """Forget the cached choice; the next ``resolve()`` probes again."""
-        with self._lock:
-            self._cached = None
+        cache = self._cache
+        with cache.lock:
+            cache.chosen = None
 
 
-_resolvers: weakref.WeakKeyDictionary[Backend, TempDirResolver] = weakref.WeakKeyDictionary()
-_resolvers_lock = threading.Lock()
+_caches: weakref.WeakKeyDictionary[Backend, _Cache] = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
 
 
 def resolver_for(backend: Backend | None = None) -> TempDirResolver:
-    """The shared resolver of ``backend`` (default: the current backend)."""
+    """A resolver for ``backend`` (default: the current backend) using its shared cache."""
     if backend is None:
         backend = get_backend()
-    try:
-        return _resolvers[backend]
-    except KeyError:
-        pass
-    with _resolvers_lock:
-        resolver = _resolvers.get(backend)
-        if resolver is None:
-            resolver = _resolvers[backend] = TempDirResolver(backend)
-        return resolver
+    cache = _caches.get(backend)
+    if cache is None:
+        with _caches_lock:
+            cache = _caches.get(backend)
+            if cache is None:
+                cache = _caches[backend] = _Cache()
+    return TempDirResolver._sharing(backend, cache)
 
 
 def reset_tempdir_cache(backend: Backend | None = None) -> None:
@@ -180,10 +205,11 @@ def reset_tempdir_cache(backend: Backend | None = None) -> None:
     if backend is not None:
         resolver_for(backend).reset()
         return
-    with _resolvers_lock:
-        resolvers = list(_resolvers.values())
-    for resolver in resolvers:
-        resolver.reset()
+    with _caches_lock:
+        caches = list(_caches.values())
+    for cache in caches:
+        with cache.lock:
+            cache.chosen = None
 
 
 def gettempdir(backend: Backend | None = None) -> str:
