@@ -1,0 +1,1 @@
+"""tempkit's benchmark suite; run it with ``python -m benchmarks`` (see ``_harness``)."""
