@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tempkit import TempDirPath, TempFilePath, naming
+from tests.forked import run_forked
 from tests.privdrop import run_unprivileged
 
 NAME_CHARS = re.compile(r"[a-z0-9_]+")
@@ -255,24 +256,14 @@ def _owner_of(path: Path) -> tuple[int, int]:
 def test_names_differ_after_fork(temp_root: Path) -> None:
     count = 200
     before = {naming.random_name() for _ in range(count)}
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child
-        status = 1
-        try:
-            os.close(read_end)
-            names = [naming.random_name() for _ in range(count)]
-            with TempFilePath.create(prefix="child-", cleanup="never") as file:
-                names.append(file.name.removeprefix("child-"))
-            os.write(write_end, "\n".join(names).encode())
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as reader:
-        child_names = reader.read().decode().split("\n")
-    _, wait_status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(wait_status) == 0
+
+    def draw_in_child() -> list[str]:
+        names = [naming.random_name() for _ in range(count)]
+        with TempFilePath.create(prefix="child-", cleanup="never") as file:
+            names.append(file.name.removeprefix("child-"))
+        return names
+
+    child_names = run_forked(draw_in_child)
     parent_names = [naming.random_name() for _ in range(count)]
     with TempFilePath.create(prefix="parent-") as file:
         parent_names.append(file.name.removeprefix("parent-"))

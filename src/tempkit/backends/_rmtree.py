@@ -7,7 +7,10 @@ directory swapped for a symlink mid-walk cannot redirect the removal outside
 the tree (the same defence ``shutil.rmtree`` uses). Backends without
 descriptors walk by path through their own primitives.
 
-The walk is iterative so a very deep tree cannot exhaust the recursion limit.
+The walk is iterative so a very deep tree cannot exhaust the recursion limit,
+and it holds at most ``_MAX_OPEN`` directory handles: deeper down, a parent's
+handle is released and later taken back through its child's ``..``, checked to
+be the same directory, so depth is not limited by the descriptor limit either.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ __all__ = ["BackendTreeOps", "FdTreeOps", "TreeOps", "remove_tree"]
 
 H = TypeVar("H")
 _PRIVATE_DIR = stat.S_IRWXU
+# Directory handles held at once. Far below common descriptor limits (1024),
+# and deep enough that ordinary trees never release and reacquire a handle.
+_MAX_OPEN = 64
 
 
 class TreeOps(Protocol[H]):
@@ -59,13 +65,19 @@ class TreeOps(Protocol[H]):
     def close(self, handle: H) -> None:
         """Release a handle from ``open_top``/``open_child``."""
 
+    def release(self, handle: H, path: str) -> object:
+        """Close a handle for now; the token returned lets ``reacquire`` verify it."""
+
+    def reacquire(self, child: H, token: object, path: str) -> H:
+        """Reopen the released parent of ``child`` (its ``..``), checked against ``token``."""
+
 
 def _is_access_error(exc: OSError) -> bool:
     return isinstance(exc, PermissionError)
 
 
 class _Frame(Generic[H]):
-    __slots__ = ("entries", "fixed", "handle", "name", "path")
+    __slots__ = ("entries", "fixed", "handle", "name", "path", "token")
 
     def __init__(self, handle: H, path: str, name: str) -> None:
         self.handle = handle
@@ -73,6 +85,8 @@ class _Frame(Generic[H]):
         self.name = name
         self.fixed = False
         self.entries: list[tuple[str, bool]] = []
+        # Set while the handle is released (see _MAX_OPEN).
+        self.token: object | None = None
 
 
 def remove_tree(ops: TreeOps[H], path: str, sep: str, *, ignore_errors: bool) -> None:
@@ -135,6 +149,8 @@ def _walk(ops: TreeOps[H], root: str, sep: str, errors: list[tuple[str, OSError]
                 child = _open_child(ops, frame, name, child_path, errors)
                 if child is not None:
                     stack.append(child)
+                    if len(stack) > _MAX_OPEN:
+                        _release(ops, stack[-_MAX_OPEN - 1])
                     descended = True
                     break
             else:
@@ -142,12 +158,38 @@ def _walk(ops: TreeOps[H], root: str, sep: str, errors: list[tuple[str, OSError]
         if descended:
             continue
         stack.pop()
+        if stack and stack[-1].token is not None and not _reacquire(ops, stack[-1], frame, errors):
+            # The way back up is lost (the tree moved): stop rather than guess.
+            ops.close(frame.handle)
+            for left in stack:
+                if left.token is None:
+                    ops.close(left.handle)
+            return
         ops.close(frame.handle)
         if stack:
             parent = stack[-1]
             _retry_fixed(parent, errors, frame.path, ops.make_writable, ops.rmdir, frame.name)
         else:
             _attempt(errors, frame.path, functools.partial(ops.rmdir, None, frame.name, frame.path))
+
+
+def _release(ops: TreeOps[H], frame: _Frame[H]) -> None:
+    if frame.token is None:
+        frame.token = ops.release(frame.handle, frame.path)
+
+
+def _reacquire(
+    ops: TreeOps[H], parent: _Frame[H], child: _Frame[H], errors: list[tuple[str, OSError]]
+) -> bool:
+    """Take the parent's handle back through the child's ``..``; False if that fails."""
+    # The child had subdirectories opened through it, so it is searchable.
+    try:
+        parent.handle = ops.reacquire(child.handle, parent.token, parent.path)
+    except OSError as exc:
+        errors.append((parent.path, exc))
+        return False
+    parent.token = None
+    return True
 
 
 def _retry_fixed(
@@ -169,9 +211,13 @@ def _retry_fixed(
         if frame.fixed or not _is_access_error(exc):
             errors.append((path, exc))
             return
+        refusal = exc
     frame.fixed = True
     if _attempt(errors, frame.path, functools.partial(make_writable, frame.handle, frame.path)):
         _attempt(errors, path, action)
+    else:
+        # The directory could not be opened up, so the entry stays: name it too.
+        errors.append((path, refusal))
 
 
 def _open_child(
@@ -290,6 +336,18 @@ class FdTreeOps:
         """Close the directory descriptor."""
         os.close(handle)
 
+    def release(self, handle: int, path: str) -> os.stat_result:
+        """Close the descriptor, remembering which directory it was."""
+        identity = os.fstat(handle)
+        os.close(handle)
+        return identity
+
+    def reacquire(self, child: int, token: object, path: str) -> int:
+        """Open the child's ``..``, refusing anything but the directory released earlier."""
+        if not isinstance(token, os.stat_result):
+            raise TypeError(f"expected the token from release(), got {type(token).__name__}")
+        return _checked(os.open("..", _DIR_OPEN_FLAGS, dir_fd=child), token, path)
+
 
 def _checked(fd: int, before: os.stat_result, path: str) -> int:
     after = os.fstat(fd)
@@ -344,3 +402,11 @@ class BackendTreeOps:
 
     def close(self, handle: str) -> None:
         """Nothing to release for a path handle."""
+
+    def release(self, handle: str, path: str) -> str:
+        """A path handle holds nothing; the token is the path."""
+        return handle
+
+    def reacquire(self, child: str, token: object, path: str) -> str:
+        """The parent's handle is its path."""
+        return path
