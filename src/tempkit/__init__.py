@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tempkit.backends import (
     Backend,
     Capabilities,
@@ -27,11 +29,20 @@ from tempkit.resolver import (
 )
 from tempkit.temp import CleanupPolicy, OpenTempFile, TempDirPath, TempFilePath, TempPath
 
+if TYPE_CHECKING:  # served lazily at run time (see _LAZY); typed for checkers
+    from tempkit.backends.fsspec import FsspecBackend
+    from tempkit.backends.memory import MemoryBackend
+    from tempkit.spooled import SpooledTempPath
+
 __version__ = "0.1.0"
 
 # Names served on first use, so ``import tempkit`` stays as cheap as
 # ``import tempfile, pathlib`` and optional dependencies load only when used.
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "FsspecBackend": "tempkit.backends.fsspec",
+    "MemoryBackend": "tempkit.backends.memory",
+    "SpooledTempPath": "tempkit.spooled",
+}
 
 
 def __getattr__(name: str) -> object:
@@ -56,10 +67,13 @@ __all__ = [
     "Capabilities",
     "CleanupError",
     "CleanupPolicy",
+    "FsspecBackend",
+    "MemoryBackend",
     "OpenTempFile",
     "PersistError",
     "PosixBackend",
     "Resolution",
+    "SpooledTempPath",
     "TempDirPath",
     "TempDirResolver",
     "TempFilePath",

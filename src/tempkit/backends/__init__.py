@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tempkit.backends._current import (
     get_backend,
     local_backend,
@@ -11,10 +13,35 @@ from tempkit.backends._current import (
 from tempkit.backends.posix import PosixBackend
 from tempkit.backends.protocol import Backend, Capabilities, DirEntry
 
+if TYPE_CHECKING:  # served lazily at run time (see _LAZY); typed for checkers
+    from tempkit.backends.memory import MemoryBackend
+
+# Backends imported on first use, so importing this package stays cheap.
+_LAZY: dict[str, str] = {
+    "MemoryBackend": "tempkit.backends.memory",
+}
+
+
+def __getattr__(name: str) -> object:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'tempkit.backends' has no attribute {name!r}")
+    import importlib  # noqa: PLC0415
+
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
 __all__ = [
     "Backend",
     "Capabilities",
     "DirEntry",
+    "MemoryBackend",
     "PosixBackend",
     "get_backend",
     "local_backend",

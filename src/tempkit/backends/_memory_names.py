@@ -1,0 +1,86 @@
+"""How the in-memory filesystem reads a path string: the one seam for path syntax.
+
+The tree walks components; what counts as a component, a root or a trailing
+separator, how long a name may be and which names are equal is decided here.
+A Windows flavour plugs in by providing another ``Names`` (drives, backslashes,
+case-insensitive keys, reserved device names) without touching the walker.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from typing import Final, NamedTuple, Protocol
+
+from tempkit._flavour import POSIX, Flavour
+
+__all__ = ["MAX_NAME_BYTES", "MAX_PATH_BYTES", "Names", "PosixNames", "SplitPath"]
+
+# Linux: PATH_MAX counts the terminating NUL; NAME_MAX is ext4's limit.
+MAX_PATH_BYTES: Final = 4096
+MAX_NAME_BYTES: Final = 255
+
+
+class SplitPath(NamedTuple):
+    """A path as the kernel sees it before walking it."""
+
+    absolute: bool
+    parts: list[str]  # every component, "." and ".." included
+    trailing_sep: bool  # the path ends with a separator after its last name
+
+
+class PathFailure(Exception):
+    """A lookup failed with ``code``; the backend adds the file names for the OSError.
+
+    Internal: it never leaves the backend, which turns it into the builtin
+    OSError subclass with errno, filename and filename2 set.
+    """
+
+    __slots__ = ("code",)
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Names(Protocol):
+    """Path syntax and name rules of one flavour of in-memory filesystem."""
+
+    flavour: Flavour
+
+    def split(self, path: str) -> SplitPath:
+        """Split ``path`` into components; raise PathFailure for an unusable path."""
+
+    def key(self, name: str) -> str:
+        """The key under which a directory stores ``name`` (equal keys = same entry)."""
+
+    def check_name(self, name: str) -> None:
+        """Raise PathFailure if ``name`` cannot be looked up or created."""
+
+
+class PosixNames:
+    """Linux rules: ``/`` separates, names are case-sensitive bytes, NAME_MAX 255."""
+
+    flavour: Flavour = POSIX
+
+    def split(self, path: str) -> SplitPath:
+        """Components of ``path``; "" is ENOENT and overlong paths ENAMETOOLONG, as in Linux."""
+        if not isinstance(path, str):
+            raise TypeError(f"path must be str, not {type(path).__name__}")
+        if "\0" in path:
+            raise ValueError("embedded null byte")
+        if not path:
+            raise PathFailure(errno.ENOENT)
+        if len(path) >= MAX_PATH_BYTES // 4 and len(os.fsencode(path)) >= MAX_PATH_BYTES:
+            raise PathFailure(errno.ENAMETOOLONG)
+        parts = [part for part in path.split("/") if part]
+        return SplitPath(path[0] == "/", parts, bool(parts) and path[-1] == "/")
+
+    def key(self, name: str) -> str:
+        """POSIX names are compared as they are."""
+        return name
+
+    def check_name(self, name: str) -> None:
+        """A component longer than NAME_MAX bytes is ENAMETOOLONG."""
+        if len(name) > MAX_NAME_BYTES // 4 and len(os.fsencode(name)) > MAX_NAME_BYTES:
+            raise PathFailure(errno.ENAMETOOLONG)

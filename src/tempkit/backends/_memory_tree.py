@@ -1,0 +1,449 @@
+"""The in-memory filesystem: path lookup and every namespace operation, with Linux's rules.
+
+This is a model of the Linux VFS for one non-root user who owns every entry:
+the same lookup (``.``, ``..``, symlinks counted against a limit of 40, search
+permission checked on every directory walked), and for each operation the
+same checks in the same order, so the first error found is the one Linux
+reports. ``PathFailure`` carries the errno; the backend names the files.
+
+The tree is not locked here: the backend holds its lock around every call.
+"""
+
+from __future__ import annotations
+
+import errno
+from dataclasses import dataclass
+from typing import Final
+
+from tempkit.backends._memory_names import Names, PathFailure
+from tempkit.backends._memory_nodes import (
+    EXEC,
+    READ,
+    SEARCH_AND_WRITE,
+    WRITE,
+    DirNode,
+    FileNode,
+    LinkNode,
+    Node,
+    may,
+    next_inode,
+    now_ns,
+)
+
+__all__ = ["MAX_SYMLINKS", "MemoryTree", "OpenRequest"]
+
+# Linux follows at most 40 symlinks in one lookup; the 41st is ELOOP.
+MAX_SYMLINKS: Final = 40
+
+_NORMAL: Final = 0
+_DOT: Final = 1
+_DOTDOT: Final = 2
+_ROOT: Final = 3
+
+_ALL_PERMISSIONS: Final = 0o7777
+_DIRECTORY_PERMISSIONS: Final = 0o1777  # mkdir keeps the sticky bit, never set-ID bits
+_SETGID: Final = 0o2000
+
+
+class _Last:
+    """Where a path ends: the directory holding its final component, and what is there."""
+
+    __slots__ = ("hops", "kind", "name", "node", "parent", "trailing")
+
+    def __init__(
+        self, parent: DirNode, name: str, kind: int, trailing: bool, node: Node | None, hops: int
+    ) -> None:
+        self.parent = parent
+        self.name = name
+        self.kind = kind
+        self.trailing = trailing
+        self.node = node
+        self.hops = hops
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    """The open(2) flags the builtin ``open`` derives from a mode string."""
+
+    readable: bool
+    writable: bool
+    create: bool = False
+    exclusive: bool = False
+    truncate: bool = False
+
+
+def _fail(code: int) -> PathFailure:
+    return PathFailure(code)
+
+
+class MemoryTree:
+    """One filesystem: a root directory, a current directory and a umask."""
+
+    def __init__(self, names: Names, *, umask: int) -> None:
+        self.names = names
+        self.umask = umask
+        self.root = DirNode(next_inode(), 0o755, now_ns(), None)
+        self.cwd = self.root
+
+    # -- lookup --------------------------------------------------------------
+    def _lookup(self, directory: DirNode, name: str) -> Node | None:
+        """The entry ``name`` of ``directory`` (search permission already checked)."""
+        self.names.check_name(name)
+        entry = directory.entries.get(self.names.key(name))
+        return None if entry is None else entry[1]
+
+    def _walk(self, directory: Node, parts: list[str], hops: int) -> tuple[DirNode, int]:
+        """Walk ``parts`` from ``directory``, following every symlink met on the way."""
+        pending = parts[::-1]
+        while pending:
+            if not isinstance(directory, DirNode):
+                raise _fail(errno.ENOTDIR)
+            if not may(directory, EXEC):
+                raise _fail(errno.EACCES)
+            name = pending.pop()
+            if name == ".":
+                continue
+            if name == "..":
+                directory = directory.parent
+                continue
+            child = self._lookup(directory, name)
+            if child is None:
+                raise _fail(errno.ENOENT)
+            if isinstance(child, LinkNode):
+                hops += 1
+                if hops > MAX_SYMLINKS:
+                    raise _fail(errno.ELOOP)
+                target = self.names.split(child.target)
+                if target.absolute:
+                    directory = self.root
+                pending.extend(reversed(target.parts))
+                continue
+            directory = child
+        if not isinstance(directory, DirNode):
+            raise _fail(errno.ENOTDIR)
+        return directory, hops
+
+    def locate(self, path: str, *, start: DirNode | None = None, hops: int = 0) -> _Last:
+        """Find the directory that holds the last component of ``path``; do not follow it.
+
+        A relative path starts at ``start`` (default: the current directory).
+        """
+        absolute, parts, trailing = self.names.split(path)
+        if not parts:
+            return _Last(self.root, "", _ROOT, False, self.root, hops)
+        origin: DirNode = self.root if absolute else (self.cwd if start is None else start)
+        directory, hops = self._walk(origin, parts[:-1], hops)
+        if not may(directory, EXEC):
+            raise _fail(errno.EACCES)
+        name = parts[-1]
+        if name == ".":
+            return _Last(directory, name, _DOT, trailing, directory, hops)
+        if name == "..":
+            return _Last(directory, name, _DOTDOT, trailing, directory.parent, hops)
+        return _Last(directory, name, _NORMAL, trailing, self._lookup(directory, name), hops)
+
+    def _follow(self, last: _Last) -> _Last:
+        """Where the symlink found at ``last`` leads (one more hop)."""
+        link = last.node
+        assert isinstance(link, LinkNode)
+        hops = last.hops + 1
+        if hops > MAX_SYMLINKS:
+            raise _fail(errno.ELOOP)
+        target = self.locate(link.target, start=last.parent, hops=hops)
+        target.trailing = target.trailing or last.trailing
+        return target
+
+    def resolve(self, path: str, *, follow: bool = True) -> Node:
+        """The node ``path`` names; a trailing separator always follows and needs a directory."""
+        last = self.locate(path)
+        while isinstance(last.node, LinkNode) and (follow or last.trailing):
+            last = self._follow(last)
+        node = last.node
+        if node is None:
+            raise _fail(errno.ENOENT)
+        if last.trailing and not isinstance(node, DirNode):
+            raise _fail(errno.ENOTDIR)
+        return node
+
+    def getcwd(self) -> list[str]:
+        """The names from the root down to the current directory."""
+        names: list[str] = []
+        directory = self.cwd
+        while directory is not self.root:
+            if directory.removed:
+                raise _fail(errno.ENOENT)
+            parent = directory.parent
+            names.append(next(n for n, node in parent.entries.values() if node is directory))
+            directory = parent
+        return names[::-1]
+
+    # -- creation ------------------------------------------------------------
+    def _check_create(self, parent: DirNode) -> None:
+        """may_create: nothing is created in a removed directory; then w and x are needed."""
+        if parent.removed:
+            raise _fail(errno.ENOENT)
+        if not may(parent, SEARCH_AND_WRITE):
+            raise _fail(errno.EACCES)
+
+    def _link(self, parent: DirNode, name: str, node: Node, now: int) -> None:
+        parent.entries[self.names.key(name)] = (name, node)
+        parent.touch_modified(now)
+
+    def mkdir(self, path: str, perm: int) -> None:
+        """Make a directory (mkdir(2)): EEXIST for any existing entry, even a dangling symlink."""
+        last = self.locate(path)
+        if last.kind != _NORMAL or last.node is not None:
+            raise _fail(errno.EEXIST)
+        parent = last.parent
+        self._check_create(parent)
+        mode = perm & _DIRECTORY_PERMISSIONS & ~self.umask | (parent.mode & _SETGID)
+        now = now_ns()
+        self._link(parent, last.name, DirNode(next_inode(), mode, now, parent), now)
+        parent.nlink += 1
+
+    def symlink(self, target: str, path: str) -> None:
+        """Make a symlink (symlink(2)): ENOENT for an empty target or a new name ending in "/"."""
+        if not target:
+            raise _fail(errno.ENOENT)
+        self.names.split(target)  # refuses NUL and overlong targets
+        last = self.locate(path)
+        if last.kind != _NORMAL or last.node is not None:
+            raise _fail(errno.EEXIST)
+        if last.trailing:
+            raise _fail(errno.ENOENT)
+        self._check_create(last.parent)
+        now = now_ns()
+        self._link(last.parent, last.name, LinkNode(next_inode(), target, now), now)
+
+    def open(self, path: str, request: OpenRequest, perm: int) -> FileNode:
+        """Open a regular file (open(2)): its node, created or truncated as ``request`` says.
+
+        The checks follow Linux's ``open_last_lookups``/``do_open``/``may_open``:
+        a final symlink is followed unless the open is exclusive (a dangling
+        one is created through), and a new file is opened whatever ``perm`` is.
+        """
+        last = self.locate(path)
+        created = False
+        while last.kind == _NORMAL:
+            if request.create and last.trailing:
+                raise _fail(errno.EISDIR)
+            if last.node is None:
+                if not request.create:
+                    raise _fail(errno.ENOENT)
+                self._check_create(last.parent)
+                now = now_ns()
+                last.node = FileNode(next_inode(), perm & _ALL_PERMISSIONS & ~self.umask, now)
+                self._link(last.parent, last.name, last.node, now)
+                created = True
+            elif isinstance(last.node, LinkNode) and not request.exclusive:
+                last = self._follow(last)
+                continue
+            break
+        node = last.node
+        assert node is not None
+        if request.create:
+            if request.exclusive and not created:
+                raise _fail(errno.EEXIST)
+            if isinstance(node, DirNode):
+                raise _fail(errno.EISDIR)
+        if last.trailing and not isinstance(node, DirNode):
+            raise _fail(errno.ENOTDIR)
+        if isinstance(node, DirNode):
+            # Writing a directory is EISDIR in the kernel; reading one is refused
+            # by Python's FileIO after the open, with the same error.
+            raise _fail(errno.EISDIR)
+        assert isinstance(node, FileNode)
+        if not created:
+            wanted = (READ if request.readable else 0) | (WRITE if request.writable else 0)
+            if not may(node, wanted):
+                raise _fail(errno.EACCES)
+            if request.truncate:
+                node.drop_privileges_on_write()
+                del node.data[:]
+                node.touch_modified(now_ns())
+        return node
+
+    # -- inspection ----------------------------------------------------------
+    def listdir(self, path: str) -> list[tuple[str, Node]]:
+        """List a directory (opendir + readdir): a snapshot of (name, node); needs ``r``."""
+        node = self.resolve(path)
+        if not isinstance(node, DirNode):
+            raise _fail(errno.ENOTDIR)
+        if not may(node, READ):
+            raise _fail(errno.EACCES)
+        return list(node.entries.values())
+
+    def readlink(self, path: str) -> str:
+        """Read a symlink (readlink(2)): EINVAL for anything but a symlink."""
+        node = self.resolve(path, follow=False)
+        if not isinstance(node, LinkNode):
+            raise _fail(errno.EINVAL)
+        return node.target
+
+    # -- mutation ------------------------------------------------------------
+    def unlink(self, path: str) -> None:
+        """Remove a name (unlink(2)); the node lives on while open handles use it."""
+        last = self.locate(path)
+        if last.kind != _NORMAL:
+            raise _fail(errno.EISDIR)
+        node = last.node
+        if last.trailing:
+            if node is None:
+                raise _fail(errno.ENOENT)
+            raise _fail(errno.EISDIR if isinstance(node, DirNode) else errno.ENOTDIR)
+        if node is None:
+            raise _fail(errno.ENOENT)
+        if not may(last.parent, SEARCH_AND_WRITE):
+            raise _fail(errno.EACCES)
+        if isinstance(node, DirNode):
+            raise _fail(errno.EISDIR)
+        now = now_ns()
+        del last.parent.entries[self.names.key(last.name)]
+        last.parent.touch_modified(now)
+        node.nlink -= 1
+        node.touch_changed(now)
+
+    def rmdir(self, path: str) -> None:
+        """Remove an empty directory (rmdir(2)): "." is EINVAL, ".." ENOTEMPTY, "/" EBUSY."""
+        last = self.locate(path)
+        if last.kind == _DOT:
+            raise _fail(errno.EINVAL)
+        if last.kind == _DOTDOT:
+            raise _fail(errno.ENOTEMPTY)
+        if last.kind == _ROOT:
+            raise _fail(errno.EBUSY)
+        node = last.node
+        if node is None:
+            raise _fail(errno.ENOENT)
+        if not may(last.parent, SEARCH_AND_WRITE):
+            raise _fail(errno.EACCES)
+        if not isinstance(node, DirNode):
+            raise _fail(errno.ENOTDIR)
+        if node.entries:
+            raise _fail(errno.ENOTEMPTY)
+        now = now_ns()
+        del last.parent.entries[self.names.key(last.name)]
+        last.parent.nlink -= 1
+        last.parent.touch_modified(now)
+        node.removed = True
+        node.nlink = 0
+        node.touch_changed(now)
+
+    def chmod(self, path: str, mode: int, *, follow: bool) -> None:
+        """Change permission bits (chmod(2)): the owner always may."""
+        node = self.resolve(path, follow=follow)
+        if isinstance(node, LinkNode):
+            # What CPython raises on Linux, where a symlink has no mode of its own.
+            raise NotImplementedError("chmod: follow_symlinks unavailable on this platform")
+        node.mode = (node.mode & ~_ALL_PERMISSIONS) | (mode & _ALL_PERMISSIONS)
+        node.touch_changed(now_ns())
+
+    def utime(self, path: str) -> None:
+        """Set all times to now (utime(2)): the owner always may."""
+        node = self.resolve(path)
+        now = now_ns()
+        node.atime_ns = node.mtime_ns = node.ctime_ns = now
+
+    def rename(self, src: str, dst: str, *, noreplace: bool) -> None:
+        """Rename (rename(2), renameat2 RENAME_NOREPLACE) with Linux's checks in its order."""
+        old_last = self.locate(src)
+        new_last = self.locate(dst)
+        if old_last.kind != _NORMAL:
+            raise _fail(errno.EBUSY)
+        if new_last.kind != _NORMAL:
+            raise _fail(errno.EEXIST if noreplace else errno.EBUSY)
+        old, new = old_last.node, new_last.node
+        if old is None:
+            raise _fail(errno.ENOENT)
+        if noreplace and new is not None:
+            raise _fail(errno.EEXIST)
+        moving_dir = isinstance(old, DirNode)
+        if not moving_dir and (old_last.trailing or new_last.trailing):
+            raise _fail(errno.ENOTDIR)
+        old_parent, new_parent = old_last.parent, new_last.parent
+        trap = _trap(old_parent, new_parent)
+        if trap is not None:
+            if old is trap:
+                raise _fail(errno.EINVAL)  # a directory into its own subtree
+            if new is trap:
+                raise _fail(errno.ENOTEMPTY)  # over one of the source's ancestors
+        if old is new:
+            return
+        if not may(old_parent, SEARCH_AND_WRITE):
+            raise _fail(errno.EACCES)
+        if new is None:
+            self._check_create(new_parent)
+        else:
+            if not may(new_parent, SEARCH_AND_WRITE):
+                raise _fail(errno.EACCES)
+            if moving_dir and not isinstance(new, DirNode):
+                raise _fail(errno.ENOTDIR)
+            if not moving_dir and isinstance(new, DirNode):
+                raise _fail(errno.EISDIR)
+        if moving_dir and new_parent is not old_parent and not may(old, WRITE):
+            raise _fail(errno.EACCES)  # its ".." entry must be rewritten
+        if isinstance(new, DirNode) and new.entries:
+            raise _fail(errno.ENOTEMPTY)
+        self._move(old_last, new_last)
+
+    def _move(self, old_last: _Last, new_last: _Last) -> None:
+        old, new = old_last.node, new_last.node
+        assert old is not None
+        old_parent, new_parent = old_last.parent, new_last.parent
+        now = now_ns()
+        del old_parent.entries[self.names.key(old_last.name)]
+        if new is not None:
+            del new_parent.entries[self.names.key(new_last.name)]
+            if isinstance(new, DirNode):
+                new.removed = True
+                new.nlink = 0
+                new_parent.nlink -= 1
+            else:
+                new.nlink -= 1
+            new.touch_changed(now)
+        new_parent.entries[self.names.key(new_last.name)] = (new_last.name, old)
+        if isinstance(old, DirNode) and new_parent is not old_parent:
+            old_parent.nlink -= 1
+            new_parent.nlink += 1
+            old.parent = new_parent
+        old.touch_changed(now)
+        old_parent.touch_modified(now)
+        new_parent.touch_modified(now)
+
+    # -- setup ---------------------------------------------------------------
+    def install_directory(self, path: str, mode: int) -> DirNode:
+        """Create ``path`` and its missing parents with exactly ``mode`` (no checks, no umask).
+
+        Only for building the initial world (``/tmp``, the cwd), as an OS image would.
+        """
+        directory = self.root
+        for name in self.names.split(path).parts:
+            if name in (".", ".."):
+                raise ValueError(f"setup paths must be normalized: {path!r}")
+            child = self._lookup(directory, name)
+            if child is None:
+                now = now_ns()
+                child = DirNode(next_inode(), mode, now, directory)
+                self._link(directory, name, child, now)
+                directory.nlink += 1
+            if not isinstance(child, DirNode):
+                raise NotADirectoryError(errno.ENOTDIR, "not a directory", path)
+            directory = child
+        return directory
+
+
+def _ancestor_child(ancestor: DirNode, descendant: DirNode) -> DirNode | None:
+    """The child of ``ancestor`` on the way down to ``descendant``, if it is one."""
+    node = descendant
+    while node.parent is not node:
+        if node.parent is ancestor:
+            return node
+        node = node.parent
+    return None
+
+
+def _trap(old_parent: DirNode, new_parent: DirNode) -> DirNode | None:
+    """Linux's ``lock_rename`` trap: the child linking the two parents, if one holds the other."""
+    if old_parent is new_parent:
+        return None
+    return _ancestor_child(old_parent, new_parent) or _ancestor_child(new_parent, old_parent)
