@@ -1,0 +1,509 @@
+r"""The local Windows backend: tempkit's primitives as ``os`` calls with Windows rules.
+
+What differs from POSIX, and how this module copes:
+
+- Files are created with ``O_EXCL|O_BINARY|O_NOINHERIT`` and directories with
+  ``os.mkdir(path, 0o700)``, which CPython (3.13, and the 3.12.4 / 3.11.10
+  security releases) turns into an owner-only ACL.
+- A path longer than the classic ``MAX_PATH`` limit is handed to the OS in its
+  ``\\?\`` form, so deep temp trees can be created and removed.
+- Delete-on-close: ``open_delete_on_close`` opens with ``O_TEMPORARY`` and the
+  OS removes the file when its last handle closes, even if the process is
+  killed. Such a file can only be opened again with ``FILE_SHARE_DELETE``:
+  ``open_shared`` does that; a plain open gets a PermissionError that says so.
+- Removal copes with the read-only attribute (cleared, then retried), with
+  files still open elsewhere (sharing violations are retried with a growing,
+  jittered delay for a bounded time, as Go's ``testing.TempDir`` does, then
+  reported once), and with junctions and directory symlinks (the link is
+  removed, its target never entered).
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import ntpath
+import os
+import random
+import stat
+import sys
+import time
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import IO, Any, Final
+
+from tempkit._flavour import WINDOWS, Flavour
+from tempkit._winnames import is_reserved_name
+from tempkit.backends._rmtree import BackendTreeOps, remove_tree
+from tempkit.backends.protocol import Capabilities, DirEntry
+
+__all__ = ["WindowsBackend", "long_path", "windows_temp_dirs"]
+
+logger = logging.getLogger("tempkit")
+
+if sys.platform == "win32":
+    import _winapi
+    import msvcrt
+
+    _CREATE_FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_BINARY | os.O_NOINHERIT
+    _O_TEMPORARY: Final = os.O_TEMPORARY
+
+    def _open_sharing_delete(path: str, mode: str) -> int:
+        """A descriptor on an existing file opened with every share mode, DELETE included."""
+        reading = "r" in mode or "+" in mode
+        writing = "w" in mode or "a" in mode or "+" in mode
+        access = (_winapi.GENERIC_READ if reading else 0) | (
+            _winapi.GENERIC_WRITE if writing else 0
+        )
+        handle = _winapi.CreateFile(
+            path,
+            access,
+            _SHARE_ALL,
+            0,  # no security attributes: the handle is not inheritable
+            _winapi.OPEN_EXISTING,
+            _FILE_ATTRIBUTE_NORMAL,
+            0,
+        )
+        flags = (os.O_RDWR if reading else os.O_WRONLY) if writing else os.O_RDONLY
+        if "a" in mode:
+            flags |= os.O_APPEND
+        try:
+            fd = msvcrt.open_osfhandle(handle, flags | os.O_BINARY | os.O_NOINHERIT)
+        except OSError:
+            _winapi.CloseHandle(handle)
+            raise
+        if "w" in mode:
+            os.ftruncate(fd, 0)
+        return fd
+
+else:
+    _CREATE_FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_EXCL
+    _O_TEMPORARY: Final = 0
+
+    def _open_sharing_delete(path: str, mode: str) -> int:
+        raise OSError(errno.ENOTSUP, "share modes exist only on Windows", path)
+
+
+_SHARE_ALL: Final = 0x1 | 0x2 | 0x4  # FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE
+_FILE_ATTRIBUTE_READONLY: Final = 0x1
+_FILE_ATTRIBUTE_NORMAL: Final = 0x80
+_FILE_ATTRIBUTE_REPARSE_POINT: Final = 0x400
+_ERROR_ACCESS_DENIED: Final = 5
+_ERROR_SHARING_VIOLATION: Final = 32
+_ERROR_DIR_NOT_EMPTY: Final = 145
+# Errors that a file still open elsewhere (or a deletion still pending there)
+# causes; they go away once the other handle closes.
+_TRANSIENT: Final = frozenset(
+    (_ERROR_ACCESS_DENIED, _ERROR_SHARING_VIOLATION, _ERROR_DIR_NOT_EMPTY)
+)
+
+# CreateDirectory stops at MAX_PATH - 12 (room for an 8.3 name), files at
+# MAX_PATH - 1; the smaller bound covers both.
+_CLASSIC_LIMIT: Final = 248
+_LONG_PREFIX: Final = "\\\\?\\"
+DEFAULT_SHARING_TIMEOUT: Final = 2.0
+
+
+def long_path(path: str) -> str:
+    r"""``path`` in the ``\\?\`` form when it is too long for the classic Windows APIs.
+
+    The prefix switches off Win32 path normalisation, so the path is normalised
+    first. Short, relative and already-prefixed paths are returned unchanged.
+    """
+    if len(path) < _CLASSIC_LIMIT or path.startswith(("\\\\?\\", "\\\\.\\")):
+        return path
+    normal = ntpath.normpath(path)
+    drive, root, _ = WINDOWS.splitroot(normal)
+    if not (drive and root):
+        return path
+    if drive.startswith("\\\\"):
+        return _LONG_PREFIX + "UNC\\" + normal[2:]
+    return _LONG_PREFIX + normal
+
+
+def windows_temp_dirs(environ: Mapping[str, str]) -> tuple[str, ...]:
+    r"""The platform temp directories of Windows, in CPython's tempfile order.
+
+    ``~\AppData\Local\Temp`` and ``%SYSTEMROOT%\Temp`` are left out when the
+    variables they need are unset, instead of probing a literal ``%SYSTEMROOT%``.
+    """
+    env = {key.upper(): value for key, value in environ.items()}
+    found: list[str] = []
+    home = env.get("USERPROFILE") or (
+        env.get("HOMEDRIVE", "") + env["HOMEPATH"] if env.get("HOMEPATH") else ""
+    )
+    if home:
+        found.append(ntpath.join(home, "AppData", "Local", "Temp"))
+    if env.get("SYSTEMROOT"):
+        found.append(ntpath.join(env["SYSTEMROOT"], "Temp"))
+    found.extend(("c:\\temp", "c:\\tmp", "\\temp", "\\tmp"))
+    return tuple(found)
+
+
+def is_link_like(mode: int, attributes: int) -> bool:
+    """True for an entry that must be removed as a link, never descended into.
+
+    Symlinks, and any directory carrying a reparse point: junctions (which
+    ``os.lstat`` reports as directories from Python 3.12 on) and mount points.
+    """
+    return stat.S_ISLNK(mode) or (
+        stat.S_ISDIR(mode) and bool(attributes & _FILE_ATTRIBUTE_REPARSE_POINT)
+    )
+
+
+def _attributes(result: os.stat_result) -> int:
+    value: int = getattr(result, "st_file_attributes", 0)
+    return value
+
+
+def _winerror(exc: OSError) -> int | None:
+    value: int | None = getattr(exc, "winerror", None)
+    return value
+
+
+def _device_error(path: str) -> FileExistsError:
+    # A device name exists in every directory, so "create it exclusively" fails
+    # as for any taken name; the naming layer then simply picks another name.
+    return FileExistsError(errno.EEXIST, "name is a reserved Windows device", path)
+
+
+class WindowsBackend:
+    """Real files on the local disk of a Windows system.
+
+    Args:
+        sharing_timeout: how long cleanup keeps retrying an entry that another
+            process still holds open, in seconds (default 2, as Go's
+            ``testing.TempDir``); 0 tries once.
+
+    """
+
+    name: str = "windows"
+    flavour: Flavour = WINDOWS
+    # Mode bits on Windows only toggle the read-only attribute, so they promise
+    # nothing about access: permissions=False.
+    capabilities: Capabilities = Capabilities(permissions=False, delete_on_close=True)
+
+    def __init__(self, *, sharing_timeout: float = DEFAULT_SHARING_TIMEOUT) -> None:
+        if sys.platform != "win32":
+            raise OSError(
+                errno.ENOTSUP,
+                "WindowsBackend works only on Windows; "
+                "MemoryBackend(flavour='windows') reproduces its rules elsewhere",
+            )
+        if isinstance(sharing_timeout, bool) or not isinstance(sharing_timeout, (int, float)):
+            raise TypeError(
+                f"sharing_timeout must be a number, not {type(sharing_timeout).__name__}"
+            )
+        if not sharing_timeout >= 0:
+            raise ValueError(f"sharing_timeout must be >= 0: {sharing_timeout!r}")
+        self.sharing_timeout: float = float(sharing_timeout)
+        # Files this backend opened with O_TEMPORARY, so that a plain open of
+        # one can say why it failed and what to do instead.
+        self._delete_on_close: weakref.WeakValueDictionary[str, IO[Any]] = (
+            weakref.WeakValueDictionary()
+        )
+
+    def __repr__(self) -> str:
+        if self.sharing_timeout == DEFAULT_SHARING_TIMEOUT:
+            return "WindowsBackend()"
+        return f"WindowsBackend(sharing_timeout={self.sharing_timeout!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.sharing_timeout == self.sharing_timeout
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.sharing_timeout))
+
+    # -- environment -----------------------------------------------------------
+    def environ(self) -> Mapping[str, str]:
+        """The process environment."""
+        return os.environ
+
+    def platform_temp_dirs(self) -> Sequence[str]:
+        r"""``~\AppData\Local\Temp``, ``%SYSTEMROOT%\Temp``, ``c:\temp``, ... ``\tmp``."""
+        return windows_temp_dirs(os.environ)
+
+    def getcwd(self) -> str:
+        """``os.getcwd()``."""
+        return os.getcwd()
+
+    def fspath(self, path: str) -> str:
+        r"""Local paths are OS paths (the ``\\?\`` form is used internally only)."""
+        return path
+
+    # -- creation --------------------------------------------------------------
+    def _check_creatable(self, path: str) -> None:
+        if is_reserved_name(ntpath.basename(path)):
+            raise _device_error(path)
+
+    def create_file(self, path: str, perm: int = 0o600) -> None:
+        """``open(O_CREAT|O_EXCL|O_BINARY|O_NOINHERIT)`` then close."""
+        self._check_creatable(path)
+        os.close(os.open(long_path(path), _CREATE_FLAGS, perm))
+
+    def mkdir(self, path: str, perm: int = 0o700) -> None:
+        """``os.mkdir``: exclusive; ``0o700`` gives an owner-only ACL on current CPython."""
+        self._check_creatable(path)
+        os.mkdir(long_path(path), perm)
+
+    def open(
+        self,
+        path: str,
+        mode: str = "r",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+        *,
+        perm: int = 0o666,
+    ) -> IO[Any]:
+        """The builtin ``open`` (which adds O_BINARY and O_NOINHERIT itself).
+
+        Opening a file that is open with delete-on-close fails with a
+        PermissionError that points to ``open_shared``.
+        """
+        if "x" in mode:
+            self._check_creatable(path)
+        opener: Callable[[str, int], int] | None = None
+        if perm != 0o666:
+
+            def opener(name: str, flags: int) -> int:
+                return os.open(name, flags, perm)
+
+        try:
+            return open(long_path(path), mode, buffering, encoding, errors, newline, opener=opener)
+        except PermissionError as exc:
+            holder = self._delete_on_close.get(self.flavour.normcase(path))
+            if holder is None or holder.closed:
+                raise
+            raise PermissionError(
+                errno.EACCES,
+                "the file is open with delete_on_close, so Windows refuses to open it "
+                "again without FILE_SHARE_DELETE; use TempFilePath.reopen(), or create "
+                "it with delete_on_close=False to hand it to another program",
+                path,
+            ) from exc
+
+    def open_delete_on_close(
+        self,
+        path: str,
+        mode: str = "x+b",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+        *,
+        perm: int = 0o600,
+    ) -> IO[Any]:
+        """Create ``path`` exclusively with ``O_TEMPORARY``: removed when the last handle closes."""
+        if "x" not in mode:
+            raise ValueError(
+                f"delete-on-close files are created exclusively; mode needs 'x': {mode!r}"
+            )
+        self._check_creatable(path)
+
+        def opener(name: str, flags: int) -> int:
+            return os.open(name, flags | _O_TEMPORARY, perm)
+
+        file = open(  # noqa: SIM115 - the caller owns the open file
+            long_path(path), mode, buffering, encoding, errors, newline, opener=opener
+        )
+        self._delete_on_close[self.flavour.normcase(path)] = file
+        return file
+
+    def open_shared(
+        self,
+        path: str,
+        mode: str = "rb",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> IO[Any]:
+        """Open an existing file sharing read, write *and delete* access.
+
+        This is the one way to open a file again while a delete-on-close handle
+        on it is open. Modes: r, w, a, with + and b/t; "w" truncates.
+        """
+        if "x" in mode:
+            raise ValueError(
+                f"open_shared opens an existing file; mode 'x' makes no sense: {mode!r}"
+            )
+        fd = _open_sharing_delete(long_path(path), mode)
+        try:
+            return open(fd, mode, buffering, encoding, errors, newline)
+        except BaseException:
+            os.close(fd)
+            raise
+
+    # -- inspection ------------------------------------------------------------
+    def stat(self, path: str, *, follow_symlinks: bool = True) -> os.stat_result:
+        """``os.stat`` / ``os.lstat``."""
+        return os.stat(long_path(path), follow_symlinks=follow_symlinks)
+
+    def scandir(self, path: str) -> Iterator[DirEntry]:
+        """``os.scandir``, closed when the iteration ends or is abandoned."""
+        with os.scandir(long_path(path)) as entries:
+            yield from entries
+
+    def readlink(self, path: str) -> str:
+        """``os.readlink``."""
+        return os.readlink(long_path(path))
+
+    def realpath(self, path: str, *, strict: bool = False) -> str:
+        """``os.path.realpath``."""
+        return os.path.realpath(path, strict=strict)
+
+    # -- mutation --------------------------------------------------------------
+    def unlink(self, path: str) -> None:
+        """``os.unlink``; a read-only file is made writable first.
+
+        POSIX removes a file whatever its own mode, so on Windows the read-only
+        attribute (what ``chmod(0o400)`` sets) does not stop removal either.
+        """
+        _unlink_entry(long_path(path))
+
+    def rmdir(self, path: str) -> None:
+        """``os.rmdir``."""
+        os.rmdir(long_path(path))
+
+    def rename(self, src: str, dst: str) -> None:
+        """``os.rename`` (which on Windows never replaces an existing ``dst``)."""
+        os.rename(long_path(src), long_path(dst))
+
+    def replace(self, src: str, dst: str) -> None:
+        """``os.replace``."""
+        os.replace(long_path(src), long_path(dst))
+
+    def rename_noreplace(self, src: str, dst: str) -> None:
+        """``os.rename``: MoveFileEx without REPLACE_EXISTING is atomic and no-clobber."""
+        os.rename(long_path(src), long_path(dst))
+
+    def chmod(self, path: str, mode: int, *, follow_symlinks: bool = True) -> None:
+        """``os.chmod``: only the write bit means something (the read-only attribute)."""
+        os.chmod(long_path(path), mode, follow_symlinks=follow_symlinks)
+
+    def symlink(self, target: str, path: str, *, target_is_directory: bool = False) -> None:
+        """``os.symlink`` (needs the privilege or developer mode on Windows)."""
+        os.symlink(target, long_path(path), target_is_directory)
+
+    def utime(self, path: str) -> None:
+        """``os.utime`` to now."""
+        os.utime(long_path(path))
+
+    def rmtree(self, path: str, *, ignore_errors: bool = False) -> None:
+        """Remove a tree, clearing read-only attributes and waiting out sharing violations."""
+        remove_tree(WindowsTreeOps(self), path, "\\", ignore_errors=ignore_errors)
+
+
+def _clear_readonly(path: str, st: os.stat_result) -> bool:
+    """Clear the read-only attribute of ``path`` itself; False if it was not set."""
+    if not _attributes(st) & _FILE_ATTRIBUTE_READONLY:
+        return False
+    if is_link_like(st.st_mode, _attributes(st)):
+        # Never change a link's target: only the link itself, where Python can.
+        os.chmod(path, stat.S_IWRITE | stat.S_IREAD, follow_symlinks=False)
+    else:
+        os.chmod(path, stat.S_IWRITE | stat.S_IREAD)
+    return True
+
+
+def _unlink_entry(path: str) -> None:
+    """Remove a non-directory entry, junctions and directory links included."""
+    st = os.lstat(path)
+    # os.unlink removes directory links only from Python 3.13 on; rmdir removes
+    # the link itself (never its target) everywhere.
+    junction = stat.S_ISDIR(st.st_mode) and is_link_like(st.st_mode, _attributes(st))
+    remove = os.rmdir if junction else os.unlink
+    try:
+        remove(path)
+    except PermissionError as exc:
+        if _winerror(exc) != _ERROR_ACCESS_DENIED or not _clear_readonly(path, st):
+            raise
+        remove(path)
+
+
+def _rmdir_entry(path: str) -> None:
+    """Remove an empty directory, clearing its read-only attribute if that is in the way."""
+    try:
+        os.rmdir(path)
+    except PermissionError as exc:
+        if _winerror(exc) != _ERROR_ACCESS_DENIED or not _clear_readonly(path, os.lstat(path)):
+            raise
+        os.rmdir(path)
+
+
+class WindowsTreeOps(BackendTreeOps):
+    """Tree removal by path with Windows rules, for :func:`remove_tree`.
+
+    Links of every kind (symlinks, junctions) are reported as non-directories,
+    so the walker removes them without entering them. Sharing violations are
+    retried until one deadline for the whole tree, so a tree full of held
+    files costs ``sharing_timeout`` once, not once per file.
+    """
+
+    def __init__(self, backend: WindowsBackend) -> None:
+        super().__init__(backend)
+        self.sharing_timeout = backend.sharing_timeout
+        self._deadline: float | None = None
+        self._delay = 0.001
+
+    def _retrying(self, path: str, action: Callable[[], None]) -> None:
+        while True:
+            try:
+                action()
+                return
+            except OSError as exc:
+                if _winerror(exc) not in _TRANSIENT:
+                    raise
+                now = time.monotonic()
+                if self._deadline is None:
+                    self._deadline = now + self.sharing_timeout
+                if now + self._delay > self._deadline:
+                    raise OSError(
+                        exc.errno,
+                        f"{exc.strerror} (still so after retrying for {self.sharing_timeout:g} s; "
+                        "close every handle on it, then clean up again)",
+                        path,
+                        _winerror(exc),
+                    ) from exc
+                logger.debug("cannot remove %s yet (%s); retrying", path, exc.strerror)
+                time.sleep(self._delay)
+                # Grow by a random fraction, as Go's testing.TempDir does, so
+                # competing cleaners do not retry in lockstep.
+                self._delay += random.uniform(0, self._delay)
+
+    def lstat_mode(self, path: str) -> int:
+        """``st_mode``, with junctions and directory links reported as links."""
+        st = self.backend.stat(path, follow_symlinks=False)
+        if is_link_like(st.st_mode, _attributes(st)):
+            return stat.S_IFLNK
+        return st.st_mode
+
+    def entries(self, handle: str, path: str) -> list[tuple[str, bool]]:
+        """List a directory; only plain directories (no reparse point) count as directories."""
+        return [
+            (
+                entry.name,
+                entry.is_dir(follow_symlinks=False)
+                and not _attributes(entry.stat(follow_symlinks=False))
+                & _FILE_ATTRIBUTE_REPARSE_POINT,
+            )
+            for entry in self.backend.scandir(path)
+        ]
+
+    def unlink(self, parent: str | None, name: str, path: str) -> None:
+        """Remove a file or link, clearing read-only and waiting out sharing violations."""
+        target = long_path(path)
+        self._retrying(path, lambda: _unlink_entry(target))
+
+    def rmdir(self, parent: str | None, name: str, path: str) -> None:
+        """Remove an emptied directory (deletions pending elsewhere are waited for)."""
+        target = long_path(path)
+        self._retrying(path, lambda: _rmdir_entry(target))
+
+    def make_writable(self, handle: str, path: str) -> None:
+        """Clear the directory's read-only attribute (ACL denials cannot be fixed here)."""
+        target = long_path(path)
+        if not _clear_readonly(target, os.lstat(target)):
+            raise PermissionError(errno.EACCES, "access denied and not read-only", path)

@@ -1,0 +1,88 @@
+"""Fixtures for the Windows scenario tests.
+
+Every scenario runs in a ``world``: the real ``WindowsBackend`` on a Windows
+interpreter (on Linux, ``scripts/windows-python test`` runs these tests on the
+official Windows CPython under wine), and ``MemoryBackend(flavour="windows")``
+anywhere. Both must give the same outcomes, so Windows behaviour can be tested
+on Linux. This conftest is self-contained: under wine the Linux one above is
+not loaded (``--confcutdir``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+
+from tempkit import BackendPath, reset_tempdir_cache
+from tempkit.backends.protocol import Backend
+
+# Short, so the scenarios that let cleanup give up do not wait the default 2 s.
+SHARING_TIMEOUT = 0.3
+
+ON_WINDOWS = sys.platform == "win32"
+
+
+@dataclass
+class World:
+    """One place to run a scenario: a backend and a fresh empty directory on it."""
+
+    kind: str
+    backend: Backend
+    root: BackendPath
+
+    @property
+    def real(self) -> bool:
+        """True on a real Windows filesystem."""
+        return self.kind == "windows"
+
+    def plain_open(self, path: BackendPath, mode: str = "rb") -> IO[Any]:
+        """Open ``path`` the way another program would: without FILE_SHARE_DELETE.
+
+        On real Windows that is the builtin ``open`` on the OS path; on the
+        memory flavour it is the backend's own ``open``.
+        """
+        if self.real:
+            return open(os.fspath(path), mode)
+        return self.backend.open(str(path), mode)
+
+    def names(self) -> set[str]:
+        """The names directly inside ``root``."""
+        return {p.name for p in self.root.iterdir()}
+
+
+def _memory_windows_backend() -> Backend:
+    try:
+        from tempkit.backends.memory import MemoryBackend
+    except ImportError:
+        pytest.skip("MemoryBackend is not available yet")
+    try:
+        options: dict[str, Any] = {"flavour": "windows", "sharing_timeout": SHARING_TIMEOUT}
+        backend: Backend = MemoryBackend(**options)
+    except (TypeError, NotImplementedError) as exc:
+        pytest.skip(f"MemoryBackend has no windows flavour yet ({exc})")
+    return backend
+
+
+@pytest.fixture(params=["windows", "memory-windows"])
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    """The real Windows disk (on Windows only) and the memory Windows flavour."""
+    if request.param == "windows":
+        if not ON_WINDOWS:
+            pytest.skip("needs a Windows interpreter: scripts/windows-python test runs it")
+        from tempkit.backends.windows import WindowsBackend
+
+        backend: Backend = WindowsBackend(sharing_timeout=SHARING_TIMEOUT)
+        root = BackendPath(str(tmp_path), backend=backend)
+    else:
+        backend = _memory_windows_backend()
+        root = BackendPath("C:\\work", backend=backend)
+        root.mkdir()
+    reset_tempdir_cache()
+    yield World(request.param, backend, root)
+    reset_tempdir_cache()
