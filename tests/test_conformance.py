@@ -16,7 +16,7 @@ from fsspec.implementations.dirfs import DirFileSystem
 from fsspec.implementations.local import LocalFileSystem
 from fsspec.implementations.memory import MemoryFileSystem
 
-from tempkit import FsspecBackend, PosixBackend
+from tempkit import FsspecBackend, MemoryBackend, PosixBackend
 from tempkit.backends.protocol import Backend
 from tempkit.testing import BackendConformance
 from tests.s3support import s3_environment, s3_filesystem
@@ -28,6 +28,18 @@ class TestPosixBackend(BackendConformance):
     @pytest.fixture
     def backend(self) -> Backend:
         return PosixBackend()
+
+
+class TestMemoryBackend(BackendConformance):
+    @pytest.fixture
+    def backend(self) -> Backend:
+        return MemoryBackend()
+
+
+class TestMemoryBackendWindows(BackendConformance):
+    @pytest.fixture
+    def backend(self) -> Backend:
+        return MemoryBackend(flavour="windows")
 
 
 class TestFsspecLocal(BackendConformance):
