@@ -165,17 +165,6 @@ def _close_and_remove(file: IO[Any], backend: Backend, raw: str, ignore_errors: 
     TempFilePath._remove(backend, raw, ignore_errors)
 
 
-def _text_byte_position(text: io.TextIOWrapper) -> int:
-    """The position of a text file right after a write, without ``tell()``.
-
-    A write leaves a TextIOWrapper without decoder state, so the byte position
-    of its buffer is exactly the cookie ``tell()`` would return; unlike
-    ``tell()`` it also works while iteration has disabled telling.
-    """
-    text.flush()
-    return cast("IO[bytes]", text.buffer).tell()
-
-
 def _is_open(file: IO[Any]) -> bool:
     try:
         return not file.closed
@@ -336,10 +325,8 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         prefix, suffix, length = _name_parts(prefix, suffix, template, length, backend)
         text: io.TextIOWrapper | None = None
         file: IO[Any]
-        position: Callable[[], int]
         if "b" in mode:
             file = _SpoolBuffer()
-            position = file.tell
         else:
             if sys.version_info >= (3, 11):
                 encoding = io.text_encoding(encoding, 3)
@@ -348,9 +335,6 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
             file = text = io.TextIOWrapper(
                 _SpoolBuffer(), encoding=encoding, errors=errors, newline=newline
             )
-            # A partial, not a bound method of self: no reference cycle, so a
-            # forgotten object is finalized as soon as it is dropped.
-            position = functools.partial(_text_byte_position, text)
         plan = _RolloverPlan(
             mode,
             open_mode,
@@ -376,7 +360,9 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         self._file = cast("IO[AnyStr]", file)
         self._text = text
         self._write = cast("Callable[[AnyStr], int]", file.write)
-        self._position = position
+        # Bound methods of the file, never of self: no reference cycle, so a
+        # forgotten object is finalized as soon as it is dropped.
+        self._position = file.tell
         self._limit = limit
         self._finalizer = (
             None
@@ -641,10 +627,27 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         written = self._write(data)
         limit = self._limit
         if limit:
-            position = self._position()
+            try:
+                position = self._position()
+            except OSError:  # text mode: iteration has disabled tell()
+                position = self._byte_position()
             if position > limit:
                 self._roll(cookie=position)
         return written
+
+    def _byte_position(self) -> int:
+        """The byte position of the buffer under the file.
+
+        In text mode, right after a write (no decoder state left) this is
+        exactly the cookie ``tell()`` would return, and unlike ``tell()`` it
+        works while iteration has disabled telling; it is also where
+        ``TextIOWrapper.truncate()`` cuts.
+        """
+        text = self._text
+        if text is None:
+            return self._file.tell()
+        text.flush()
+        return cast("IO[bytes]", text.buffer).tell()
 
     def writelines(self, lines: Iterable[AnyStr]) -> None:
         """Write each item of ``lines``, checking ``max_size`` after every one."""
@@ -699,7 +702,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         if self._limit:
             # Without a size both BytesIO and TextIOWrapper cut at the byte
             # position of the buffer (for text: after read-ahead, not tell()).
-            target = self._position() if size is None else operator.index(size)
+            target = self._byte_position() if size is None else operator.index(size)
             if target > self._limit:
                 self._roll()
         elif size is not None:
