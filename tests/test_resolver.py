@@ -20,6 +20,7 @@ import pytest
 
 import tempkit
 from tempkit import Candidate, PosixBackend, TempDirResolver
+from tests.forked import run_forked
 from tests.privdrop import run_unprivileged
 
 ENV_NAMES = ("TMPDIR", "TEMP", "TMP")
@@ -383,3 +384,27 @@ def test_create_uses_the_resolved_dir(
     backend = PlacedBackend([str(places["platform"])], str(places["cwd"]))
     with tempkit.TempDirPath.create(backend=backend) as tmp:
         assert os.path.dirname(tmp) == str(places["platform"])
+
+
+def test_relative_candidate_with_a_deleted_cwd_is_skipped(
+    scrubbed_env: pytest.MonkeyPatch, places: dict[str, Path], temp_root: Path
+) -> None:
+    gone = temp_root / "gone"
+    gone.mkdir()
+    scrubbed_env.setenv("TMPDIR", "relative")
+    scrubbed_env.setenv("TEMP", str(places["temp"]))
+
+    def resolve_from_a_deleted_directory() -> list[Candidate]:
+        os.chdir(gone)
+        os.rmdir(gone)
+        return list(TempDirResolver(PosixBackend()).explain().candidates)
+
+    candidates = run_forked(resolve_from_a_deleted_directory)
+    assert candidates[0].source == "$TMPDIR"
+    assert not candidates[0].accepted
+    assert candidates[0].reason.startswith("relative, and the current directory is unavailable")
+    assert candidates[1] == Candidate(
+        str(places["temp"]), "$TEMP", True, "writable (probe file created and removed)"
+    )
+    assert candidates[-1].source.startswith("cwd")
+    assert not candidates[-1].accepted

@@ -30,6 +30,7 @@ from tempkit import (
     naming,
 )
 from tempkit.backends import posix
+from tests.forked import run_forked
 from tests.privdrop import NOBODY_GID, NOBODY_UID, run_unprivileged
 
 Maker = Callable[..., Any]
@@ -276,8 +277,8 @@ def test_persist_relative_target_is_made_absolute(
     assert (temp_root / "here.txt").is_file()
 
 
-@pytest.mark.parametrize("kind", ["file", "dir"])
-def test_persist_does_not_clobber_by_default(temp_root: Path, kind: str) -> None:
+def temp_and_occupied_target(kind: str, temp_root: Path) -> tuple[TempPath, Path]:
+    """A temp file or dir holding "temp", and an existing target of the same kind."""
     created = make(kind)
     target = temp_root / "taken"
     if kind == "dir":
@@ -286,6 +287,12 @@ def test_persist_does_not_clobber_by_default(temp_root: Path, kind: str) -> None
     else:
         created.write_text("temp", encoding="utf-8")
         target.write_text("original", encoding="utf-8")
+    return created, target
+
+
+@pytest.mark.parametrize("kind", ["file", "dir"])
+def test_persist_does_not_clobber_by_default(temp_root: Path, kind: str) -> None:
+    created, target = temp_and_occupied_target(kind, temp_root)
 
     with pytest.raises(FileExistsError) as caught:
         created.persist(target)
@@ -310,14 +317,7 @@ def test_persist_does_not_clobber_by_default(temp_root: Path, kind: str) -> None
 
 @pytest.mark.parametrize("kind", ["file", "dir"])
 def test_persist_with_overwrite_replaces(temp_root: Path, kind: str) -> None:
-    created = make(kind)
-    target = temp_root / "taken"
-    if kind == "dir":
-        (created / "inner.txt").write_text("temp", encoding="utf-8")
-        target.mkdir()
-    else:
-        created.write_text("temp", encoding="utf-8")
-        target.write_text("original", encoding="utf-8")
+    created, target = temp_and_occupied_target(kind, temp_root)
     created.persist(target, overwrite=True)
     inner = target / "inner.txt" if kind == "dir" else target
     assert inner.read_text(encoding="utf-8") == "temp"
@@ -689,3 +689,47 @@ def test_cleanup_error_is_an_os_error_with_the_root_as_filename() -> None:
     assert error.errno == errno.EACCES
     assert error.filename == "/t"
     assert "/t/a: Permission denied" in str(error)
+
+
+# -- fork: a child never removes what its parent owns ------------------------------------------
+def test_a_forked_child_dropping_its_copy_does_not_remove_the_parents_dir(temp_root: Path) -> None:
+    holder = [TempDirPath.create()]
+    path = str(holder[0])
+
+    def drop_copy() -> tuple[bool, list[str]]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            holder.clear()
+            gc.collect()
+        return os.path.isdir(path), [str(w.message) for w in caught]
+
+    assert run_forked(drop_copy) == (True, [])
+    assert os.path.isdir(path)
+    holder[0].cleanup()
+    assert not os.path.lexists(path)
+
+
+def test_a_forked_child_exiting_normally_does_not_remove_the_parents_dir(temp_root: Path) -> None:
+    script = textwrap.dedent(
+        """
+        import os, sys
+        from tempkit import TempDirPath
+        HELD = TempDirPath.create()
+        pid = os.fork()
+        if pid == 0:
+            sys.exit(0)  # normal exit: atexit runs the finalizers in the child
+        os.waitpid(pid, 0)
+        print(os.path.isdir(HELD), flush=True)
+        HELD.cleanup()
+        print(os.path.lexists(HELD), flush=True)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "error::ResourceWarning", "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(temp_root)},
+        check=True,
+    )
+    assert result.stdout.split() == ["True", "False"]
+    assert result.stderr == ""

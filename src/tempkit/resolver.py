@@ -131,7 +131,12 @@ class TempDirResolver:
         flavour = backend.flavour
         drive, root, parts = flavour.parse(path)
         if not (root and (drive or flavour.name != "windows")):
-            path = flavour.module.join(backend.getcwd(), path)
+            try:
+                cwd = backend.getcwd()
+            except OSError as exc:
+                reason = f"relative, and the current directory is unavailable ({exc.strerror})"
+                return Candidate(path, source, False, reason)
+            path = flavour.module.join(cwd, path)
             drive, root, parts = flavour.parse(path)
         path = flavour.format(drive, root, parts)
         probe = flavour.module.join(path, f".tempkit-probe-{random_name(12)}")

@@ -50,7 +50,13 @@ _DEFAULT_PREFIX: Final = "tmp"
 Remover = Callable[[Backend, str, bool], None]
 
 
-def _finalize(remove: Remover, backend: Backend, raw: str, kind: str) -> None:
+def _finalize(
+    remove: Remover, backend: Backend, raw: str, kind: str, owner: int | None = None
+) -> None:
+    # A forked child inherits the object, not the entry: its exit or its garbage
+    # collection must not remove what the parent (``owner``) still uses.
+    if owner is not None and owner != os.getpid():
+        return
     # Remove first: under "error::ResourceWarning" the warning raises, and the
     # tree must be gone whatever happens to the warning.
     try:
@@ -92,7 +98,9 @@ class TempPath(BackendPath):
         self._finalizer = (
             None
             if policy == "never"
-            else weakref.finalize(self, _finalize, cls._remove, backend, raw, cls._kind)
+            else weakref.finalize(
+                self, _finalize, cls._remove, backend, raw, cls._kind, os.getpid()
+            )
         )
         return self
 
