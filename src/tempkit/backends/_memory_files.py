@@ -237,7 +237,13 @@ class MemoryFileIO(io.RawIOBase):
     def write(self, data: ReadableBuffer) -> int:
         """Write all of ``data`` at the position (at the end with O_APPEND)."""
         self._check_writable()
-        with memoryview(data) as view, view.cast("B") as source, self._lock:
+        try:
+            view = memoryview(data)
+        except TypeError:
+            raise TypeError(
+                f"a bytes-like object is required, not '{type(data).__name__}'"
+            ) from None
+        with view, view.cast("B") as source, self._lock:
             node = self._node
             content = node.data
             start = len(content) if self._append else self._position

@@ -249,8 +249,11 @@ class MemoryTree:
         if last.trailing and not isinstance(node, DirNode):
             raise _fail(errno.ENOTDIR)
         if isinstance(node, DirNode):
-            # Writing a directory is EISDIR in the kernel; reading one is refused
-            # by Python's FileIO after the open, with the same error.
+            # Writing a directory is EISDIR in the kernel. Reading one needs read
+            # permission; if granted, Python's FileIO refuses it after the open
+            # with the same EISDIR.
+            if not request.writable and not may(node, READ):
+                raise _fail(errno.EACCES)
             raise _fail(errno.EISDIR)
         assert isinstance(node, FileNode)
         if not created:
