@@ -8,6 +8,7 @@ is free.
 from __future__ import annotations
 
 import errno
+import functools
 import secrets
 from collections.abc import Callable
 from typing import Final, TypeVar
@@ -31,27 +32,36 @@ MIN_TEMPLATE_XS: Final = 3
 # attacker filling the directory, not bad luck (37**8 names).
 MAX_TRIES: Final = 100
 
-# Random bytes map onto the alphabet through a translation table; bytes at or
-# above the largest multiple of the alphabet size are dropped, so every
-# character is equally likely (no modulo bias).
-_USABLE: Final = 256 - 256 % len(ALPHABET)
-_TABLE: Final = bytes(ord(ALPHABET[i % len(ALPHABET)]) for i in range(_USABLE)) + bytes(
-    256 - _USABLE
-)
-_DROP: Final = bytes(range(_USABLE, 256))
-
 T = TypeVar("T")
 
 
-def random_name(length: int = DEFAULT_LENGTH) -> str:
-    """Return ``length`` characters of ``[a-z0-9_]`` from the OS CSPRNG.
+@functools.lru_cache(maxsize=8)
+def _translation(alphabet: str) -> tuple[bytes, bytes]:
+    """The byte translation table and the bytes to drop for ``alphabet``.
+
+    Random bytes map onto the alphabet through the table; bytes at or above the
+    largest multiple of the alphabet size are dropped, so every character is
+    equally likely (no modulo bias).
+    """
+    if not alphabet or len(set(alphabet)) != len(alphabet) or len(alphabet) > 256:
+        raise ValueError(f"alphabet must be 1-256 distinct characters: {alphabet!r}")
+    if not alphabet.isascii():
+        raise ValueError(f"alphabet must be ASCII: {alphabet!r}")
+    usable = 256 - 256 % len(alphabet)
+    table = bytes(ord(alphabet[i % len(alphabet)]) for i in range(usable)) + bytes(256 - usable)
+    return table, bytes(range(usable, 256))
+
+
+def random_name(length: int = DEFAULT_LENGTH, alphabet: str = ALPHABET) -> str:
+    """Return ``length`` characters of ``alphabet`` (default ``[a-z0-9_]``) from the OS CSPRNG.
 
     Each call reads fresh bytes from ``os.urandom``, so a forked child never
     repeats its parent's names.
     """
+    table, drop = _translation(alphabet)
     out = b""
     while len(out) < length:
-        out += secrets.token_bytes(length + 8).translate(_TABLE, _DROP)
+        out += secrets.token_bytes(length + 8).translate(table, drop)
     return out[:length].decode("ascii")
 
 
@@ -90,15 +100,18 @@ def create_unique(
     suffix: str,
     length: int,
     make: Callable[[str], T],
+    *,
+    alphabet: str = ALPHABET,
 ) -> tuple[str, T]:
     """Call ``make(path)`` on fresh random names until one does not exist yet.
 
     Only ``FileExistsError`` is retried, a bounded number of times; any other
-    error (a missing directory, no write permission) is raised at once.
+    error (a missing directory, no write permission) is raised at once. The
+    random part is ``length`` characters of ``alphabet``.
     """
     base = directory if directory.endswith(sep) else directory + sep
     for _ in range(MAX_TRIES):
-        path = base + prefix + random_name(length) + suffix
+        path = base + prefix + random_name(length, alphabet) + suffix
         try:
             return path, make(path)
         except FileExistsError:

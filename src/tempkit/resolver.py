@@ -64,8 +64,11 @@ class Resolution:
     def __str__(self) -> str:
         width = max((len(c.path) for c in self.candidates), default=4)
         lines = [f"temp dir: {self.chosen if self.chosen is not None else '(none)'}"]
-        for c in self.candidates:
-            mark = ("chosen" if c.path == self.chosen else "usable") if c.accepted else "skip"
+        # Only the first accepted candidate is the chosen one: the same directory
+        # can come back later (the cwd when run from /tmp), and is merely usable there.
+        chosen_index = next((i for i, c in enumerate(self.candidates) if c.accepted), None)
+        for i, c in enumerate(self.candidates):
+            mark = ("chosen" if i == chosen_index else "usable") if c.accepted else "skip"
             lines.append(f"  {mark:<6}  {c.path:<{width}}  [{c.source}] {c.reason}")
         return "\n".join(lines)
 

@@ -374,7 +374,6 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
                 backend,
                 _IN_MEMORY,
                 cls._kind,
-                os.getpid(),  # a forked child's copy never acts for the parent
             )
         )
         return self
@@ -460,7 +459,6 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
                 backend,
                 raw,
                 self._kind,
-                os.getpid(),
             )
         memory.close()
         logger.debug("rolled %s over to %s", self._kind, raw, extra={"tempkit_path": raw})
