@@ -21,10 +21,17 @@ import stat
 import subprocess
 import sys
 import tempfile
+import warnings
 import weakref
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
+
+if sys.version_info >= (3, 11):
+    from typing import assert_type
+else:
+    from typing_extensions import assert_type
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -42,6 +49,7 @@ from tempkit import (
     use_backend,
 )
 from tempkit.spooled import SpooledTempPath
+from tests.forked import run_forked
 from tests.privdrop import run_unprivileged
 
 # -- a backend that counts every call ---------------------------------------------------------
@@ -197,6 +205,21 @@ def _run_both(spooled: SpooledTempPath[Any], ref: Reference, op: tuple[Any, ...]
     assert spooled.rolled == ref.rolled, op
 
 
+@contextmanager
+def paired(
+    spooled: SpooledTempPath[Any], ref: Reference, temp_root: Path
+) -> Iterator[tuple[SpooledTempPath[Any], Reference]]:
+    """Both files for one example; at the end the bytes on disk must be the same too."""
+    try:
+        yield spooled, ref
+        spooled.rollover()
+        assert Path(spooled).read_bytes() == ref.raw_bytes()
+    finally:
+        spooled.cleanup()
+        ref.file.close()
+    assert os.listdir(temp_root) == []
+
+
 MAX_SIZES = st.sampled_from([0, 1, 8, 32, 64])
 SIZES = st.one_of(st.none(), st.integers(-1, 40))
 
@@ -221,17 +244,12 @@ BINARY_OPS = st.one_of(
 )
 @given(max_size=MAX_SIZES, ops=st.lists(BINARY_OPS, max_size=25))
 def test_binary_matches_stdlib(temp_root: Path, max_size: int, ops: list[tuple[Any, ...]]) -> None:
-    spooled = SpooledTempPath.create(max_size)
-    ref = Reference(max_size, "w+b")
-    try:
+    with paired(SpooledTempPath.create(max_size), Reference(max_size, "w+b"), temp_root) as (
+        spooled,
+        ref,
+    ):
         for op in ops:
             _run_both(spooled, ref, op)
-        spooled.rollover()
-        assert Path(spooled).read_bytes() == ref.raw_bytes()
-    finally:
-        spooled.cleanup()
-        ref.file.close()
-    assert os.listdir(temp_root) == []
 
 
 TEXT = st.text(alphabet="ab\r\n \u00e9\u20ac\U0001f600\udce9", max_size=12)
@@ -287,11 +305,11 @@ def test_text_matches_stdlib(
     newline: str | None,
     ops: list[tuple[Any, ...]],
 ) -> None:
-    spooled = SpooledTempPath.create(
-        max_size, "w+", encoding=encoding, errors=errors, newline=newline
-    )
-    ref = Reference(max_size, "w+", encoding=encoding, errors=errors, newline=newline)
-    try:
+    with paired(
+        SpooledTempPath.create(max_size, "w+", encoding=encoding, errors=errors, newline=newline),
+        Reference(max_size, "w+", encoding=encoding, errors=errors, newline=newline),
+        temp_root,
+    ) as (spooled, ref):
         for op in ops:
             _run_both(spooled, ref, op)
             assert spooled.newlines == ref.file.newlines, op
@@ -305,12 +323,6 @@ def test_text_matches_stdlib(
         spooled.seek(0)
         ref.file.seek(0)
         assert _outcome(spooled.read) == _outcome(ref.file.read)
-        spooled.rollover()
-        assert Path(spooled).read_bytes() == ref.raw_bytes()
-    finally:
-        spooled.cleanup()
-        ref.file.close()
-    assert os.listdir(temp_root) == []
 
 
 # -- roll-over boundaries -------------------------------------------------------------------
@@ -636,6 +648,20 @@ def test_repr_does_not_roll_over_and_hash_is_stable() -> None:
         assert s != BackendPath(str(s))  # identity, not the path string
 
 
+def test_create_is_typed_by_mode() -> None:
+    with (
+        SpooledTempPath.create() as binary,
+        SpooledTempPath.create(0, "w+", encoding="utf-8") as text,
+        SpooledTempPath.create(mode="w+t", encoding="utf-8") as keyword_text,
+    ):
+        assert_type(binary, SpooledTempPath[bytes])
+        assert_type(text, SpooledTempPath[str])
+        assert_type(keyword_text, SpooledTempPath[str])
+        assert_type(binary.read(), bytes)
+        assert_type(text.read(), str)
+        assert isinstance(keyword_text.read(), str)
+
+
 def test_is_a_temp_path_and_a_file_object() -> None:
     with SpooledTempPath.create() as s:
         assert isinstance(s, TempPath)
@@ -644,14 +670,25 @@ def test_is_a_temp_path_and_a_file_object() -> None:
         assert s.policy == "always" and s.managed
 
 
-def test_rollover_failure_keeps_everything_in_memory(unprivileged_dir: Path) -> None:
-    spool = unprivileged_dir / "spool"
+def test_a_write_whose_rollover_fails_raises_with_the_data_in_memory(tmp_path: Path) -> None:
+    parent = tmp_path / "parent"
+    parent.mkdir()
+    with SpooledTempPath.create(max_size=4, dir=parent / "missing") as s:
+        s.write(b"1234")
+        with pytest.raises(FileNotFoundError):
+            s.write(b"56")
+        assert not s.rolled
+        assert s.tell() == 6  # the write itself happened; only the spill to disk failed
+        s.seek(0)
+        assert s.read() == b"123456"
+    assert os.listdir(parent) == []
 
+
+def test_rollover_failure_keeps_everything_in_memory(temp_root: Path) -> None:
     def attempt() -> tuple[int | None, bool, bytes, int, list[str]]:
-        spool.mkdir()
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))  # a real "disk" of 1000 bytes
-        s = SpooledTempPath.create(max_size=1500, dir=spool)
+        s = SpooledTempPath.create(max_size=1500)
         s.write(b"a" * 1500)
         s.seek(700)
         try:
@@ -664,14 +701,36 @@ def test_rollover_failure_keeps_everything_in_memory(unprivileged_dir: Path) -> 
         s.seek(0)
         data = s.read()
         s.cleanup()
-        return code, s.rolled, data, position, os.listdir(spool)
+        return code, s.rolled, data, position, os.listdir(temp_root)
 
-    code, rolled, data, position, leftovers = run_unprivileged(attempt)
+    code, rolled, data, position, leftovers = run_forked(attempt)
     assert code == errno.EFBIG
     assert not rolled
     assert data == b"a" * 1500
     assert position == 700
     assert leftovers == []
+
+
+def test_a_forked_child_dropping_its_copy_leaves_the_parents_file() -> None:
+    holder = [SpooledTempPath.create(max_size=1)]
+    holder[0].write(b"parent's data")
+    path = str(holder[0])
+
+    def drop_copy() -> tuple[bool, list[str]]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            holder.clear()
+            gc.collect()
+        return os.path.exists(path), [str(w.message) for w in caught]
+
+    exists, messages = run_forked(drop_copy)
+    assert exists
+    # The child's copy of the open file object is reclaimed by CPython (which may
+    # warn "unclosed file" about that copy); tempkit itself does nothing there.
+    assert not [m for m in messages if "implicitly cleaning up" in m]
+    assert Path(path).read_bytes() == b"parent's data"
+    holder[0].cleanup()
+    assert not os.path.exists(path)
 
 
 # -- file-object surface ------------------------------------------------------------------------

@@ -374,6 +374,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
                 backend,
                 _IN_MEMORY,
                 cls._kind,
+                os.getpid(),  # a forked child's copy never acts for the parent
             )
         )
         return self
@@ -459,6 +460,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
                 backend,
                 raw,
                 self._kind,
+                os.getpid(),
             )
         memory.close()
         logger.debug("rolled %s over to %s", self._kind, raw, extra={"tempkit_path": raw})
