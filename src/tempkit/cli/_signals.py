@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 
 __all__ = ["RELAYED", "SignalRelay"]
 
-RELAYED: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# SIGHUP does not exist on Windows; the CLI must still import there.
+RELAYED: Final = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 # si_code of a signal the kernel generated itself, such as the terminal's SIGINT
 # on Ctrl-C (SI_KERNEL in Linux's <asm-generic/siginfo.h>); kill() gives SI_USER (0).
