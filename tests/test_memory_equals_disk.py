@@ -1,0 +1,597 @@
+"""Proof that memory equals disk: random operation sequences, run on both, must agree.
+
+A Hypothesis state machine applies each operation to a fresh MemoryBackend
+and to the PosixBackend under a real directory, and compares what came back:
+the value, or the exception's type, errno, strerror and file names. After
+every step it also compares a snapshot of the whole tree (types, permission
+bits, sizes, link counts, file contents, symlink targets).
+
+The disk side runs in one unprivileged child process for the whole test
+(``tests.disk_worker``): root ignores permission bits, and the point is to
+prove that the memory backend enforces them exactly as Linux does for an
+ordinary user. Hypothesis itself runs here, so shrinking and the falsifying
+example report work as usual.
+
+TEMPKIT_MEMORY_EQUALS_DISK_EXAMPLES sets the number of examples (default
+2000, what CI runs); TEMPKIT_MEMORY_EQUALS_DISK_STEPS the steps per example.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import os
+import shutil
+import stat
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, ClassVar, NamedTuple
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from tempkit import CleanupError, MemoryBackend, PosixBackend
+from tempkit.backends.protocol import Backend
+from tests.disk_worker import DiskWorker
+from tests.privdrop import NOBODY_GID, NOBODY_UID
+
+EXAMPLES = int(os.environ.get("TEMPKIT_MEMORY_EQUALS_DISK_EXAMPLES", "2000"))
+STEPS = int(os.environ.get("TEMPKIT_MEMORY_EQUALS_DISK_STEPS", "30"))
+TEMP_FS_EXAMPLES = int(os.environ.get("TEMPKIT_MEMORY_EQUALS_DISK_TEMP_FS_EXAMPLES", "40"))
+MAX_OPEN_FILES = 4
+
+Outcome = tuple[object, ...]
+
+
+# -- one side: a backend and its open files ------------------------------------------
+class Side:
+    """What one side of the comparison operates on."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.files: dict[int, IO[Any]] = {}
+
+
+def describe(exc: BaseException) -> Outcome:
+    """What must be equal about an exception on both sides."""
+    if isinstance(exc, CleanupError):
+        # Which entries failed and why; the inner errors' file names depend on
+        # how each backend walks (relative to a descriptor or by path).
+        failed = sorted((path, type(e).__name__, e.errno) for path, e in exc.errors)
+        return ("CleanupError", exc.errno, exc.filename, tuple(failed))
+    if isinstance(exc, OSError):
+        return (type(exc).__name__, exc.errno, exc.strerror, exc.filename, exc.filename2)
+    return (type(exc).__name__, str(exc))
+
+
+def outcome(function: Callable[..., object], *args: Any) -> Outcome:
+    """("ok", value) or the description of what ``function(*args)`` raised."""
+    try:
+        return ("ok", function(*args))
+    except Exception as exc:
+        return describe(exc)
+
+
+# -- operations: the same code runs on each side ------------------------------------
+class DirectoryRules(NamedTuple):
+    """Which directory stat fields this disk reports as ext4 does (and the memory backend)."""
+
+    size: bool  # st_size 4096 for a small directory (tmpfs counts entries instead)
+    links: bool  # st_nlink 2 + subdirectories (btrfs says 1)
+
+
+def summarize(st_result: os.stat_result, rules: DirectoryRules) -> tuple[object, ...]:
+    """The stat fields that must match: type, permission bits, size and link count.
+
+    A directory's size and link count are compared only where the disk's
+    filesystem computes them as the memory backend does (see DirectoryRules).
+    """
+    mode = st_result.st_mode
+    fields: tuple[object, ...] = (stat.S_IFMT(mode), stat.S_IMODE(mode))
+    is_dir = stat.S_ISDIR(mode)
+    if not is_dir or rules.size:
+        fields += (st_result.st_size,)
+    if not is_dir or rules.links:
+        fields += (st_result.st_nlink,)
+    return fields
+
+
+def _encoding(mode: str) -> str | None:
+    return None if "b" in mode else "utf-8"
+
+
+def op_mkdir(side: Side, path: str, perm: int) -> None:
+    side.backend.mkdir(path, perm)
+
+
+def op_create(side: Side, path: str, perm: int) -> None:
+    side.backend.create_file(path, perm)
+
+
+def op_write(side: Side, path: str, mode: str, data: str | bytes) -> int:
+    with side.backend.open(path, mode, encoding=_encoding(mode)) as f:
+        return f.write(data)
+
+
+def op_read(side: Side, path: str, mode: str) -> str | bytes:
+    with side.backend.open(path, mode, encoding=_encoding(mode)) as f:
+        data: str | bytes = f.read()
+        return data
+
+
+def op_open(
+    side: Side, slot: int, path: str, mode: str, buffering: int, newline: str | None
+) -> bool:
+    side.files[slot] = side.backend.open(path, mode, buffering, _encoding(mode), None, newline)
+    return "b" in mode
+
+
+def op_file(side: Side, slot: int, method: str, *args: Any) -> object:
+    result: object = getattr(side.files[slot], method)(*args)
+    return result
+
+
+def op_close(side: Side, slot: int) -> None:
+    side.files.pop(slot).close()
+
+
+def op_rename(side: Side, how: str, src: str, dst: str) -> None:
+    getattr(side.backend, how)(src, dst)
+
+
+def op_unlink(side: Side, path: str) -> None:
+    side.backend.unlink(path)
+
+
+def op_rmdir(side: Side, path: str) -> None:
+    side.backend.rmdir(path)
+
+
+def op_chmod(side: Side, path: str, mode: int, follow: bool) -> None:
+    side.backend.chmod(path, mode, follow_symlinks=follow)
+
+
+def op_symlink(side: Side, target: str, path: str) -> None:
+    side.backend.symlink(target, path)
+
+
+def op_readlink(side: Side, path: str) -> str:
+    return side.backend.readlink(path)
+
+
+def op_utime(side: Side, path: str) -> None:
+    side.backend.utime(path)
+
+
+def op_stat(side: Side, path: str, follow: bool, rules: DirectoryRules) -> object:
+    return summarize(side.backend.stat(path, follow_symlinks=follow), rules)
+
+
+def op_scandir(side: Side, path: str) -> object:
+    """Each entry's name and type answers, sorted by name (listing order is the filesystem's)."""
+    entries = sorted(side.backend.scandir(path), key=lambda entry: entry.name)
+    return [
+        (
+            entry.name,
+            outcome(entry.is_dir),
+            outcome(functools.partial(entry.is_dir, follow_symlinks=False)),
+            outcome(entry.is_file),
+            entry.is_symlink(),
+        )
+        for entry in entries
+    ]
+
+
+def op_realpath(side: Side, path: str, strict: bool) -> str:
+    return side.backend.realpath(path, strict=strict)
+
+
+def op_rmtree(side: Side, path: str) -> None:
+    side.backend.rmtree(path)
+
+
+def op_snapshot(side: Side, root: str, rules: DirectoryRules) -> list[tuple[object, ...]]:
+    """Everything observable about the tree below (and including) ``root``."""
+    backend = side.backend
+    seen: list[tuple[object, ...]] = []
+    pending = [root]
+    while pending:
+        directory = pending.pop()
+        try:
+            names = sorted(entry.name for entry in backend.scandir(directory))
+        except OSError as exc:
+            seen.append((directory, "list", *describe(exc)))
+            continue
+        for name in names:
+            path = directory + "/" + name
+            try:
+                info = backend.stat(path, follow_symlinks=False)
+            except OSError as exc:
+                seen.append((path, "lstat", *describe(exc)))
+                continue
+            seen.append((path, *summarize(info, rules)))
+            if stat.S_ISDIR(info.st_mode):
+                pending.append(path)
+            elif stat.S_ISLNK(info.st_mode):
+                seen.append((path, "target", backend.readlink(path)))
+            else:
+                seen.append((path, "contents", *outcome(op_read, side, path, "rb")))
+    seen.append((root, *summarize(backend.stat(root), rules)))
+    return seen
+
+
+def op_begin(side: Side, root: str) -> None:
+    """Start an example on the disk: an empty private root, made the cwd."""
+    os.mkdir(root, 0o700)
+    os.chdir(root)
+
+
+def op_end(side: Side, root: str) -> list[Outcome]:
+    """Close every open file, then remove the root; what each step gave."""
+    results = [outcome(op_close, side, slot) for slot in sorted(side.files)]
+    results.append(outcome(op_rmtree, side, root))
+    return results
+
+
+def probe_directories(side: Side, base: str) -> DirectoryRules:
+    """How this filesystem reports a directory's size and links."""
+    top = base + "/probe"
+    os.mkdir(top)
+    os.mkdir(top + "/sub")
+    info = os.stat(top)
+    os.rmdir(top + "/sub")
+    os.rmdir(top)
+    return DirectoryRules(size=info.st_size == 4096, links=info.st_nlink == 3)
+
+
+# The disk side: lives in the worker process (a fork of this one).
+_DISK = Side(PosixBackend())
+
+
+def on_disk(operation: Callable[..., object], *args: Any) -> object:
+    """Run ``operation`` on the disk side; called in the worker process."""
+    return operation(_DISK, *args)
+
+
+def step_on_disk(
+    operation: Callable[..., object], args: tuple[Any, ...], root: str, rules: DirectoryRules
+) -> tuple[Outcome, Outcome]:
+    """One step on the disk side, in the worker: the operation's outcome, then the tree's."""
+    return outcome(operation, _DISK, *args), outcome(op_snapshot, _DISK, root, rules)
+
+
+# -- what the machine draws ------------------------------------------------------------
+NAMES = ("a", "b", "c")
+_DEPTH1 = list(NAMES)
+_DEPTH2 = [f"{x}/{y}" for x in NAMES for y in NAMES]
+_DEPTH3 = [f"{x}/{y}/{z}" for x in NAMES for y in NAMES for z in NAMES]
+# Dots and trailing slashes: a ".." only ever follows a name, so no path leaves the root.
+_SPECIAL = [
+    "a/",
+    "b/",
+    "a/b/",
+    "a/.",
+    "a/..",
+    "a/./b",
+    "a/../b",
+    "a/b/..",
+    "a/b/../c",
+    "./a",
+    "a//b",
+]
+RELATIVE = st.one_of(
+    st.sampled_from(_DEPTH1),
+    st.sampled_from(_DEPTH2),
+    st.sampled_from(_DEPTH3),
+    st.sampled_from(_SPECIAL),
+)
+# (absolute?, relative part): absolute paths go through the root, relative ones
+# through the current directory, which is the root on both sides.
+PATHS = st.tuples(st.booleans(), RELATIVE)
+# Link targets never contain "..", so following a link never leaves the root either.
+TARGETS = st.tuples(
+    st.booleans(),
+    st.sampled_from([*_DEPTH1, *_DEPTH2, "a/", "a/./b", "b//c"]),
+)
+DIR_PERMS = st.sampled_from([0o700, 0o777, 0o755, 0o500, 0o300, 0o600, 0o100, 0o000, 0o2775])
+FILE_PERMS = st.sampled_from([0o600, 0o666, 0o644, 0o400, 0o200, 0o000, 0o4755, 0o2755])
+CHMOD_MODES = st.sampled_from(
+    [0o700, 0o755, 0o644, 0o600, 0o500, 0o400, 0o300, 0o200, 0o100, 0o000, 0o1777, 0o2755, 0o4755]
+)
+FILE_MODES = st.sampled_from(
+    [
+        *(m + b + p for m in "rwax" for b in ("", "b") for p in ("", "+")),
+        "rw",
+        "rbt",
+        "r++",
+        "b",
+        "",
+    ]
+)
+ONE_SHOT_WRITE_MODES = st.sampled_from(["w", "wb", "a", "ab", "x", "xb", "r+", "rb+", "w+", "a+b"])
+BUFFERING = st.sampled_from([-1, -1, 0, 1, 3, 4096])
+NEWLINES = st.sampled_from([None, None, "", "\n", "\r", "\r\n"])
+TEXT = st.text(alphabet="ab\n\r\u00e9\u20ac", max_size=12)
+BYTES = st.binary(max_size=12)
+
+
+class MemoryEqualsDisk(RuleBasedStateMachine):
+    """Every rule runs on both sides and asserts the two outcomes are equal."""
+
+    worker: ClassVar[DiskWorker]
+    base: ClassVar[str]
+    directory_rules: ClassVar[DirectoryRules]
+    examples: ClassVar[Iterator[int]]
+    started: ClassVar[int] = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        type(self).started += 1
+        self.root = f"{self.base}/ex{next(self.examples)}"
+        self.disk_call(op_begin, self.root)
+        memory = MemoryBackend(cwd=self.root, umask=0o022)
+        memory.chmod(self.root, 0o700)
+        self.memory = Side(memory)
+        self.binary: dict[int, bool] = {}  # open slot -> opened in binary mode
+
+    # -- plumbing ------------------------------------------------------------------
+    def disk_call(self, operation: Callable[..., object], *args: Any) -> Any:
+        return self.worker.call(on_disk, operation, *args)
+
+    def both(self, operation: Callable[..., object], *args: Any) -> Outcome:
+        """Run ``operation`` on both sides and compare the outcomes, then the whole trees.
+
+        The disk side works in the worker while the memory side works here.
+        """
+        self.worker.submit(step_on_disk, operation, args, self.root, self.directory_rules)
+        on_memory = outcome(operation, self.memory, *args)
+        memory_tree = outcome(op_snapshot, self.memory, self.root, self.directory_rules)
+        on_disk_side, disk_tree = self.worker.result()
+        if operation is op_utime and on_memory[0] != "ok" and sys.version_info < (3, 11):
+            # CPython 3.10's os.utime leaves the file name out of its errors;
+            # the memory backend names the file as every other call does.
+            on_memory = (*on_memory[:3], None, *on_memory[4:])
+        call = f"{operation.__name__}{args!r}"
+        assert on_memory == on_disk_side, (
+            f"{call}: memory gave {on_memory!r}, disk {on_disk_side!r}"
+        )
+        assert memory_tree == disk_tree, f"after {call}: memory {memory_tree!r}, disk {disk_tree!r}"
+        return on_memory
+
+    def at(self, spec: tuple[bool, str]) -> str:
+        absolute, relative = spec
+        return f"{self.root}/{relative}" if absolute else relative
+
+    # -- namespace -------------------------------------------------------------------
+    @rule(path=PATHS, perm=DIR_PERMS)
+    def mkdir(self, path: tuple[bool, str], perm: int) -> None:
+        self.both(op_mkdir, self.at(path), perm)
+
+    @rule(path=PATHS, perm=FILE_PERMS)
+    def create_file(self, path: tuple[bool, str], perm: int) -> None:
+        self.both(op_create, self.at(path), perm)
+
+    @rule(path=PATHS, mode=ONE_SHOT_WRITE_MODES, text=TEXT, data=BYTES)
+    def write_file(self, path: tuple[bool, str], mode: str, text: str, data: bytes) -> None:
+        self.both(op_write, self.at(path), mode, data if "b" in mode else text)
+
+    @rule(path=PATHS, mode=st.sampled_from(["r", "rb", "r+", "a+", "w+b"]))
+    def read_file(self, path: tuple[bool, str], mode: str) -> None:
+        self.both(op_read, self.at(path), mode)
+
+    @rule(
+        src=PATHS,
+        dst=PATHS,
+        how=st.sampled_from(["rename", "replace", "rename_noreplace"]),
+    )
+    def rename(self, src: tuple[bool, str], dst: tuple[bool, str], how: str) -> None:
+        self.both(op_rename, how, self.at(src), self.at(dst))
+
+    @rule(path=PATHS)
+    def unlink(self, path: tuple[bool, str]) -> None:
+        self.both(op_unlink, self.at(path))
+
+    @rule(path=PATHS)
+    def rmdir(self, path: tuple[bool, str]) -> None:
+        self.both(op_rmdir, self.at(path))
+
+    @rule(path=PATHS, mode=CHMOD_MODES, follow=st.booleans())
+    def chmod(self, path: tuple[bool, str], mode: int, follow: bool) -> None:
+        self.both(op_chmod, self.at(path), mode, follow)
+
+    @rule(link_target=TARGETS, path=PATHS)
+    def symlink(self, link_target: tuple[bool, str], path: tuple[bool, str]) -> None:
+        self.both(op_symlink, self.at(link_target), self.at(path))
+
+    @rule(path=PATHS)
+    def readlink(self, path: tuple[bool, str]) -> None:
+        self.both(op_readlink, self.at(path))
+
+    @rule(path=PATHS)
+    def utime(self, path: tuple[bool, str]) -> None:
+        self.both(op_utime, self.at(path))
+
+    @rule(path=PATHS, follow=st.booleans())
+    def stat(self, path: tuple[bool, str], follow: bool) -> None:
+        self.both(op_stat, self.at(path), follow, self.directory_rules)
+
+    @rule(path=st.one_of(PATHS, st.just((True, "."))))
+    def iterdir(self, path: tuple[bool, str]) -> None:
+        self.both(op_scandir, self.at(path))
+
+    @rule(path=PATHS, strict=st.booleans())
+    def realpath(self, path: tuple[bool, str], strict: bool) -> None:
+        self.both(op_realpath, f"{self.root}/{path[1]}", strict)
+
+    @rule(path=PATHS)
+    def cleanup(self, path: tuple[bool, str]) -> None:
+        self.both(op_rmtree, self.at(path))
+
+    # -- open files ------------------------------------------------------------------
+    @precondition(lambda self: len(self.binary) < MAX_OPEN_FILES)
+    @rule(path=PATHS, mode=FILE_MODES, buffering=BUFFERING, newline=NEWLINES)
+    def open(self, path: tuple[bool, str], mode: str, buffering: int, newline: str | None) -> None:
+        slot = next(i for i in range(MAX_OPEN_FILES) if i not in self.binary)
+        result = self.both(op_open, slot, self.at(path), mode, buffering, newline)
+        if result[0] == "ok":
+            self.binary[slot] = bool(result[1])
+
+    def _slot(self, index: int) -> int:
+        return sorted(self.binary)[index % len(self.binary)]
+
+    @precondition(lambda self: self.binary)
+    @rule(index=st.integers(0, 3), text=TEXT, data=BYTES)
+    def file_write(self, index: int, text: str, data: bytes) -> None:
+        slot = self._slot(index)
+        self.both(op_file, slot, "write", data if self.binary[slot] else text)
+
+    @precondition(lambda self: self.binary)
+    @rule(index=st.integers(0, 3), size=st.sampled_from([-1, 0, 1, 2, 5, 100]))
+    def file_read(self, index: int, size: int) -> None:
+        self.both(op_file, self._slot(index), "read", size)
+
+    @precondition(lambda self: self.binary)
+    @rule(index=st.integers(0, 3), size=st.sampled_from([-1, 1, 4]))
+    def file_readline(self, index: int, size: int) -> None:
+        self.both(op_file, self._slot(index), "readline", size)
+
+    @precondition(lambda self: self.binary)
+    @rule(index=st.integers(0, 3), offset=st.integers(-2, 20), whence=st.sampled_from([0, 1, 2]))
+    def file_seek(self, index: int, offset: int, whence: int) -> None:
+        self.both(op_file, self._slot(index), "seek", offset, whence)
+
+    @precondition(lambda self: self.binary)
+    @rule(
+        index=st.integers(0, 3),
+        method=st.sampled_from(["tell", "flush", "readable", "writable", "seekable"]),
+    )
+    def file_query(self, index: int, method: str) -> None:
+        self.both(op_file, self._slot(index), method)
+
+    @precondition(lambda self: self.binary)
+    @rule(index=st.integers(0, 3), size=st.one_of(st.none(), st.integers(-1, 20)))
+    def file_truncate(self, index: int, size: int | None) -> None:
+        self.both(op_file, self._slot(index), "truncate", size)
+
+    @precondition(lambda self: self.binary)
+    @rule(index=st.integers(0, 3))
+    def file_close(self, index: int) -> None:
+        slot = self._slot(index)
+        del self.binary[slot]
+        self.both(op_close, slot)
+
+    def teardown(self) -> None:
+        on_memory = op_end(self.memory, self.root)
+        on_disk_side = self.disk_call(op_end, self.root)
+        assert on_memory == on_disk_side, f"teardown: memory {on_memory!r}, disk {on_disk_side!r}"
+
+
+def warm_up(directory: Path) -> None:
+    """Run every operation once here, before the fork.
+
+    The worker may not import anything once it has dropped root, so whatever
+    the operations load on first use (ctypes for renameat2, codecs) must be
+    loaded already.
+    """
+    side = Side(PosixBackend())
+    root = str(directory / "warm-up")
+    os.mkdir(root)
+    op_write(side, root + "/f", "w", "\u00e9")
+    op_read(side, root + "/f", "r")
+    op_rename(side, "rename_noreplace", root + "/f", root + "/g")
+    op_symlink(side, "g", root + "/l")
+    op_snapshot(side, root, DirectoryRules(size=True, links=True))
+    op_scandir(side, root)
+    op_realpath(side, root + "/l", True)
+    op_rmtree(side, root)
+    for failing in (op_rmdir, op_unlink, op_readlink):
+        outcome(failing, side, root + "/missing")
+
+
+def run_machine(worker: DiskWorker, base: str, examples: int) -> int:
+    """Run the state machine for ``examples`` examples under ``base``; return how many ran."""
+    machine: type[MemoryEqualsDisk] = type(
+        "MemoryEqualsDiskRun",
+        (MemoryEqualsDisk,),
+        {
+            "worker": worker,
+            "base": base,
+            "directory_rules": worker.call(on_disk, probe_directories, base),
+            "examples": itertools.count(),
+            "started": 0,
+        },
+    )
+    run_state_machine_as_test(
+        machine,
+        settings=settings(
+            max_examples=examples,
+            stateful_step_count=STEPS,
+            deadline=None,
+            database=None,
+            print_blob=True,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
+    return machine.started
+
+
+@contextmanager
+def unprivileged_directory(parent: str) -> Iterator[str]:
+    """A fresh directory in ``parent`` owned by the user the worker runs as."""
+    if os.geteuid() != 0:
+        pytest.skip("dropping privileges needs root")
+    path = tempfile.mkdtemp(prefix="tempkit-equal-", dir=parent)
+    os.chown(path, NOBODY_UID, NOBODY_GID)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path)
+
+
+def _ram_disk() -> str | None:
+    """/dev/shm when it is a writable tmpfs: the same kernel rules, without disk latency."""
+    if sys.platform != "linux" or not os.path.isdir("/dev/shm"):
+        return None
+    with open("/proc/self/mounts", encoding="utf-8") as mounts:
+        for line in mounts:
+            fields = line.split()
+            if len(fields) > 2 and fields[1] == "/dev/shm" and fields[2] == "tmpfs":
+                return "/dev/shm"
+    return None
+
+
+@pytest.fixture
+def disk_worker(tmp_path: Path) -> Iterator[DiskWorker]:
+    warm_up(tmp_path)
+    with DiskWorker(umask=0o022) as worker:
+        yield worker
+
+
+@pytest.mark.filterwarnings("ignore:line buffering:RuntimeWarning")
+def test_memory_equals_disk(disk_worker: DiskWorker) -> None:
+    """The main run: thousands of examples against the kernel, on a tmpfs where there is one.
+
+    tmpfs is a real filesystem with the kernel's own lookup, permission and
+    rename rules; only its directory sizes differ, and those are compared in
+    the run below on the temp root's filesystem.
+    """
+    parent = _ram_disk() or tempfile.gettempdir()
+    with unprivileged_directory(parent) as base:
+        assert run_machine(disk_worker, base, EXAMPLES) >= EXAMPLES
+
+
+@pytest.mark.filterwarnings("ignore:line buffering:RuntimeWarning")
+def test_memory_equals_disk_on_the_temp_filesystem(disk_worker: DiskWorker) -> None:
+    """Fewer examples on the filesystem of the system temp dir (slow metadata, ext4 here)."""
+    with unprivileged_directory(tempfile.gettempdir()) as base:
+        assert run_machine(disk_worker, base, TEMP_FS_EXAMPLES) >= TEMP_FS_EXAMPLES
