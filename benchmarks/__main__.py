@@ -99,6 +99,12 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--rounds", type=int, help="timed rounds per case")
     parser.add_argument(
+        "--clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="wall: elapsed time (default); cpu: CPU time of the work, steadier on a busy machine",
+    )
+    parser.add_argument(
         "-k",
         dest="select",
         action="append",
@@ -138,7 +144,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         import tempkit
 
         tempkit.reset_tempdir_cache()
-        config = Config(quick=args.quick, rounds=rounds, scratch_root=scratch_root, tempdir=tempdir)
+        config = Config(
+            quick=args.quick,
+            rounds=rounds,
+            scratch_root=scratch_root,
+            tempdir=tempdir,
+            clock=args.clock,
+        )
         return _run_all(args, config)
     finally:
         if saved_tmpdir is None:
@@ -152,7 +164,7 @@ def _run_all(args: argparse.Namespace, config: Config) -> int:
     out: Callable[[str], None] = print
     machine = machine_description(config.tempdir)
     mode = "quick smoke run (targets not judged)" if config.quick else "full run"
-    out(f"tempkit benchmarks: {mode}, {config.rounds} rounds per case")
+    out(f"tempkit benchmarks: {mode}, {config.rounds} rounds per case, {config.clock} clock")
     for key, value in machine:
         out(f"  {key}: {value}")
     results: list[CaseResult] = []
@@ -199,6 +211,8 @@ def _write_markdown(
     path: Path, machine: list[tuple[str, str]], config: Config, results: list[CaseResult]
 ) -> None:
     command = "python -m benchmarks" + (" --quick" if config.quick else "")
+    if config.clock != "wall":
+        command += f" --clock {config.clock}"
     parts = [f"Measured with `{command}` ({config.rounds} rounds per case).", ""]
     parts.extend(f"- {key}: {value}" for key, value in machine)
     parts.append("")

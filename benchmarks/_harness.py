@@ -36,6 +36,11 @@ Two kinds of case exist:
     Anything that is not a race, e.g. peak memory: ``measure()`` returns
     :class:`Measurement` values, each with an optional limit.
 
+Clocks: ``--clock wall`` (the default) times with ``time.perf_counter``; ``--clock cpu``
+times the CPU this process spends (user + system, so system calls count), which stays
+meaningful on a loaded machine. A case can fix its own ``timer`` (throughput needs the
+wall clock; a case that runs subprocesses uses :func:`children_cpu` on the CPU clock).
+
 Rules of the house: targets and limits are judged only in a full run (``--quick`` runs
 a few small rounds so the suite never rots, and fails only when a benchmark crashes).
 A benchmark that finds a correctness problem (a collision, a leftover file) raises,
@@ -49,6 +54,7 @@ and moves on.
 from __future__ import annotations
 
 import gc
+import resource
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -67,6 +73,7 @@ __all__ = [
     "Row",
     "Skip",
     "Target",
+    "children_cpu",
 ]
 
 
@@ -82,6 +89,12 @@ class Config:
     rounds: int
     scratch_root: Path
     tempdir: Path
+    clock: str = "wall"  # "wall" or "cpu"
+
+    @property
+    def timer(self) -> Callable[[], float]:
+        """The default clock of this run."""
+        return time.process_time if self.clock == "cpu" else time.perf_counter
 
     def pick(self, full: int, quick: int) -> int:
         """The workload size for this mode."""
@@ -96,6 +109,12 @@ class Config:
 
 def _nothing() -> None:
     return None
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) used so far by this process's finished children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 @dataclass(frozen=True)
@@ -214,6 +233,8 @@ class ComparisonCase:
     unit: str = "op"
     notes: Sequence[str] = ()
     show_rate: bool = False  # also show throughput (units per second) next to the median
+    timer: Callable[[], float] | None = None  # None: the run's clock (Config.timer)
+    clock_name: str | None = None  # how the title names ``timer``
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.contestants]
@@ -228,15 +249,23 @@ class ComparisonCase:
     def run(self, config: Config) -> CaseResult:
         """Warm up once, then time ``config.rounds`` rounds of every contestant."""
         contestants = list(self.contestants)
+        timer = self.timer or config.timer
         for contestant in contestants:
-            _time_round(contestant)
+            _time_round(contestant, timer)
         per_op: dict[str, list[float]] = {c.name: [] for c in contestants}
         for round_index in range(config.rounds):
             # Rotate the order so no contestant always runs right after another's teardown.
             shift = round_index % len(contestants)
             for contestant in contestants[shift:] + contestants[:shift]:
-                per_op[contestant.name].append(_time_round(contestant) / self.ops)
+                per_op[contestant.name].append(_time_round(contestant, timer) / self.ops)
         return self._report(config, per_op)
+
+    def _clock_name(self, config: Config) -> str:
+        if self.clock_name is not None:
+            return self.clock_name
+        if self.timer is None:
+            return "CPU time" if config.clock == "cpu" else "wall time"
+        return "time"
 
     def _report(self, config: Config, per_op: dict[str, list[float]]) -> CaseResult:
         subject = self.contestants[0].name
@@ -245,7 +274,7 @@ class ComparisonCase:
         result = CaseResult(
             self.name,
             f"{self.title} ({self.ops} {self.unit}s/round, {config.rounds} rounds, "
-            f"median time per {self.unit})",
+            f"median {self._clock_name(config)} per {self.unit})",
             notes=list(self.notes),
         )
         targets = {t.alternative: t for t in self.targets}
@@ -290,13 +319,13 @@ class ComparisonCase:
         return result
 
 
-def _time_round(contestant: Contestant) -> float:
+def _time_round(contestant: Contestant, timer: Callable[[], float]) -> float:
     contestant.setup()
     gc.collect()
     try:
-        start = time.perf_counter()
+        start = timer()
         contestant.run()
-        return time.perf_counter() - start
+        return timer() - start
     finally:
         contestant.teardown()
 
