@@ -2,7 +2,10 @@
 
 A flavour wraps ``posixpath`` or ``ntpath`` and adds the few things pathlib
 needs that those modules only gained in later Pythons (``splitroot`` is 3.12+).
-It never touches a filesystem, so every backend can share it.
+The Windows rules (drives, UNC shares, device paths, joining) are implemented
+here with Python 3.13 semantics, so a path means the same thing on every
+supported interpreter. A flavour never touches a filesystem, so every backend
+can share it.
 """
 
 from __future__ import annotations
@@ -34,20 +37,19 @@ class Flavour:
         return f"<Flavour {self.name}>"
 
     def splitroot(self, path: str) -> tuple[str, str, str]:
-        """Split ``path`` into (drive, root, tail), like ``os.path.splitroot`` (3.12+)."""
+        """Split ``path`` into (drive, root, tail), like ``os.path.splitroot`` (3.12+).
+
+        The root is a single separator (POSIX keeps exactly two leading
+        slashes, which POSIX allows to mean something special); on POSIX the
+        tail loses any further leading slashes.
+        """
         if self.module is posixpath:
             if path[:1] != "/":
                 return "", "", path
-            # POSIX lets exactly two leading slashes mean something else, so keep them.
             if path[1:2] == "/" and path[2:3] != "/":
                 return "", "//", path[2:]
             return "", "/", path.lstrip("/")
-        if self.altsep:
-            path = path.replace(self.altsep, self.sep)
-        drive, rest = ntpath.splitdrive(path)
-        if rest[:1] == "\\":
-            return drive, "\\", rest.lstrip("\\")
-        return drive, "", rest
+        return _nt_splitroot(path.replace("/", "\\"))
 
     def normcase(self, path: str) -> str:
         """Return the key two paths must share to be the same path on this flavour."""
@@ -58,9 +60,13 @@ class Flavour:
         if self.altsep:
             raw = raw.replace(self.altsep, self.sep)
         drive, root, tail = self.splitroot(raw)
-        if self.module is ntpath and drive and not root and drive[:2] == "\\\\":
-            # A UNC share is always rooted, as pathlib treats it.
-            root = "\\"
+        if not root and drive[:1] == "\\" and drive[-1:] != "\\":
+            # A complete UNC share (\\server\share, \\?\UNC\server\share) is
+            # always rooted, as pathlib treats it; a device drive (\\?\c:,
+            # \\.\pipe) or an incomplete share is not.
+            pieces = drive.split("\\")
+            if (len(pieces) == 4 and pieces[2] not in ("", "?", ".")) or len(pieces) == 6:
+                root = "\\"
         parts = [p for p in tail.split(self.sep) if p and p != "."]
         return drive, root, parts
 
@@ -68,12 +74,26 @@ class Flavour:
         """Join parsed pieces back into the canonical string form."""
         if drive or root:
             return drive + root + self.sep.join(parts)
-        if parts and self.module is ntpath:
-            # "c:" inside a relative first part would otherwise read as a drive.
-            first_drive = ntpath.splitdrive(parts[0])[0]
-            if first_drive:
-                return "." + self.sep + self.sep.join(parts)
+        if parts and self.module is ntpath and _nt_splitroot(parts[0])[0]:
+            # "c:" as a relative first part would otherwise read as a drive.
+            return "." + self.sep + self.sep.join(parts)
         return self.sep.join(parts)
+
+    def join(self, *paths: str) -> str:
+        """Join path strings as ``os.path.join`` does (Windows: 3.13 rules)."""
+        if self.module is posixpath:
+            return posixpath.join(*paths)
+        return _nt_join(paths)
+
+    def is_absolute(self, drive: str, root: str) -> bool:
+        r"""True for a parsed path that does not depend on a current directory.
+
+        Windows follows ``ntpath.isabs`` of 3.13: a drive with a root, or any
+        UNC or device drive; a bare ``\x`` is relative to the current drive.
+        """
+        if self.module is posixpath:
+            return bool(root)
+        return bool(drive and root) or drive[:2] == "\\\\"
 
     def match_part(self, pattern: str) -> re.Pattern[str]:
         """Compile one glob component into a full-match regex for this flavour."""
@@ -82,6 +102,51 @@ class Flavour:
     def has_separator(self, text: str) -> bool:
         """True when ``text`` contains a separator of this flavour."""
         return self.sep in text or (self.altsep is not None and self.altsep in text)
+
+
+def _nt_splitroot(path: str) -> tuple[str, str, str]:
+    """``ntpath.splitroot`` of Python 3.13: slices of ``path``, found on its backslash form."""
+    norm = path.replace("/", "\\")
+    if norm[:2] == "\\\\":
+        # UNC share (\\server\share, \\?\UNC\server\share) or device (\\.\pipe,
+        # \\?\c:): the drive runs up to the separator after the second name.
+        start = 8 if norm[:8].upper() == "\\\\?\\UNC\\" else 2
+        first = norm.find("\\", start)
+        second = -1 if first == -1 else norm.find("\\", first + 1)
+        if second == -1:
+            return path, "", ""
+        return path[:second], path[second], path[second + 1 :]
+    if norm[:1] == "\\":
+        return "", path[0], path[1:]
+    if norm[1:2] == ":":
+        if norm[2:3] == "\\":
+            return path[:2], path[2], path[3:]
+        return path[:2], "", path[2:]
+    return "", "", path
+
+
+def _nt_join(paths: tuple[str, ...]) -> str:
+    """``ntpath.join`` of Python 3.13: a rooted piece restarts, another drive replaces."""
+    drive, root, rest = _nt_splitroot(paths[0])
+    for path in paths[1:]:
+        p_drive, p_root, p_rest = _nt_splitroot(path)
+        if p_root:
+            if p_drive or not drive:
+                drive = p_drive
+            root, rest = p_root, p_rest
+            continue
+        if p_drive and p_drive != drive:
+            if p_drive.lower() != drive.lower():
+                drive, root, rest = p_drive, p_root, p_rest
+                continue
+            drive = p_drive
+        if rest and rest[-1] not in "\\/":
+            rest += "\\"
+        rest += p_rest
+    if rest and not root and drive and drive[-1] not in ":\\/":
+        # A UNC drive needs a separator before a relative remainder.
+        return drive + "\\" + rest
+    return drive + root + rest
 
 
 @functools.lru_cache(maxsize=256)

@@ -122,9 +122,9 @@ class BackendPath:
         return key
 
     def _parts_key(self) -> list[str]:
-        normcase = self._backend.flavour.normcase
-        drive, root, parts = self._pieces()
-        return [normcase(drive + root), *(normcase(p) for p in parts)]
+        # pathlib 3.12+ orders by the case-normalised string split on the
+        # separator, so "/b" sorts before "a" and "a" before "a/b".
+        return self._key().split(self._backend.flavour.sep)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, BackendPath):
@@ -247,49 +247,62 @@ class BackendPath:
         return tuple(self._derive(drive, root, parts[:i]) for i in range(len(parts) - 1, -1, -1))
 
     def is_absolute(self) -> bool:
-        """True when the path has a root (and a drive, on Windows)."""
+        r"""True when the path has a root (and a drive, on Windows).
+
+        On the Windows flavour a UNC or device drive is absolute too, and a
+        bare ``\x`` is not (it depends on the current drive), as in 3.13.
+        """
         drive, root, _ = self._pieces()
-        if self._backend.flavour.name == "windows":
-            return bool(drive and root)
-        return bool(root)
+        return self._backend.flavour.is_absolute(drive, root)
 
     def as_posix(self) -> str:
         """The path with forward slashes."""
         return str(self).replace(self._backend.flavour.sep, "/")
 
-    def _check_name(self, name: str) -> None:
-        flavour = self._backend.flavour
-        if not name or flavour.has_separator(name) or name == ".":
-            raise ValueError(f"invalid name {name!r}")
-        drive, root, _ = flavour.splitroot(name)
-        if drive or root:
-            raise ValueError(f"invalid name {name!r}")
-
     def with_name(self, name: str) -> BackendPath:
-        """This path with its final component replaced by ``name``."""
+        """This path with its final component replaced by ``name``.
+
+        ValueError when ``name`` is empty, ``"."`` or holds a separator, or
+        when this path has no name (an anchor or ``.``).
+        """
+        if not name or name == "." or self._backend.flavour.has_separator(name):
+            raise ValueError(f"Invalid name {name!r}")
         drive, root, parts = self._pieces()
         if not parts:
             raise ValueError(f"{self!r} has an empty name")
-        self._check_name(name)
         return self._derive(drive, root, [*parts[:-1], name])
 
     def with_stem(self, stem: str) -> BackendPath:
-        """This path with the stem of its final component replaced."""
-        return self.with_name(stem + self.suffix)
+        """This path with the stem of its final component replaced.
+
+        ValueError when the result would be a bare suffix (``"" + ".txt"``).
+        """
+        suffix = self.suffix
+        if suffix and not stem:
+            raise ValueError(f"{self!r} has a non-empty suffix")
+        return self.with_name(stem + suffix)
 
     def with_suffix(self, suffix: str) -> BackendPath:
-        """This path with its last extension replaced (``""`` removes it)."""
-        flavour = self._backend.flavour
-        if flavour.has_separator(suffix) or (
-            suffix and (not suffix.startswith(".") or suffix == ".")
-        ):
-            raise ValueError(f"invalid suffix {suffix!r}")
-        if not self.name:
+        """This path with its last extension replaced (``""`` removes it).
+
+        ValueError when ``suffix`` is not ``""`` and not ``"."`` followed by
+        at least one character, or when the path has no stem.
+        """
+        stem = self.stem
+        if not stem:
             raise ValueError(f"{self!r} has an empty name")
-        return self.with_name(self.stem + suffix)
+        if suffix and not (suffix.startswith(".") and len(suffix) > 1):
+            raise ValueError(f"Invalid suffix {suffix!r}")
+        return self.with_name(stem + suffix)
 
     def relative_to(self, other: str | os.PathLike[str], *, walk_up: bool = False) -> BackendPath:
-        """This path relative to ``other``; ``walk_up`` allows ``..`` steps."""
+        """This path relative to ``other``; ``walk_up`` allows ``..`` steps.
+
+        ``walk_up`` has the 3.12+ meaning on every interpreter: the result may
+        climb out of ``other`` with ``..`` parts, which is refused (ValueError)
+        when the part of ``other`` to climb out of contains ``..`` itself. As
+        for pathlib this is pure: symlinks are not resolved.
+        """
         base = self._coerce(other)
         normcase = self._backend.flavour.normcase
         drive, root, parts = self._pieces()
@@ -317,25 +330,39 @@ class BackendPath:
             return False
         return True
 
-    def match(self, pattern: str, *, case_sensitive: bool | None = None) -> bool:
-        """Match against a glob pattern from the right (anchored when it is absolute)."""
+    def match(self, pattern: str | os.PathLike[str], *, case_sensitive: bool | None = None) -> bool:
+        """Match against a glob pattern from the right (whole path when it is absolute).
+
+        Semantics of pathlib 3.12/3.13 on every interpreter: each pattern part
+        matches one path part, ``**`` is an ordinary wildcard (same as ``*``),
+        a relative pattern may match the drive of a drive-relative path, and an
+        anchor is only matched by the same anchor. ValueError for an empty
+        pattern.
+        """
         flavour = self._backend.flavour
         sensitive = flavour.case_sensitive if case_sensitive is None else case_sensitive
-        pdrive, proot, pparts = flavour.parse(pattern)
-        if not pparts and not (pdrive or proot):
-            raise ValueError("empty pattern")
+        raw = str(pattern) if isinstance(pattern, BackendPath) else os.fspath(pattern)
+        pdrive, proot, pparts = flavour.parse(raw)
+        panchor = pdrive + proot
         drive, root, parts = self._pieces()
-        if pdrive or proot:
-            if len(pparts) != len(parts):
-                return False
-            if flavour.normcase(pdrive + proot) != flavour.normcase(drive + root):
-                return False
-        elif len(pparts) > len(parts):
+        anchor = drive + root
+        pattern_parts = [panchor, *pparts] if panchor else pparts
+        path_parts = [anchor, *parts] if anchor else parts
+        if not pattern_parts:
+            raise ValueError("empty pattern")
+        if len(path_parts) < len(pattern_parts):
+            return False
+        if len(path_parts) > len(pattern_parts) and panchor:
             return False
         from tempkit._flavour import _compile_part  # noqa: PLC0415 - shared regex cache
 
-        for part, pat in zip(reversed(parts), reversed(pparts), strict=False):
-            if not _compile_part(pat, sensitive).match(part):
+        for part, pat in zip(reversed(path_parts), reversed(pattern_parts), strict=False):
+            if flavour.has_separator(part) or flavour.has_separator(pat):
+                # An anchor with a root or a UNC share: wildcards never match a
+                # separator, so only the same anchor matches.
+                if part != pat and (sensitive or part.lower() != pat.lower()):
+                    return False
+            elif not _compile_part(pat, sensitive).match(part):
                 return False
         return True
 
@@ -361,6 +388,13 @@ class BackendPath:
             return other
         return BackendPath(other, backend=self._backend)
 
+    def _plain(self, other: str | os.PathLike[str]) -> BackendPath:
+        """``other`` as a plain path on this backend (a temp object loses its ownership)."""
+        path = self._coerce(other)
+        if type(path) is BackendPath:
+            return path
+        return BackendPath._from_normalized(path._raw, path._backend)
+
     # -- I/O: inspection -------------------------------------------------------------
     def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
         """Stat this path through its backend."""
@@ -380,20 +414,40 @@ class BackendPath:
         """True when the path names an existing entry."""
         return self._mode_or_none(follow_symlinks) is not None
 
-    def is_file(self) -> bool:
-        """True for a regular file (or a symlink to one)."""
-        mode = self._mode_or_none()
+    def is_file(self, *, follow_symlinks: bool = True) -> bool:
+        """True for a regular file (or a symlink to one, when following symlinks)."""
+        mode = self._mode_or_none(follow_symlinks)
         return mode is not None and stat_module.S_ISREG(mode)
 
-    def is_dir(self) -> bool:
-        """True for a directory (or a symlink to one)."""
-        mode = self._mode_or_none()
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+        """True for a directory (or a symlink to one, when following symlinks)."""
+        mode = self._mode_or_none(follow_symlinks)
         return mode is not None and stat_module.S_ISDIR(mode)
 
     def is_symlink(self) -> bool:
         """True for a symbolic link."""
         mode = self._mode_or_none(follow_symlinks=False)
         return mode is not None and stat_module.S_ISLNK(mode)
+
+    def is_fifo(self) -> bool:
+        """True for a named pipe (or a symlink to one)."""
+        mode = self._mode_or_none()
+        return mode is not None and stat_module.S_ISFIFO(mode)
+
+    def is_socket(self) -> bool:
+        """True for a Unix socket (or a symlink to one)."""
+        mode = self._mode_or_none()
+        return mode is not None and stat_module.S_ISSOCK(mode)
+
+    def is_block_device(self) -> bool:
+        """True for a block device (or a symlink to one)."""
+        mode = self._mode_or_none()
+        return mode is not None and stat_module.S_ISBLK(mode)
+
+    def is_char_device(self) -> bool:
+        """True for a character device (or a symlink to one)."""
+        mode = self._mode_or_none()
+        return mode is not None and stat_module.S_ISCHR(mode)
 
     def samefile(self, other: str | os.PathLike[str]) -> bool:
         """True when both paths name the same file (same device and inode)."""
@@ -402,9 +456,14 @@ class BackendPath:
         return mine.st_ino == theirs.st_ino and mine.st_dev == theirs.st_dev
 
     def iterdir(self) -> Iterator[BackendPath]:
-        """The entries of this directory as paths (no ``.`` or ``..``)."""
-        for entry in self._backend.scandir(self._io_path()):
-            yield self._child(entry.name)
+        """The entries of this directory as paths (no ``.`` or ``..``).
+
+        The directory is read when ``iterdir()`` is called, as in pathlib
+        3.13, so a missing directory raises here rather than at the first
+        ``next()``, and no directory handle stays open while you iterate.
+        """
+        names = [entry.name for entry in self._backend.scandir(self._io_path())]
+        return map(self._child, names)
 
     def _child(self, name: str) -> BackendPath:
         drive, root, parts = self._pieces()
@@ -430,29 +489,55 @@ class BackendPath:
         return str(self)
 
     # -- I/O: glob and walk ------------------------------------------------------------
-    def glob(self, pattern: str, *, case_sensitive: bool | None = None) -> Iterator[BackendPath]:
-        """Yield paths below this one matching a relative glob pattern (``**`` recurses)."""
-        yield from self._glob(pattern, case_sensitive, recursive_prefix=False)
+    def glob(
+        self,
+        pattern: str | os.PathLike[str],
+        *,
+        case_sensitive: bool | None = None,
+        recurse_symlinks: bool = False,
+    ) -> Iterator[BackendPath]:
+        """Yield existing paths below this one that match a relative glob pattern.
 
-    def rglob(self, pattern: str, *, case_sensitive: bool | None = None) -> Iterator[BackendPath]:
-        """``glob("**/" + pattern)``."""
-        yield from self._glob(pattern, case_sensitive, recursive_prefix=True)
+        pathlib 3.13 semantics on every interpreter (see :mod:`tempkit._glob`):
+        ``**`` recurses (without entering symlinks unless ``recurse_symlinks``),
+        a trailing separator selects directories only, hidden files match.
+        NotImplementedError for an absolute pattern, ValueError for an empty one.
+        """
+        raw = str(pattern) if isinstance(pattern, BackendPath) else os.fspath(pattern)
+        return self._glob(raw, case_sensitive, recurse_symlinks)
+
+    def rglob(
+        self,
+        pattern: str | os.PathLike[str],
+        *,
+        case_sensitive: bool | None = None,
+        recurse_symlinks: bool = False,
+    ) -> Iterator[BackendPath]:
+        """``glob("**/" + pattern)``: match at any depth below this path."""
+        raw = str(pattern) if isinstance(pattern, BackendPath) else os.fspath(pattern)
+        raw = self._backend.flavour.join("**", raw)
+        return self._glob(raw, case_sensitive, recurse_symlinks)
 
     def _glob(
-        self, pattern: str, case_sensitive: bool | None, *, recursive_prefix: bool
+        self, raw: str, case_sensitive: bool | None, recurse_symlinks: bool
     ) -> Iterator[BackendPath]:
         from tempkit._glob import select  # noqa: PLC0415 - glob machinery is loaded on use
 
         flavour = self._backend.flavour
-        drive, root, parts = flavour.parse(pattern)
+        drive, root, parts = flavour.parse(raw)
         if drive or root:
-            raise NotImplementedError("non-relative patterns are unsupported")
+            raise NotImplementedError("Non-relative patterns are unsupported")
         if not parts:
-            raise ValueError(f"unacceptable pattern: {pattern!r}")
-        if recursive_prefix:
-            parts = ["**", *parts]
-        sensitive = flavour.case_sensitive if case_sensitive is None else case_sensitive
-        yield from select(self, parts, sensitive)
+            raise ValueError(f"Unacceptable pattern: {raw!r}")
+        if flavour.has_separator(raw[-1]):
+            parts.append("")  # a trailing separator: directories only
+        return select(
+            self,
+            parts,
+            case_sensitive=flavour.case_sensitive if case_sensitive is None else case_sensitive,
+            case_pedantic=case_sensitive is not None,
+            recurse_symlinks=recurse_symlinks,
+        )
 
     def walk(
         self,
@@ -489,32 +574,41 @@ class BackendPath:
 
     # -- I/O: mutation -------------------------------------------------------------------
     def mkdir(self, mode: int = 0o777, parents: bool = False, exist_ok: bool = False) -> None:
-        """Create this directory; ``parents`` creates missing ancestors."""
+        """Create this directory; ``parents`` creates missing ancestors.
+
+        As with ``mkdir -p`` and pathlib, missing ancestors get the default
+        mode (0o777 less the umask); ``mode`` applies to this directory only.
+        ``exist_ok`` accepts an existing directory, never an existing file.
+        """
         try:
             self._backend.mkdir(self._io_path(), mode)
         except FileNotFoundError:
             if not parents or self.parent == self:
                 raise
-            self.parent.mkdir(mode, parents=True, exist_ok=True)
+            self.parent.mkdir(parents=True, exist_ok=True)
             self.mkdir(mode, parents=False, exist_ok=exist_ok)
         except OSError:
+            # Not only EEXIST: the OS may report EACCES or EROFS first for an
+            # existing directory, so ask whether it is there.
             if not exist_ok or not self.is_dir():
                 raise
 
     def touch(self, mode: int = 0o666, exist_ok: bool = True) -> None:
-        """Create this file, or update its times if it exists and ``exist_ok``."""
-        if exist_ok:
-            try:
-                self._backend.utime(self._io_path())
-                return
-            except FileNotFoundError:
-                pass
+        """Create this file, or update its times if it exists and ``exist_ok``.
+
+        Like pathlib: with ``exist_ok`` a dangling symlink gets its target
+        created; without it an existing entry raises FileExistsError.
+        """
+        path = self._io_path()
+        if not exist_ok:
+            self._backend.create_file(path, mode)
+            return
         try:
-            self._backend.create_file(self._io_path(), mode)
-        except FileExistsError:
-            if not exist_ok:
-                raise
-            self._backend.utime(self._io_path())
+            self._backend.utime(path)
+        except OSError:
+            # Missing, or not ours to stamp: open for writing creates it if
+            # needed (following a symlink, as O_CREAT without O_EXCL does).
+            self._backend.open(path, "ab", perm=mode).close()
 
     def unlink(self, missing_ok: bool = False) -> None:
         """Remove this file or symlink."""
@@ -529,14 +623,18 @@ class BackendPath:
         self._backend.rmdir(self._io_path())
 
     def rename(self, target: str | os.PathLike[str]) -> BackendPath:
-        """Rename to ``target`` (platform ``os.rename`` rules) and return the new path."""
-        new = self._coerce(target)
+        """Rename to ``target`` (platform ``os.rename`` rules) and return the new path.
+
+        A relative ``target`` is taken against the current directory, not
+        against this path's parent, and is returned relative, as in pathlib.
+        """
+        new = self._plain(target)
         self._backend.rename(self._io_path(), new._io_path())
         return new
 
     def replace(self, target: str | os.PathLike[str]) -> BackendPath:
         """Rename to ``target``, replacing it if it exists, and return the new path."""
-        new = self._coerce(target)
+        new = self._plain(target)
         self._backend.replace(self._io_path(), new._io_path())
         return new
 
@@ -605,9 +703,12 @@ class BackendPath:
         with self.open("rb") as f:
             return f.read()
 
-    def read_text(self, encoding: str | None = None, errors: str | None = None) -> str:
-        """The file's contents decoded as text."""
-        with self.open("r", encoding=_text_encoding(encoding), errors=errors) as f:
+    def read_text(
+        self, encoding: str | None = None, errors: str | None = None, newline: str | None = None
+    ) -> str:
+        """The file's contents decoded as text (``newline`` as in ``open``, 3.13)."""
+        encoding = _text_encoding(encoding)
+        with self.open("r", encoding=encoding, errors=errors, newline=newline) as f:
             return f.read()
 
     def write_bytes(self, data: bytes | bytearray | memoryview) -> int:
@@ -645,7 +746,7 @@ def _join_segments(
         if isinstance(segment, BackendPath):
             if segment._backend != backend:
                 raise ValueError(f"cannot join {segment!r} onto a path on {backend!r}")
-            strings.append(str(segment))
+            strings.append(segment._path)  # "" for ".": joins like pathlib
         elif isinstance(segment, str):
             strings.append(segment)
         elif isinstance(segment, os.PathLike):
@@ -662,4 +763,4 @@ def _join_segments(
         return ""
     if len(strings) == 1:
         return strings[0]
-    return str(flavour.module.join(*strings))
+    return flavour.join(*strings)
