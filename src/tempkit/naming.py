@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Final, TypeVar
 
 from tempkit._flavour import Flavour
+from tempkit._winnames import check_name_part
 
 __all__ = [
     "ALPHABET",
@@ -66,13 +67,19 @@ def random_name(length: int = DEFAULT_LENGTH, alphabet: str = ALPHABET) -> str:
 
 
 def validate_affix(value: str | None, what: str, flavour: Flavour) -> str:
-    """Check a prefix or suffix: a string with no path separator and no NUL."""
+    """Check a prefix or suffix: a string with no path separator and no NUL.
+
+    The Windows flavour adds its own rules (forbidden characters, device
+    names, no trailing dot or space at the end of a name).
+    """
     if value is None:
         return ""
     if not isinstance(value, str):
         raise TypeError(f"{what} must be str or None, not {type(value).__name__}")
     if flavour.has_separator(value) or "\0" in value:
         raise ValueError(f"{what} must not contain a path separator or NUL: {value!r}")
+    if flavour.name == "windows":
+        check_name_part(value, what, final=what == "suffix")
     return value
 
 

@@ -27,8 +27,9 @@ __all__ = [
     "resolver_for",
 ]
 
+# CPython's tempfile searches these in this order on every platform, Windows
+# included, so tempkit and tempfile.gettempdir() agree wherever they run.
 ENV_VARS: Final = ("TMPDIR", "TEMP", "TMP")
-_WINDOWS_ENV_VARS: Final = ("TMP", "TEMP", "TMPDIR")
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,8 @@ class TempDirResolver:
         """(path, source) pairs in search order, before any probing."""
         backend = self.backend
         environ = backend.environ()
-        names = _WINDOWS_ENV_VARS if backend.flavour.name == "windows" else ENV_VARS
         found: list[tuple[str, str]] = []
-        for name in names:
+        for name in ENV_VARS:
             value = environ.get(name)
             found.append((value or "", f"${name}"))
         found.extend((path, "platform") for path in backend.platform_temp_dirs())

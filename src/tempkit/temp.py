@@ -9,6 +9,7 @@ what leaving a ``with`` block does.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -20,7 +21,7 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 from tempkit import naming
 from tempkit.backends._current import get_backend
-from tempkit.backends.protocol import Backend
+from tempkit.backends.protocol import Backend, DeleteOnCloseBackend
 from tempkit.errors import persist_error
 from tempkit.path import BackendPath
 from tempkit.resolver import resolver_for
@@ -90,8 +91,13 @@ class TempPath(BackendPath):
         raise NotImplementedError
 
     @classmethod
-    def _adopt(cls, raw: str, backend: Backend, policy: CleanupPolicy) -> Self:
-        """Take ownership of an entry just created at ``raw``."""
+    def _adopt(
+        cls, raw: str, backend: Backend, policy: CleanupPolicy, remover: Remover | None = None
+    ) -> Self:
+        """Take ownership of an entry just created at ``raw``.
+
+        ``remover`` replaces ``cls._remove`` for the finalizer of this object.
+        """
         self = cls._from_normalized(raw, backend)
         self._policy = policy
         self._state = _ACTIVE
@@ -99,7 +105,7 @@ class TempPath(BackendPath):
             None
             if policy == "never"
             else weakref.finalize(
-                self, _finalize, cls._remove, backend, raw, cls._kind, os.getpid()
+                self, _finalize, remover or cls._remove, backend, raw, cls._kind, os.getpid()
             )
         )
         return self
@@ -234,22 +240,133 @@ def _name_parts(
     )
 
 
+def _native_delete_on_close(backend: Backend) -> DeleteOnCloseBackend | None:
+    """``backend`` if it can remove a file when its last handle closes, else None."""
+    if backend.capabilities.delete_on_close and isinstance(backend, DeleteOnCloseBackend):
+        return backend
+    return None
+
+
+def _check_delete_on_close(delete_on_close: bool, policy: CleanupPolicy) -> bool:
+    if not isinstance(delete_on_close, bool):
+        raise TypeError(f"delete_on_close must be bool, not {type(delete_on_close).__name__}")
+    if delete_on_close and policy != "always":
+        raise ValueError(
+            f"delete_on_close=True removes the file when it is closed; "
+            f"it cannot be combined with cleanup={policy!r}"
+        )
+    return delete_on_close
+
+
+def _close_holder(holder: IO[Any] | None, backend: Backend, raw: str, ignore_errors: bool) -> None:
+    """Finalizer of a delete-on-close file: closing the last handle is the removal."""
+    if holder is not None:
+        holder.close()
+
+
 class TempFilePath(TempPath):
     """A temp file: created empty, exclusively, with mode 0o600."""
 
-    __slots__ = ()
+    __slots__ = ("_delete_on_close", "_holder")
 
     _kind: ClassVar[str] = "temp file"
+    _delete_on_close: bool
+    _holder: IO[Any] | None
 
     @staticmethod
     def _remove(backend: Backend, raw: str, ignore_errors: bool) -> None:
+        # The common case costs one unlink. Anything else (a read-only attribute or
+        # a sharing violation on Windows, a directory put in its place) goes through
+        # rmtree, so a file gets the same care as a tree and a CleanupError on failure.
         try:
             backend.unlink(raw)
         except FileNotFoundError:
-            pass
+            return
         except OSError:
-            if not ignore_errors:
-                raise
+            backend.rmtree(raw, ignore_errors=ignore_errors)
+
+    @classmethod
+    def _adopt(
+        cls,
+        raw: str,
+        backend: Backend,
+        policy: CleanupPolicy,
+        remover: Remover | None = None,
+        *,
+        delete_on_close: bool = False,
+        holder: IO[Any] | None = None,
+    ) -> Self:
+        """Take ownership of ``raw``; a delete-on-close file may come with the handle we hold."""
+        if delete_on_close and remover is None and _native_delete_on_close(backend):
+            remover = functools.partial(_close_holder, holder)
+        self = super()._adopt(raw, backend, policy, remover)
+        self._delete_on_close = delete_on_close
+        self._holder = holder
+        return self
+
+    @property
+    def delete_on_close(self) -> bool:
+        """True when the file goes away as soon as it is closed (see ``create``)."""
+        return self._delete_on_close
+
+    def cleanup(self, *, ignore_errors: bool = False) -> None:
+        """Remove the file; calling it again does nothing.
+
+        For a delete-on-close file on a backend that does it natively, this
+        closes the handle tempkit holds and the OS removes the file once every
+        other handle (``reopen()``, another program) is closed too.
+        """
+        if (
+            self._state == _ACTIVE
+            and self._delete_on_close
+            and _native_delete_on_close(self._backend)
+        ):
+            if self._holder is not None:
+                self._holder.close()
+            self._release(_CLEANED)
+            return
+        super().cleanup(ignore_errors=ignore_errors)
+
+    def _refuse_if_delete_on_close(self, what: str) -> None:
+        if self._delete_on_close and self._state == _ACTIVE:
+            raise ValueError(
+                f"cannot {what} {self!r}: it is removed when its last handle closes; "
+                "create it with delete_on_close=False to keep or persist it"
+            )
+
+    def keep(self) -> BackendPath:
+        """Stop managing the file and return it as a plain path (not for delete-on-close files)."""
+        self._refuse_if_delete_on_close("keep")
+        return super().keep()
+
+    def persist(self, target: str | os.PathLike[str], *, overwrite: bool = False) -> BackendPath:
+        """Move the file to ``target`` as :meth:`TempPath.persist` (not if delete-on-close)."""
+        self._refuse_if_delete_on_close("persist")
+        return super().persist(target, overwrite=overwrite)
+
+    def reopen(
+        self,
+        mode: str = "rb",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> IO[Any]:
+        """Open the file again by name, also while a delete-on-close handle is open.
+
+        On Windows a file opened with delete-on-close can only be opened again
+        with ``FILE_SHARE_DELETE``, which the builtin ``open`` never asks for:
+        this method does. Elsewhere it is the ordinary ``open``. Modes: r, w, a
+        with + and b/t ("w" truncates; the file is never created).
+        """
+        if not isinstance(mode, str) or "x" in mode:
+            raise ValueError(f"reopen needs an existing-file mode (r, w, a, +, b, t): {mode!r}")
+        native = _native_delete_on_close(self._backend)
+        if native is None:
+            return self.open(mode, buffering, encoding, errors, newline)
+        if "b" not in mode and encoding is None:
+            encoding = "utf-8" if sys.flags.utf8_mode else "locale"
+        return native.open_shared(self._path, mode, buffering, encoding, errors, newline)
 
     @classmethod
     def create(
@@ -262,20 +379,48 @@ class TempFilePath(TempPath):
         cleanup: CleanupPolicy = "always",
         template: str | None = None,
         length: int | None = None,
+        delete_on_close: bool = False,
     ) -> Self:
         """Create a fresh empty file (O_EXCL, O_NOFOLLOW, non-inheritable, mode 0o600).
 
         The name is ``prefix + random + suffix`` in ``dir`` (default: the
         resolved temp dir of the backend). ``template`` ("buildXXXXXX") sets the
         prefix and the random length at once.
+
+        With ``delete_on_close=True`` (backends with
+        ``capabilities.delete_on_close``: Windows, ``MemoryBackend(flavour="windows")``)
+        the file is opened with ``O_TEMPORARY`` and the handle is held by this
+        object: the OS removes the file when that handle and every other one
+        are closed, by ``cleanup()`` or by the process dying, even if killed.
+        Read or write it through :meth:`reopen`. Other backends raise
+        ValueError; there, ``create_open(delete_on_close=True)`` emulates it.
         """
         policy = _check_policy(cleanup)
+        doc = _check_delete_on_close(delete_on_close, policy)
         backend, directory = _placement(dir, backend)
         prefix, suffix, length = _name_parts(prefix, suffix, template, length, backend)
-        raw, _ = naming.create_unique(
-            directory, backend.flavour.sep, prefix, suffix, length, backend.create_file
+        if not doc:
+            raw, _ = naming.create_unique(
+                directory, backend.flavour.sep, prefix, suffix, length, backend.create_file
+            )
+            return cls._adopt(raw, backend, policy)
+        native = _native_delete_on_close(backend)
+        if native is None:
+            raise ValueError(
+                "delete_on_close=True needs a backend that removes files when they are "
+                f"closed (capabilities.delete_on_close); {backend!r} cannot. Use "
+                "create_open(delete_on_close=True), which emulates it by removing the "
+                "file when you close it"
+            )
+        opener: DeleteOnCloseBackend = native
+
+        def make(path: str) -> IO[Any]:
+            return opener.open_delete_on_close(path, "x+b", 0, perm=_FILE_PERM)
+
+        raw, holder = naming.create_unique(
+            directory, backend.flavour.sep, prefix, suffix, length, make
         )
-        return cls._adopt(raw, backend, policy)
+        return cls._adopt(raw, backend, policy, delete_on_close=True, holder=holder)
 
     @classmethod
     def create_open(
@@ -293,18 +438,34 @@ class TempFilePath(TempPath):
         cleanup: CleanupPolicy = "always",
         template: str | None = None,
         length: int | None = None,
+        delete_on_close: bool = False,
     ) -> OpenTempFile:
         """Create a temp file and return it already open, like NamedTemporaryFile.
 
         The file is created and opened in one exclusive step. Leaving the
         ``with`` block closes the file and applies the cleanup policy.
+
+        ``delete_on_close=True`` removes the file as soon as it is closed. On
+        Windows (and ``MemoryBackend(flavour="windows")``) the OS does it with
+        ``O_TEMPORARY`` when the last handle closes, even if the process is
+        killed; while it is open, only :meth:`TempFilePath.reopen` can open it
+        again. Elsewhere tempkit emulates it: ``close()`` on the returned object
+        removes the file (not a crash, nor closing ``.file`` directly). With
+        ``False`` (the default) the file outlives ``close()`` until cleanup,
+        so it can be handed to another program by name.
         """
         policy = _check_policy(cleanup)
+        doc = _check_delete_on_close(delete_on_close, policy)
         open_mode = _exclusive_mode(mode)
         backend, directory = _placement(dir, backend)
         prefix, suffix, length = _name_parts(prefix, suffix, template, length, backend)
+        opener = _native_delete_on_close(backend) if doc else None
 
         def make(path: str) -> IO[Any]:
+            if opener is not None:
+                return opener.open_delete_on_close(
+                    path, open_mode, buffering, encoding, errors, newline, perm=_FILE_PERM
+                )
             return backend.open(
                 path, open_mode, buffering, encoding, errors, newline, perm=_FILE_PERM
             )
@@ -312,7 +473,7 @@ class TempFilePath(TempPath):
         raw, file = naming.create_unique(
             directory, backend.flavour.sep, prefix, suffix, length, make
         )
-        return OpenTempFile(cls._adopt(raw, backend, policy), file)
+        return OpenTempFile(cls._adopt(raw, backend, policy, delete_on_close=doc), file)
 
 
 def _exclusive_mode(mode: str) -> str:
@@ -356,8 +517,10 @@ class OpenTempFile:
         return f"<OpenTempFile {str(self.path)!r} mode={getattr(self.file, 'mode', '?')!r}>"
 
     def close(self) -> None:
-        """Close the file object; the path stays managed."""
+        """Close the file object; the path stays managed unless it is delete-on-close."""
         self.file.close()
+        if self.path.delete_on_close:
+            self.path.cleanup()
 
     def cleanup(self, *, ignore_errors: bool = False) -> None:
         """Close the file and remove it."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -35,6 +35,7 @@ class World:
     kind: str
     backend: Backend
     root: BackendPath
+    monkeypatch: pytest.MonkeyPatch
 
     @property
     def real(self) -> bool:
@@ -50,6 +51,21 @@ class World:
         if self.real:
             return open(os.fspath(path), mode)
         return self.backend.open(str(path), mode)
+
+    def set_env(self, name: str, value: str | None) -> None:
+        """Set (or with None remove) an environment variable of this world."""
+        if self.real:
+            if value is None:
+                self.monkeypatch.delenv(name, raising=False)
+            else:
+                self.monkeypatch.setenv(name, value)
+            return
+        environ = self.backend.environ()
+        assert isinstance(environ, MutableMapping)
+        if value is None:
+            environ.pop(name, None)
+        else:
+            environ[name] = value
 
     def names(self) -> set[str]:
         """The names directly inside ``root``."""
@@ -70,7 +86,9 @@ def _memory_windows_backend() -> Backend:
 
 
 @pytest.fixture(params=["windows", "memory-windows"])
-def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+def world(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[World]:
     """The real Windows disk (on Windows only) and the memory Windows flavour."""
     if request.param == "windows":
         if not ON_WINDOWS:
@@ -84,5 +102,5 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
         root = BackendPath("C:\\work", backend=backend)
         root.mkdir()
     reset_tempdir_cache()
-    yield World(request.param, backend, root)
+    yield World(request.param, backend, root, monkeypatch)
     reset_tempdir_cache()

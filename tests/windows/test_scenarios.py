@@ -9,7 +9,7 @@ from typing import IO, Any
 
 import pytest
 
-from tempkit import CleanupError, TempDirPath, TempFilePath
+from tempkit import CleanupError, TempDirPath, TempFilePath, gettempdir, reset_tempdir_cache
 from tests.windows.conftest import SHARING_TIMEOUT, World
 
 # -- delete-on-close ---------------------------------------------------------------------
@@ -265,3 +265,25 @@ def test_paths_beyond_max_path_are_created_and_cleaned_up(world: World) -> None:
         assert f.path.exists()
     tmp.cleanup()
     assert world.names() == set()
+
+
+# -- the resolver ---------------------------------------------------------------------------
+
+
+def test_resolver_takes_temp_then_tmp(world: World) -> None:
+    by_temp, by_tmp = world.root / "by-temp", world.root / "by-tmp"
+    by_temp.mkdir()
+    by_tmp.mkdir()
+    world.set_env("TMPDIR", None)
+    world.set_env("TEMP", None)
+    world.set_env("TMP", str(by_tmp))
+    reset_tempdir_cache()
+    assert gettempdir(world.backend) == str(by_tmp)
+    world.set_env("TEMP", str(by_temp))
+    reset_tempdir_cache()
+    assert gettempdir(world.backend) == str(by_temp)
+    with TempFilePath.create(backend=world.backend) as tmp:
+        assert tmp.parent == by_temp
+    # Probes leave nothing behind.
+    assert [p.name for p in by_temp.iterdir()] == []
+    assert [p.name for p in by_tmp.iterdir()] == []

@@ -178,13 +178,13 @@ class _FakeTree:
 
     Junctions cannot be made on Linux, nor under wine 8 (CreateJunction is
     refused), so this stand-in backend feeds the walker the stat data Windows
-    reports for one; removals are recorded instead of done.
+    reports for one, and records the removals it is asked for.
     """
 
     tree: dict[str, list[_Entry]]
     listed: list[str] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)
     capabilities = windows.WindowsBackend.capabilities
-    sharing_timeout = 0.0
 
     def stat(self, path: str, *, follow_symlinks: bool = True) -> _Stat:
         for entries in self.tree.values():
@@ -197,19 +197,22 @@ class _FakeTree:
         self.listed.append(path)
         yield from self.tree[path]
 
+    def unlink(self, path: str) -> None:
+        self.removed.append(("unlink", path))
 
-def test_the_walker_removes_a_junction_without_entering_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+    def rmdir(self, path: str) -> None:
+        self.removed.append(("rmdir", path))
+
+
+def test_the_walker_removes_a_junction_without_entering_it() -> None:
     root = "C:\\t\\tmpabc"
     junction = _Entry("link", root + "\\link", stat.S_IFDIR | 0o777, _REPARSE | 0x10)
     sub = _Entry("sub", root + "\\sub", stat.S_IFDIR | 0o777, 0x10)
     tree = {root: [junction, sub], sub.path: [], junction.path: [_Entry("precious", "", 0, 0)]}
     fake = _FakeTree(tree)
-    removed: list[tuple[str, str]] = []
-    monkeypatch.setattr(windows, "_unlink_entry", lambda p: removed.append(("unlink", p)))
-    monkeypatch.setattr(windows, "_rmdir_entry", lambda p: removed.append(("rmdir", p)))
-    remove_tree(windows.WindowsTreeOps(fake), root, "\\", ignore_errors=False)  # type: ignore[arg-type]
+    ops = windows.WindowsTreeOps(fake, 0.0)  # type: ignore[arg-type]
+    remove_tree(ops, root, "\\", ignore_errors=False)
+    removed = fake.removed
     assert junction.path not in fake.listed
     assert ("unlink", junction.path) in removed
     assert removed[-1] == ("rmdir", root)

@@ -177,8 +177,20 @@ def stat_of(node: Node, device: int) -> os.stat_result:
             "st_atime_ns": atime,
             "st_mtime_ns": mtime,
             "st_ctime_ns": ctime,
-            "st_blksize": BLOCK_SIZE,
-            "st_blocks": blocks,
-            "st_rdev": 0,
+            **{
+                name: value
+                for name, value in (
+                    ("st_blksize", BLOCK_SIZE),
+                    ("st_blocks", blocks),
+                    ("st_rdev", 0),
+                )
+                if name in _PLATFORM_STAT_FIELDS
+            },
         },
     )
+
+
+# Fields os.stat_result has on POSIX only: a Windows interpreter refuses them.
+_PLATFORM_STAT_FIELDS: Final = frozenset(
+    name for name in ("st_blksize", "st_blocks", "st_rdev") if hasattr(os.stat_result, name)
+)

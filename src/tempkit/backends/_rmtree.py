@@ -326,7 +326,9 @@ class FdTreeOps:
 
     def make_writable(self, handle: int, path: str) -> None:
         """``fchmod`` the open directory to 0o700."""
-        os.fchmod(handle, _PRIVATE_DIR)
+        # os.chmod on a descriptor is fchmod; os.fchmod itself is missing from
+        # Windows before 3.13, which mypy --platform win32 would flag.
+        os.chmod(handle, _PRIVATE_DIR)
 
     def make_child_accessible(self, parent: int, name: str, path: str) -> None:
         """``chmod`` a subdirectory by name; the open that follows re-checks its identity."""

@@ -51,7 +51,10 @@ class MemoryBackend:
         platform: whose conventional temp directories ``platform_temp_dirs()``
             lists: "posix" (also "linux", "darwin").
         cwd: the absolute current directory; created (with its parents) if missing.
-        flavour: path syntax, "posix" (default) or a :class:`~tempkit._flavour.Flavour`.
+        flavour: path syntax, "posix" (default) or a :class:`~tempkit._flavour.Flavour`;
+            "windows" makes a Windows world (drives, case-insensitive names, share
+            modes, delete-on-close: see ``_memory_windows``), which also takes
+            ``sharing_timeout``, has platform "windows" and starts in drive C.
         umask: applied to the modes of new files and directories, as the
             process umask is on the disk.
 
@@ -74,6 +77,15 @@ class MemoryBackend:
         real_directories=True,
         delete_on_close=False,
     )
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> MemoryBackend:
+        """``flavour="windows"`` makes the subclass that adds the Windows file rules."""
+        flavour = kwargs.get("flavour")
+        if cls is MemoryBackend and (flavour == "windows" or flavour is WINDOWS):
+            from tempkit.backends._memory_windows import WindowsMemoryBackend  # noqa: PLC0415
+
+            return super().__new__(WindowsMemoryBackend)
+        return super().__new__(cls)
 
     def __init__(
         self,
@@ -395,9 +407,9 @@ def _names_for(flavour: Flavour | str | None) -> Names:
     if flavour is None or flavour == "posix" or flavour is POSIX:
         return PosixNames()
     if flavour == "windows" or flavour is WINDOWS:
-        raise NotImplementedError(
-            "MemoryBackend(flavour='windows') is not available yet; only 'posix' paths are"
-        )
+        from tempkit.backends._memory_windows import WindowsNames  # noqa: PLC0415
+
+        return WindowsNames()
     raise ValueError(f"flavour must be 'posix' or 'windows', not {flavour!r}")
 
 

@@ -18,7 +18,7 @@ from typing import IO, Any, Protocol, runtime_checkable
 
 from tempkit._flavour import Flavour
 
-__all__ = ["Backend", "Capabilities", "DirEntry"]
+__all__ = ["Backend", "Capabilities", "DeleteOnCloseBackend", "DirEntry"]
 
 
 @dataclass(frozen=True)
@@ -166,3 +166,40 @@ class Backend(Protocol):
         writable as needed. A missing ``path`` is not an error. Remaining
         failures are raised together as one :class:`tempkit.CleanupError`.
         """
+
+
+@runtime_checkable
+class DeleteOnCloseBackend(Backend, Protocol):
+    """The two extra primitives of a backend whose ``capabilities.delete_on_close`` is true.
+
+    Kept apart from :class:`Backend` so that backends without the feature need
+    not implement anything; the temp layer checks the capability first.
+    """
+
+    def open_delete_on_close(
+        self,
+        path: str,
+        mode: str = "x+b",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+        *,
+        perm: int = 0o600,
+    ) -> IO[Any]:
+        """Create ``path`` exclusively and open it so it is removed when its last handle closes.
+
+        While such a handle is open, a plain ``open`` of the file fails with
+        PermissionError (as on Windows); ``open_shared`` succeeds.
+        """
+
+    def open_shared(
+        self,
+        path: str,
+        mode: str = "rb",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> IO[Any]:
+        """Open an existing file sharing delete access (works next to a delete-on-close handle)."""

@@ -35,7 +35,7 @@ from typing import IO, Any, Final
 from tempkit._flavour import WINDOWS, Flavour
 from tempkit._winnames import is_reserved_name
 from tempkit.backends._rmtree import BackendTreeOps, remove_tree
-from tempkit.backends.protocol import Capabilities, DirEntry
+from tempkit.backends.protocol import Backend, Capabilities, DirEntry
 
 __all__ = ["WindowsBackend", "long_path", "windows_temp_dirs"]
 
@@ -152,8 +152,9 @@ def is_link_like(mode: int, attributes: int) -> bool:
 
 
 def _attributes(result: os.stat_result) -> int:
-    value: int = getattr(result, "st_file_attributes", 0)
-    return value
+    # Absent off Windows, and None in a stat_result built by hand (MemoryBackend).
+    value: int | None = getattr(result, "st_file_attributes", None)
+    return value or 0
 
 
 def _winerror(exc: OSError) -> int | None:
@@ -364,8 +365,8 @@ class WindowsBackend:
         _unlink_entry(long_path(path))
 
     def rmdir(self, path: str) -> None:
-        """``os.rmdir``."""
-        os.rmdir(long_path(path))
+        """``os.rmdir``; a read-only directory is made writable first, as ``unlink`` does."""
+        _rmdir_entry(long_path(path))
 
     def rename(self, src: str, dst: str) -> None:
         """``os.rename`` (which on Windows never replaces an existing ``dst``)."""
@@ -393,7 +394,7 @@ class WindowsBackend:
 
     def rmtree(self, path: str, *, ignore_errors: bool = False) -> None:
         """Remove a tree, clearing read-only attributes and waiting out sharing violations."""
-        remove_tree(WindowsTreeOps(self), path, "\\", ignore_errors=ignore_errors)
+        remove_tree(WindowsTreeOps(self, self.sharing_timeout), path, "\\", ignore_errors=ignore_errors)
 
 
 def _clear_readonly(path: str, st: os.stat_result) -> bool:
@@ -436,15 +437,18 @@ def _rmdir_entry(path: str) -> None:
 class WindowsTreeOps(BackendTreeOps):
     """Tree removal by path with Windows rules, for :func:`remove_tree`.
 
+    Works through any backend with Windows semantics (the local disk, the
+    memory flavour): a failure is transient when its ``winerror`` says so.
+
     Links of every kind (symlinks, junctions) are reported as non-directories,
     so the walker removes them without entering them. Sharing violations are
     retried until one deadline for the whole tree, so a tree full of held
     files costs ``sharing_timeout`` once, not once per file.
     """
 
-    def __init__(self, backend: WindowsBackend) -> None:
+    def __init__(self, backend: Backend, sharing_timeout: float) -> None:
         super().__init__(backend)
-        self.sharing_timeout = backend.sharing_timeout
+        self.sharing_timeout = sharing_timeout
         self._deadline: float | None = None
         self._delay = 0.001
 
@@ -493,17 +497,16 @@ class WindowsTreeOps(BackendTreeOps):
         ]
 
     def unlink(self, parent: str | None, name: str, path: str) -> None:
-        """Remove a file or link, clearing read-only and waiting out sharing violations."""
-        target = long_path(path)
-        self._retrying(path, lambda: _unlink_entry(target))
+        """Remove a file or link (read-only too), waiting out sharing violations."""
+        self._retrying(path, lambda: self.backend.unlink(path))
 
     def rmdir(self, parent: str | None, name: str, path: str) -> None:
         """Remove an emptied directory (deletions pending elsewhere are waited for)."""
-        target = long_path(path)
-        self._retrying(path, lambda: _rmdir_entry(target))
+        self._retrying(path, lambda: self.backend.rmdir(path))
 
     def make_writable(self, handle: str, path: str) -> None:
         """Clear the directory's read-only attribute (ACL denials cannot be fixed here)."""
-        target = long_path(path)
-        if not _clear_readonly(target, os.lstat(target)):
+        st = self.backend.stat(path, follow_symlinks=False)
+        if st.st_mode & stat.S_IWRITE or is_link_like(st.st_mode, _attributes(st)):
             raise PermissionError(errno.EACCES, "access denied and not read-only", path)
+        self.backend.chmod(path, stat.S_IREAD | stat.S_IWRITE)

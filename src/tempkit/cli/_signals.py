@@ -92,27 +92,32 @@ class SignalRelay:
         return child.wait()
 
     def _wait_with_siginfo(self, child: subprocess.Popen[Any]) -> int:
-        # The relayed signals and SIGCHLD are blocked and taken with sigwaitinfo;
-        # a SIGCHLD that comes between poll() and sigwaitinfo() stays pending, so
-        # the wait cannot miss the child's exit. Signals that arrived before the
-        # block went through _on_signal and were relayed unconditionally.
-        watched = {*self._previous, signal.SIGCHLD}
-        previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, watched)
+        if sys.platform == "win32":  # never: _HAVE_SIGINFO is Linux only (this tells mypy)
+            raise NotImplementedError
+        else:
+            # The relayed signals and SIGCHLD are blocked and taken with sigwaitinfo;
+            # a SIGCHLD that comes between poll() and sigwaitinfo() stays pending, so
+            # the wait cannot miss the child's exit. Signals that arrived before the
+            # block went through _on_signal and were relayed unconditionally.
+            watched = {*self._previous, signal.SIGCHLD}
+            previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, watched)
+            try:
+                while child.poll() is None:
+                    info = signal.sigwaitinfo(watched)
+                    if info.si_signo != signal.SIGCHLD and not _child_has_it(info, child):
+                        child.send_signal(info.si_signo)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
+            return child.returncode
+
+
+if sys.platform != "win32":  # siginfo and process groups are POSIX only
+
+    def _child_has_it(info: signal.struct_siginfo, child: subprocess.Popen[Any]) -> bool:
+        """True for a terminal-generated signal that reached the child's process group too."""
+        if info.si_code != _SI_KERNEL:
+            return False
         try:
-            while child.poll() is None:
-                info = signal.sigwaitinfo(watched)
-                if info.si_signo != signal.SIGCHLD and not _child_has_it(info, child):
-                    child.send_signal(info.si_signo)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
-        return child.returncode
-
-
-def _child_has_it(info: signal.struct_siginfo, child: subprocess.Popen[Any]) -> bool:
-    """True for a terminal-generated signal that reached the child's process group too."""
-    if info.si_code != _SI_KERNEL:
-        return False
-    try:
-        return os.getpgid(child.pid) == os.getpgrp()
-    except OSError:  # already gone
-        return False
+            return os.getpgid(child.pid) == os.getpgrp()
+        except OSError:  # already gone
+            return False
