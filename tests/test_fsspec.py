@@ -102,6 +102,12 @@ def test_memory_paths_refuse_fspath_and_local_paths_allow_it(tmp_path: Path) -> 
         open(path)  # noqa: SIM115 - the refusal is the point
     local = BackendPath(str(tmp_path / "x"), backend=FsspecBackend(LocalFileSystem(), root="/"))
     assert os.fspath(local) == str(tmp_path / "x")
+    # Relative paths resolve against root, for I/O and for fspath alike.
+    rooted = FsspecBackend(LocalFileSystem(), root=str(tmp_path))
+    relative = BackendPath("rel.txt", backend=rooted)
+    relative.write_text("r", encoding="utf-8")
+    assert os.fspath(relative) == str(tmp_path / "rel.txt")
+    assert (tmp_path / "rel.txt").read_text(encoding="utf-8") == "r"
 
 
 def test_paths_are_normalised_and_dotdot_cannot_escape_the_text() -> None:

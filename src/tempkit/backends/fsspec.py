@@ -184,7 +184,11 @@ class FsspecBackend:
         return self.fs.root_marker + path.lstrip("/")
 
     def url(self, path: str) -> str:
-        """The fsspec URL of ``path`` ("s3://bucket/key"), for tools that take one."""
+        """The fsspec URL of ``path`` ("s3://bucket/key"), for tools that take one.
+
+        For a private memory store the URL names the path only: other fsspec
+        code opening it reaches fsspec's shared store, not this backend's.
+        """
         return self.fs.unstrip_protocol(self._fs_path(path))
 
     # -- environment -------------------------------------------------------------------
@@ -201,9 +205,13 @@ class FsspecBackend:
         return self.root
 
     def fspath(self, path: str) -> str:
-        """The OS path on the local filesystem; TypeError anywhere else."""
+        """The OS path on the local filesystem; TypeError anywhere else.
+
+        A relative path is made absolute against ``root``, where this backend
+        resolves it, not against the process's current directory.
+        """
         if self._local:
-            return path
+            return self._fs_path(path)
         raise TypeError(
             f"{path!r} is on {self!r}, not on this machine's disk, so it has no OS path; "
             "use backend.url(path) for an fsspec URL"
