@@ -1,0 +1,82 @@
+"""The conformance kit itself: it fails a broken backend and says why it skips.
+
+Each check runs pytest in a separate process on a test module written the way a
+third party would write it, outside this repository's conftest.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+BROKEN = textwrap.dedent(
+    """
+    import pytest
+    from tempkit import MemoryBackend
+    from tempkit.testing import BackendConformance
+
+    class NotExclusive(MemoryBackend):
+        def create_file(self, path, perm=0o600):
+            try:
+                super().create_file(path, perm)
+            except FileExistsError:
+                pass  # the bug: an existing file is silently accepted
+
+    class TestBroken(BackendConformance):
+        @pytest.fixture
+        def backend(self):
+            return NotExclusive()
+    """
+)
+
+DECLARING = textwrap.dedent(
+    """
+    import pytest
+    from fsspec.implementations.memory import MemoryFileSystem
+    from tempkit import FsspecBackend
+    from tempkit.testing import BackendConformance
+
+    class TestMemoryStore(BackendConformance):
+        @pytest.fixture
+        def backend(self):
+            return FsspecBackend(MemoryFileSystem(), root="/tmp")
+    """
+)
+
+
+def run_pytest(directory: Path, source: str) -> str:
+    (directory / "test_third_party.py").write_text(source, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rfs", "-p", "no:cacheprovider", "."],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return result.stdout + result.stderr
+
+
+def test_kit_fails_a_backend_whose_create_is_not_exclusive(tmp_path: Path) -> None:
+    output = run_pytest(tmp_path, BROKEN)
+    failed = {
+        line.split("::")[-1].split()[0]
+        for line in output.splitlines()
+        if line.startswith("FAILED ")
+    }
+    assert failed == {
+        "test_create_file_refuses_an_existing_file",
+        "test_create_file_refuses_an_existing_directory",
+        "test_create_file_does_not_follow_a_symlink",
+        "test_exclusive_create_has_exactly_one_winner",
+    }, output
+    assert "4 failed, 39 passed" in output, output
+
+
+def test_kit_reports_each_capability_it_cannot_check(tmp_path: Path) -> None:
+    output = run_pytest(tmp_path, DECLARING)
+    assert "not applicable: backend declares no symlinks" in output, output
+    assert "not applicable: backend declares no permissions" in output, output
+    assert " failed" not in output, output
