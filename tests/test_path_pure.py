@@ -586,3 +586,15 @@ def test_bytes_and_set_membership() -> None:
         POSIX_SIDE.ours("//a/"),
     }
     assert {WINDOWS_SIDE.ours("C:/A"), WINDOWS_SIDE.ours("c:\\a")} == {WINDOWS_SIDE.ours("c:/a")}
+
+
+def test_paths_pickle_and_copy() -> None:
+    import copy
+    import pickle
+
+    path = POSIX_SIDE.ours("/a/b.txt")
+    for clone in (pickle.loads(pickle.dumps(path)), copy.copy(path), copy.deepcopy(path)):
+        assert clone == path
+        assert type(clone) is BackendPath
+        assert clone.backend == path.backend
+        assert clone.suffix == ".txt"

@@ -404,50 +404,49 @@ class BackendPath:
         """Stat this path without following a final symlink."""
         return self._backend.stat(self._io_path(), follow_symlinks=False)
 
-    def _mode_or_none(self, follow_symlinks: bool = True) -> int | None:
+    def _is_kind(self, kind: Callable[[int], bool], follow_symlinks: bool = True) -> bool:
+        """Whether the entry's mode passes ``kind``; False when it cannot be stat'ed.
+
+        Every error counts as "no", a NUL in the path too, as ``os.path.exists``
+        and pathlib 3.13 have it.
+        """
         try:
-            return self._backend.stat(self._io_path(), follow_symlinks=follow_symlinks).st_mode
+            mode = self._backend.stat(self._io_path(), follow_symlinks=follow_symlinks).st_mode
         except (OSError, ValueError):
-            return None
+            return False
+        return kind(mode)
 
     def exists(self, *, follow_symlinks: bool = True) -> bool:
         """True when the path names an existing entry."""
-        return self._mode_or_none(follow_symlinks) is not None
+        return self._is_kind(_any_kind, follow_symlinks)
 
     def is_file(self, *, follow_symlinks: bool = True) -> bool:
         """True for a regular file (or a symlink to one, when following symlinks)."""
-        mode = self._mode_or_none(follow_symlinks)
-        return mode is not None and stat_module.S_ISREG(mode)
+        return self._is_kind(stat_module.S_ISREG, follow_symlinks)
 
     def is_dir(self, *, follow_symlinks: bool = True) -> bool:
         """True for a directory (or a symlink to one, when following symlinks)."""
-        mode = self._mode_or_none(follow_symlinks)
-        return mode is not None and stat_module.S_ISDIR(mode)
+        return self._is_kind(stat_module.S_ISDIR, follow_symlinks)
 
     def is_symlink(self) -> bool:
         """True for a symbolic link."""
-        mode = self._mode_or_none(follow_symlinks=False)
-        return mode is not None and stat_module.S_ISLNK(mode)
+        return self._is_kind(stat_module.S_ISLNK, follow_symlinks=False)
 
     def is_fifo(self) -> bool:
         """True for a named pipe (or a symlink to one)."""
-        mode = self._mode_or_none()
-        return mode is not None and stat_module.S_ISFIFO(mode)
+        return self._is_kind(stat_module.S_ISFIFO)
 
     def is_socket(self) -> bool:
         """True for a Unix socket (or a symlink to one)."""
-        mode = self._mode_or_none()
-        return mode is not None and stat_module.S_ISSOCK(mode)
+        return self._is_kind(stat_module.S_ISSOCK)
 
     def is_block_device(self) -> bool:
         """True for a block device (or a symlink to one)."""
-        mode = self._mode_or_none()
-        return mode is not None and stat_module.S_ISBLK(mode)
+        return self._is_kind(stat_module.S_ISBLK)
 
     def is_char_device(self) -> bool:
         """True for a character device (or a symlink to one)."""
-        mode = self._mode_or_none()
-        return mode is not None and stat_module.S_ISCHR(mode)
+        return self._is_kind(stat_module.S_ISCHR)
 
     def samefile(self, other: str | os.PathLike[str]) -> bool:
         """True when both paths name the same file (same device and inode)."""
@@ -729,6 +728,10 @@ class BackendPath:
             raise TypeError(f"data must be str, not {type(data).__name__}")
         with self.open("w", encoding=_text_encoding(encoding), errors=errors, newline=newline) as f:
             return f.write(data)
+
+
+def _any_kind(mode: int) -> bool:
+    return True
 
 
 def _backend_of(segments: Sequence[object]) -> Backend | None:
