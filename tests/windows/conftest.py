@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import pytest
 
-from tempkit import BackendPath, reset_tempdir_cache
+from tempkit import BackendPath, MemoryBackend, reset_tempdir_cache
 from tempkit.backends.protocol import Backend
 
 # Short, so the scenarios that let cleanup give up do not wait the default 2 s.
@@ -72,19 +72,6 @@ class World:
         return {p.name for p in self.root.iterdir()}
 
 
-def _memory_windows_backend() -> Backend:
-    try:
-        from tempkit.backends.memory import MemoryBackend
-    except ImportError:
-        pytest.skip("MemoryBackend is not available yet")
-    try:
-        options: dict[str, Any] = {"flavour": "windows", "sharing_timeout": SHARING_TIMEOUT}
-        backend: Backend = MemoryBackend(**options)
-    except (TypeError, NotImplementedError) as exc:
-        pytest.skip(f"MemoryBackend has no windows flavour yet ({exc})")
-    return backend
-
-
 @pytest.fixture(params=["windows", "memory-windows"])
 def world(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -98,7 +85,7 @@ def world(
         backend: Backend = WindowsBackend(sharing_timeout=SHARING_TIMEOUT)
         root = BackendPath(str(tmp_path), backend=backend)
     else:
-        backend = _memory_windows_backend()
+        backend = MemoryBackend(flavour="windows", sharing_timeout=SHARING_TIMEOUT)
         root = BackendPath("C:\\work", backend=backend)
         root.mkdir()
     reset_tempdir_cache()

@@ -217,3 +217,51 @@ def test_the_walker_removes_a_junction_without_entering_it() -> None:
     assert ("unlink", junction.path) in removed
     assert removed[-1] == ("rmdir", root)
     assert ("rmdir", sub.path) in removed
+
+
+# -- the memory Windows world --------------------------------------------------------------
+
+
+def test_memory_windows_world_has_windows_paths_environment_and_rules() -> None:
+    from tempkit import MemoryBackend
+
+    env = {"USERPROFILE": "C:\\Users\\ann", "SYSTEMROOT": "C:\\Windows"}
+    win = MemoryBackend(flavour="windows", environ=env, cwd="D:\\work")
+    assert win.flavour is WINDOWS
+    assert win.capabilities.delete_on_close
+    assert not MemoryBackend().capabilities.delete_on_close
+    assert win.getcwd() == "D:\\work"
+    assert win.platform_temp_dirs()[:2] == (
+        "C:\\Users\\ann\\AppData\\Local\\Temp",
+        "C:\\Windows\\Temp",
+    )
+    win.mkdir("C:\\t")
+    win.create_file("c:/T/Mixed.Case")
+    assert [e.name for e in win.scandir("C:\\t")] == ["Mixed.Case"]
+    with pytest.raises(OSError) as caught:
+        win.create_file("C:\\t\\a?b")
+    assert caught.value.errno == errno.EINVAL
+    win.create_file("C:\\t\\other")
+    with pytest.raises(FileExistsError):
+        win.rename("C:\\t\\other", "C:\\t\\mixed.case")  # os.rename never replaces on Windows
+    win.replace("C:\\t\\other", "C:\\t\\mixed.case")
+    assert [e.name for e in win.scandir("C:\\t")] == ["mixed.case"]  # the name as renamed to
+
+
+@pytest.mark.parametrize(
+    ("value", "error"), [("1", TypeError), (True, TypeError), (-1, ValueError)]
+)
+def test_sharing_timeout_is_checked(value: object, error: type[Exception]) -> None:
+    from tempkit import MemoryBackend
+
+    with pytest.raises(error, match="sharing_timeout"):
+        MemoryBackend(flavour="windows", sharing_timeout=value)  # type: ignore[arg-type]
+    with pytest.raises(error, match="sharing_timeout"):
+        windows.checked_sharing_timeout(value)
+
+
+def test_sharing_timeout_is_refused_for_the_posix_flavour() -> None:
+    from tempkit import MemoryBackend
+
+    with pytest.raises(TypeError, match="flavour='windows'"):
+        MemoryBackend(sharing_timeout=1.0)

@@ -44,6 +44,7 @@ from tempkit.backends.protocol import Capabilities
 from tempkit.backends.windows import (
     DEFAULT_SHARING_TIMEOUT,
     WindowsTreeOps,
+    checked_sharing_timeout,
     windows_temp_dirs,
 )
 from tempkit.errors import os_error
@@ -171,21 +172,18 @@ class WindowsMemoryBackend(MemoryBackend):
         *,
         flavour: Flavour | str | None = "windows",
         umask: int = 0o022,
-        sharing_timeout: float = DEFAULT_SHARING_TIMEOUT,
+        sharing_timeout: float | None = DEFAULT_SHARING_TIMEOUT,
     ) -> None:
         if platform != "windows":
             raise ValueError(
                 f"a windows-flavoured MemoryBackend has platform 'windows', not {platform!r}"
             )
-        if isinstance(sharing_timeout, bool) or not isinstance(sharing_timeout, (int, float)):
-            raise TypeError(
-                f"sharing_timeout must be a number, not {type(sharing_timeout).__name__}"
-            )
-        if not sharing_timeout >= 0:
-            raise ValueError(f"sharing_timeout must be >= 0: {sharing_timeout!r}")
+        timeout = checked_sharing_timeout(
+            DEFAULT_SHARING_TIMEOUT if sharing_timeout is None else sharing_timeout
+        )
         super().__init__(environ, "posix", cwd, flavour=flavour, umask=umask)
         self.platform = "windows"
-        self.sharing_timeout = float(sharing_timeout)
+        self.sharing_timeout = timeout
         self._shares: dict[int, _Shares] = {}
 
     def __repr__(self) -> str:

@@ -95,7 +95,11 @@ class MemoryBackend:
         *,
         flavour: Flavour | str | None = None,
         umask: int = 0o022,
+        sharing_timeout: float | None = None,
     ) -> None:
+        if sharing_timeout is not None:
+            # Only the Windows flavour (a subclass, made by __new__) has share modes.
+            raise TypeError("sharing_timeout applies to MemoryBackend(flavour='windows') only")
         names = _names_for(flavour)
         self.flavour: Flavour = names.flavour
         if platform not in _PLATFORM_TEMP_DIRS:

@@ -140,6 +140,15 @@ def windows_temp_dirs(environ: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def checked_sharing_timeout(value: object) -> float:
+    """``value`` as seconds to keep retrying sharing violations; TypeError/ValueError if bad."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"sharing_timeout must be a number, not {type(value).__name__}")
+    if not value >= 0:
+        raise ValueError(f"sharing_timeout must be >= 0: {value!r}")
+    return float(value)
+
+
 def is_link_like(mode: int, attributes: int) -> bool:
     """True for an entry that must be removed as a link, never descended into.
 
@@ -191,13 +200,7 @@ class WindowsBackend:
                 "WindowsBackend works only on Windows; "
                 "MemoryBackend(flavour='windows') reproduces its rules elsewhere",
             )
-        if isinstance(sharing_timeout, bool) or not isinstance(sharing_timeout, (int, float)):
-            raise TypeError(
-                f"sharing_timeout must be a number, not {type(sharing_timeout).__name__}"
-            )
-        if not sharing_timeout >= 0:
-            raise ValueError(f"sharing_timeout must be >= 0: {sharing_timeout!r}")
-        self.sharing_timeout: float = float(sharing_timeout)
+        self.sharing_timeout: float = checked_sharing_timeout(sharing_timeout)
         # Files this backend opened with O_TEMPORARY, so that a plain open of
         # one can say why it failed and what to do instead.
         self._delete_on_close: weakref.WeakValueDictionary[str, IO[Any]] = (
@@ -394,7 +397,9 @@ class WindowsBackend:
 
     def rmtree(self, path: str, *, ignore_errors: bool = False) -> None:
         """Remove a tree, clearing read-only attributes and waiting out sharing violations."""
-        remove_tree(WindowsTreeOps(self, self.sharing_timeout), path, "\\", ignore_errors=ignore_errors)
+        remove_tree(
+            WindowsTreeOps(self, self.sharing_timeout), path, "\\", ignore_errors=ignore_errors
+        )
 
 
 def _clear_readonly(path: str, st: os.stat_result) -> bool:
