@@ -32,6 +32,7 @@ from tempkit.temp import CleanupPolicy, OpenTempFile, TempDirPath, TempFilePath,
 if TYPE_CHECKING:  # served lazily at run time (see _LAZY); typed for checkers
     from tempkit.backends.fsspec import FsspecBackend
     from tempkit.backends.memory import MemoryBackend
+    from tempkit.backends.windows import WindowsBackend
     from tempkit.spooled import SpooledTempPath
 
 __version__ = "0.1.0"
@@ -42,6 +43,7 @@ _LAZY: dict[str, str] = {
     "FsspecBackend": "tempkit.backends.fsspec",
     "MemoryBackend": "tempkit.backends.memory",
     "SpooledTempPath": "tempkit.spooled",
+    "WindowsBackend": "tempkit.backends.windows",
 }
 
 
@@ -78,6 +80,7 @@ __all__ = [
     "TempDirResolver",
     "TempFilePath",
     "TempPath",
+    "WindowsBackend",
     "__version__",
     "get_backend",
     "gettempdir",

@@ -11,14 +11,16 @@ from tempkit.backends._current import (
     use_backend,
 )
 from tempkit.backends.posix import PosixBackend
-from tempkit.backends.protocol import Backend, Capabilities, DirEntry
+from tempkit.backends.protocol import Backend, Capabilities, DeleteOnCloseBackend, DirEntry
 
 if TYPE_CHECKING:  # served lazily at run time (see _LAZY); typed for checkers
     from tempkit.backends.memory import MemoryBackend
+    from tempkit.backends.windows import WindowsBackend
 
 # Backends imported on first use, so importing this package stays cheap.
 _LAZY: dict[str, str] = {
     "MemoryBackend": "tempkit.backends.memory",
+    "WindowsBackend": "tempkit.backends.windows",
 }
 
 
@@ -40,9 +42,11 @@ def __dir__() -> list[str]:
 __all__ = [
     "Backend",
     "Capabilities",
+    "DeleteOnCloseBackend",
     "DirEntry",
     "MemoryBackend",
     "PosixBackend",
+    "WindowsBackend",
     "get_backend",
     "local_backend",
     "set_default_backend",
