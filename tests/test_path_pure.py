@@ -598,3 +598,31 @@ def test_paths_pickle_and_copy() -> None:
         assert type(clone) is BackendPath
         assert clone.backend == path.backend
         assert clone.suffix == ".txt"
+
+
+class WindowsBackendInWork(PureWindowsBackend):
+    """The pure Windows backend plus a current directory, for absolute()."""
+
+    def getcwd(self) -> str:
+        return "C:\\work"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("a", "C:\\work\\a"),
+        ("", "C:\\work"),
+        ("\\a", "C:\\a"),  # rooted, no drive: the current drive
+        ("c:a", "c:\\work\\a"),  # the current drive, relative to the cwd
+        ("d:a", "d:\\a"),  # another drive: its root (one cwd per backend)
+        ("D:", "D:\\"),
+        ("\\\\s\\sh\\x", "\\\\s\\sh\\x"),
+        ("c:/a/../b", "c:\\a\\..\\b"),  # nothing collapsed
+    ],
+)
+def test_windows_absolute(raw: str, expected: str) -> None:
+    backend = cast(Backend, WindowsBackendInWork())
+    absolute = BackendPath(raw, backend=backend).absolute()
+    assert str(absolute) == expected
+    assert absolute.is_absolute()
+    assert type(absolute) is BackendPath

@@ -473,10 +473,21 @@ class BackendPath:
         return BackendPath(self._backend.readlink(self._io_path()), backend=self._backend)
 
     def absolute(self) -> BackendPath:
-        """This path made absolute against the backend's current directory."""
-        if self.is_absolute():
-            return self._derive(*self._pieces())
-        return BackendPath(self._backend.getcwd(), self, backend=self._backend)
+        r"""This path made absolute against the backend's current directory.
+
+        No ``..`` is collapsed and no symlink resolved (that is ``resolve()``).
+        A Windows drive-relative path on another drive than the current one
+        (``d:x`` while in ``C:\work``) is taken from that drive's root: a
+        backend has one current directory, not one per drive.
+        """
+        drive, root, parts = self._pieces()
+        flavour = self._backend.flavour
+        if flavour.is_absolute(drive, root):
+            return self._derive(drive, root, parts)
+        cwd = self._backend.getcwd()
+        if drive and flavour.normcase(drive) != flavour.normcase(flavour.parse(cwd)[0]):
+            return self._derive(drive, flavour.sep, parts)
+        return BackendPath(cwd, self, backend=self._backend)
 
     def resolve(self, strict: bool = False) -> BackendPath:
         """This path made absolute with symlinks resolved."""
