@@ -263,11 +263,25 @@ def on_disk(operation: Callable[..., object], *args: Any) -> object:
     return operation(_DISK, *args)
 
 
-def step_on_disk(
-    operation: Callable[..., object], args: tuple[Any, ...], root: str, rules: DirectoryRules
-) -> tuple[Outcome, Outcome]:
-    """One step on the disk side, in the worker: the operation's outcome, then the tree's."""
-    return outcome(operation, _DISK, *args), outcome(op_snapshot, _DISK, root, rules)
+Step = tuple[Callable[..., object], tuple[Any, ...]]
+StepResult = tuple[Outcome, Outcome]
+
+
+def example_on_disk(
+    root: str, rules: DirectoryRules, steps: list[Step]
+) -> tuple[list[StepResult], list[Outcome]]:
+    """A whole example on the disk side, in the worker: each step's outcome and tree, then the end.
+
+    One round trip per example: the memory side runs each step at once and the
+    comparison happens at the end, so the disk's answers need not be awaited
+    step by step (on a busy machine every wake-up of the worker costs a time slice).
+    """
+    op_begin(_DISK, root)
+    results = [
+        (outcome(operation, _DISK, *args), outcome(op_snapshot, _DISK, root, rules))
+        for operation, args in steps
+    ]
+    return results, op_end(_DISK, root)
 
 
 # -- what the machine draws ------------------------------------------------------------
@@ -289,19 +303,19 @@ _SPECIAL = [
     "./a",
     "a//b",
 ]
-RELATIVE = st.one_of(
-    st.sampled_from(_DEPTH1),
-    st.sampled_from(_DEPTH2),
-    st.sampled_from(_DEPTH3),
-    st.sampled_from(_SPECIAL),
-)
+# One flat list per argument: a single draw is much cheaper for Hypothesis than
+# a combination of strategies, and repeating the shallow paths weights them up.
 # (absolute?, relative part): absolute paths go through the root, relative ones
 # through the current directory, which is the root on both sides.
-PATHS = st.tuples(st.booleans(), RELATIVE)
+_RELATIVE = _DEPTH1 * 9 + _DEPTH2 * 3 + _DEPTH3 + _SPECIAL * 2
+PATHS = st.sampled_from([(absolute, path) for path in _RELATIVE for absolute in (False, True)])
 # Link targets never contain "..", so following a link never leaves the root either.
-TARGETS = st.tuples(
-    st.booleans(),
-    st.sampled_from([*_DEPTH1, *_DEPTH2, "a/", "a/./b", "b//c"]),
+TARGETS = st.sampled_from(
+    [
+        (absolute, path)
+        for path in [*_DEPTH1, *_DEPTH2, "a/", "a/./b", "b//c"]
+        for absolute in (False, True)
+    ]
 )
 DIR_PERMS = st.sampled_from([0o700, 0o777, 0o755, 0o500, 0o300, 0o600, 0o100, 0o000, 0o2775])
 FILE_PERMS = st.sampled_from([0o600, 0o666, 0o644, 0o400, 0o200, 0o000, 0o4755, 0o2755])
@@ -321,8 +335,44 @@ FILE_MODES = st.sampled_from(
 ONE_SHOT_WRITE_MODES = st.sampled_from(["w", "wb", "a", "ab", "x", "xb", "r+", "rb+", "w+", "a+b"])
 BUFFERING = st.sampled_from([-1, -1, 0, 1, 3, 4096])
 NEWLINES = st.sampled_from([None, None, "", "\n", "\r", "\r\n"])
-TEXT = st.text(alphabet="ab\n\r\u00e9\u20ac", max_size=12)
-BYTES = st.binary(max_size=12)
+# Text with newlines of every kind and multi-byte characters; bytes are its UTF-8
+# encoding, or invalid UTF-8, so text handles also meet undecodable data.
+_TEXTS = ["", "a", "ab\n", "\r\n", "x\ry", "\u00e9\u20ac\n", "0123456789abcdef"]
+PAYLOADS = st.sampled_from(
+    [(text, text.encode("utf-8")) for text in _TEXTS] + [("\u00ff", b"\xff\xfe"), ("z", b"\0\0")]
+)
+# What a rule does with an open file: method and arguments (data is added for "write").
+FILE_ACTIONS = st.sampled_from(
+    [
+        ("write", ()),
+        ("write", ()),
+        ("read", (-1,)),
+        ("read", (0,)),
+        ("read", (2,)),
+        ("read", (100,)),
+        ("readline", (-1,)),
+        ("readline", (1,)),
+        ("seek", (0, 0)),
+        ("seek", (3, 0)),
+        ("seek", (20, 0)),
+        ("seek", (-1, 0)),
+        ("seek", (0, 1)),
+        ("seek", (-2, 1)),
+        ("seek", (0, 2)),
+        ("seek", (-3, 2)),
+        ("tell", ()),
+        ("flush", ()),
+        ("truncate", (None,)),
+        ("truncate", (0,)),
+        ("truncate", (2,)),
+        ("truncate", (15,)),
+        ("truncate", (-1,)),
+        ("readable", ()),
+        ("writable", ()),
+    ]
+)
+SLOTS = st.sampled_from(range(MAX_OPEN_FILES))
+BOOLEANS = st.sampled_from([False, True])
 
 
 class MemoryEqualsDisk(RuleBasedStateMachine):
@@ -338,34 +388,24 @@ class MemoryEqualsDisk(RuleBasedStateMachine):
         super().__init__()
         type(self).started += 1
         self.root = f"{self.base}/ex{next(self.examples)}"
-        self.disk_call(op_begin, self.root)
         memory = MemoryBackend(cwd=self.root, umask=0o022)
         memory.chmod(self.root, 0o700)
         self.memory = Side(memory)
         self.binary: dict[int, bool] = {}  # open slot -> opened in binary mode
+        self.steps: list[Step] = []  # what the disk side will replay
+        self.expected: list[StepResult] = []  # what each step gave on memory
 
     # -- plumbing ------------------------------------------------------------------
-    def disk_call(self, operation: Callable[..., object], *args: Any) -> Any:
-        return self.worker.call(on_disk, operation, *args)
-
     def both(self, operation: Callable[..., object], *args: Any) -> Outcome:
-        """Run ``operation`` on both sides and compare the outcomes, then the whole trees.
+        """Run ``operation`` on memory now, and queue it for the disk side.
 
-        The disk side works in the worker while the memory side works here.
+        ``teardown`` runs the queued steps on the disk and compares every
+        outcome and every tree snapshot, reporting the first difference.
         """
-        self.worker.submit(step_on_disk, operation, args, self.root, self.directory_rules)
         on_memory = outcome(operation, self.memory, *args)
         memory_tree = outcome(op_snapshot, self.memory, self.root, self.directory_rules)
-        on_disk_side, disk_tree = self.worker.result()
-        if operation is op_utime and on_memory[0] != "ok" and sys.version_info < (3, 11):
-            # CPython 3.10's os.utime leaves the file name out of its errors;
-            # the memory backend names the file as every other call does.
-            on_memory = (*on_memory[:3], None, *on_memory[4:])
-        call = f"{operation.__name__}{args!r}"
-        assert on_memory == on_disk_side, (
-            f"{call}: memory gave {on_memory!r}, disk {on_disk_side!r}"
-        )
-        assert memory_tree == disk_tree, f"after {call}: memory {memory_tree!r}, disk {disk_tree!r}"
+        self.steps.append((operation, args))
+        self.expected.append((on_memory, memory_tree))
         return on_memory
 
     def at(self, spec: tuple[bool, str]) -> str:
@@ -381,9 +421,9 @@ class MemoryEqualsDisk(RuleBasedStateMachine):
     def create_file(self, path: tuple[bool, str], perm: int) -> None:
         self.both(op_create, self.at(path), perm)
 
-    @rule(path=PATHS, mode=ONE_SHOT_WRITE_MODES, text=TEXT, data=BYTES)
-    def write_file(self, path: tuple[bool, str], mode: str, text: str, data: bytes) -> None:
-        self.both(op_write, self.at(path), mode, data if "b" in mode else text)
+    @rule(path=PATHS, mode=ONE_SHOT_WRITE_MODES, payload=PAYLOADS)
+    def write_file(self, path: tuple[bool, str], mode: str, payload: tuple[str, bytes]) -> None:
+        self.both(op_write, self.at(path), mode, payload[1] if "b" in mode else payload[0])
 
     @rule(path=PATHS, mode=st.sampled_from(["r", "rb", "r+", "a+", "w+b"]))
     def read_file(self, path: tuple[bool, str], mode: str) -> None:
@@ -405,7 +445,7 @@ class MemoryEqualsDisk(RuleBasedStateMachine):
     def rmdir(self, path: tuple[bool, str]) -> None:
         self.both(op_rmdir, self.at(path))
 
-    @rule(path=PATHS, mode=CHMOD_MODES, follow=st.booleans())
+    @rule(path=PATHS, mode=CHMOD_MODES, follow=BOOLEANS)
     def chmod(self, path: tuple[bool, str], mode: int, follow: bool) -> None:
         self.both(op_chmod, self.at(path), mode, follow)
 
@@ -421,7 +461,7 @@ class MemoryEqualsDisk(RuleBasedStateMachine):
     def utime(self, path: tuple[bool, str]) -> None:
         self.both(op_utime, self.at(path))
 
-    @rule(path=PATHS, follow=st.booleans())
+    @rule(path=PATHS, follow=BOOLEANS)
     def stat(self, path: tuple[bool, str], follow: bool) -> None:
         self.both(op_stat, self.at(path), follow, self.directory_rules)
 
@@ -429,7 +469,7 @@ class MemoryEqualsDisk(RuleBasedStateMachine):
     def iterdir(self, path: tuple[bool, str]) -> None:
         self.both(op_scandir, self.at(path))
 
-    @rule(path=PATHS, strict=st.booleans())
+    @rule(path=PATHS, strict=BOOLEANS)
     def realpath(self, path: tuple[bool, str], strict: bool) -> None:
         self.both(op_realpath, f"{self.root}/{path[1]}", strict)
 
@@ -450,50 +490,42 @@ class MemoryEqualsDisk(RuleBasedStateMachine):
         return sorted(self.binary)[index % len(self.binary)]
 
     @precondition(lambda self: self.binary)
-    @rule(index=st.integers(0, 3), text=TEXT, data=BYTES)
-    def file_write(self, index: int, text: str, data: bytes) -> None:
+    @rule(index=SLOTS, action=FILE_ACTIONS, payload=PAYLOADS)
+    def use_file(
+        self, index: int, action: tuple[str, tuple[object, ...]], payload: tuple[str, bytes]
+    ) -> None:
         slot = self._slot(index)
-        self.both(op_file, slot, "write", data if self.binary[slot] else text)
+        method, args = action
+        if method == "write":
+            args = (payload[1] if self.binary[slot] else payload[0],)
+        self.both(op_file, slot, method, *args)
 
     @precondition(lambda self: self.binary)
-    @rule(index=st.integers(0, 3), size=st.sampled_from([-1, 0, 1, 2, 5, 100]))
-    def file_read(self, index: int, size: int) -> None:
-        self.both(op_file, self._slot(index), "read", size)
-
-    @precondition(lambda self: self.binary)
-    @rule(index=st.integers(0, 3), size=st.sampled_from([-1, 1, 4]))
-    def file_readline(self, index: int, size: int) -> None:
-        self.both(op_file, self._slot(index), "readline", size)
-
-    @precondition(lambda self: self.binary)
-    @rule(index=st.integers(0, 3), offset=st.integers(-2, 20), whence=st.sampled_from([0, 1, 2]))
-    def file_seek(self, index: int, offset: int, whence: int) -> None:
-        self.both(op_file, self._slot(index), "seek", offset, whence)
-
-    @precondition(lambda self: self.binary)
-    @rule(
-        index=st.integers(0, 3),
-        method=st.sampled_from(["tell", "flush", "readable", "writable", "seekable"]),
-    )
-    def file_query(self, index: int, method: str) -> None:
-        self.both(op_file, self._slot(index), method)
-
-    @precondition(lambda self: self.binary)
-    @rule(index=st.integers(0, 3), size=st.one_of(st.none(), st.integers(-1, 20)))
-    def file_truncate(self, index: int, size: int | None) -> None:
-        self.both(op_file, self._slot(index), "truncate", size)
-
-    @precondition(lambda self: self.binary)
-    @rule(index=st.integers(0, 3))
-    def file_close(self, index: int) -> None:
+    @rule(index=SLOTS)
+    def close_file(self, index: int) -> None:
         slot = self._slot(index)
         del self.binary[slot]
         self.both(op_close, slot)
 
     def teardown(self) -> None:
-        on_memory = op_end(self.memory, self.root)
-        on_disk_side = self.disk_call(op_end, self.root)
-        assert on_memory == on_disk_side, f"teardown: memory {on_memory!r}, disk {on_disk_side!r}"
+        memory_end = op_end(self.memory, self.root)
+        disk_steps, disk_end = self.worker.call(
+            example_on_disk, self.root, self.directory_rules, self.steps
+        )
+        for number, ((operation, args), expected, got) in enumerate(
+            zip(self.steps, self.expected, disk_steps, strict=True), start=1
+        ):
+            (on_memory, memory_tree), (on_disk, disk_tree) = expected, got
+            if operation is op_utime and on_memory[0] != "ok" and sys.version_info < (3, 11):
+                # CPython 3.10's os.utime leaves the file name out of its errors;
+                # the memory backend names the file as every other call does.
+                on_memory = (*on_memory[:3], None, *on_memory[4:])
+            call = f"step {number}, {operation.__name__}{args!r}"
+            assert on_memory == on_disk, f"{call}: memory gave {on_memory!r}, disk {on_disk!r}"
+            assert memory_tree == disk_tree, (
+                f"after {call}: memory tree {memory_tree!r}, disk tree {disk_tree!r}"
+            )
+        assert memory_end == disk_end, f"teardown: memory {memory_end!r}, disk {disk_end!r}"
 
 
 def warm_up(directory: Path) -> None:
