@@ -19,10 +19,13 @@ import socket
 import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tempkit import BackendPath, MemoryBackend, PosixBackend, TempDirPath, TempFilePath
 
@@ -337,6 +340,73 @@ def test_glob_survives_symlink_loops_and_unreadable_dirs(tree: Path) -> None:
     # A loop-through-links pattern stops where the kernel says ELOOP.
     deep = list(ours(tree).glob("/".join(["loop"] * 60) + "/a.txt"))
     assert deep == []
+
+
+_TREE_NAMES = st.sampled_from(["a", "b", "ab", ".h", "x.txt"])
+
+
+@st.composite
+def random_trees(draw: st.DrawFn) -> dict[str, str]:
+    """Relative path -> kind ("dir", "file", or "link:<target>"), parents first."""
+    entries: dict[str, str] = {}
+    for parts in draw(st.lists(st.lists(_TREE_NAMES, min_size=1, max_size=3), max_size=8)):
+        for depth in range(1, len(parts)):
+            parent = "/".join(parts[:depth])
+            if entries.setdefault(parent, "dir") != "dir":
+                break
+        else:
+            kind = draw(st.sampled_from(["dir", "file", "link:..", "link:a", "link:missing"]))
+            entries.setdefault("/".join(parts), kind)
+    return entries
+
+
+def _make_tree(root: Path, entries: dict[str, str]) -> None:
+    root.mkdir()
+    for name, kind in entries.items():
+        if kind == "dir":
+            (root / name).mkdir()
+        elif kind == "file":
+            (root / name).touch()
+        else:
+            (root / name).symlink_to(kind.removeprefix("link:"))
+
+
+_glob_patterns = st.builds(
+    lambda parts, trailing: "/".join(parts) + trailing,
+    st.lists(
+        st.sampled_from(["*", "**", "a", "b*", "?", ".*", "..", "[ab]*", "x.txt"]),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from(["", "", "/"]),
+)
+
+
+@modern_only
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    entries=random_trees(), pattern=_glob_patterns, case_sensitive=st.sampled_from([None, False])
+)
+def test_glob_on_random_trees_matches_pathlib_313(
+    temp_root: Path, entries: dict[str, str], pattern: str, case_sensitive: bool | None
+) -> None:
+    # One tree at a time: a "link:.." plus ".." parts in the pattern can climb
+    # out of the tree, and should then find nothing but this example's files.
+    scratch = Path(tempfile.mkdtemp(dir=temp_root))
+    root = scratch / "t"
+    try:
+        _make_tree(root, entries)
+        found = [rel(p, root) for p in ours(root).glob(pattern, case_sensitive=case_sensitive)]
+        assert len(found) == len(set(found))
+        if sys.version_info >= (3, 13):
+            expected = {rel(p, root) for p in root.glob(pattern, case_sensitive=case_sensitive)}
+            assert set(found) == expected
+            rfound = {rel(p, root) for p in ours(root).rglob(pattern)}
+            assert rfound == {rel(p, root) for p in root.rglob(pattern)}
+    finally:
+        shutil.rmtree(scratch)
 
 
 def test_glob_relative_base(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:

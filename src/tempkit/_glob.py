@@ -150,7 +150,11 @@ def _recursive_selector(rest: list[str], options: _Options) -> Selector:
     select_next = _selector(rest, options)
 
     def select_recursive(path: BackendPath, exists: bool) -> Iterator[BackendPath]:
-        yield from select_next(path, exists)
+        # "**" matches "path/" itself, which exists only when path is a directory.
+        if rest:
+            yield from select_next(path, exists)
+        elif exists or path.is_dir():
+            yield path
         pending = [path]
         while pending:
             top = pending.pop()
