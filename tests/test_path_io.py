@@ -389,7 +389,7 @@ _glob_patterns = st.builds(
 @given(
     entries=random_trees(), pattern=_glob_patterns, case_sensitive=st.sampled_from([None, False])
 )
-def test_glob_on_random_trees_matches_pathlib_313(
+def test_glob_and_walk_on_random_trees_match_pathlib_313(
     temp_root: Path, entries: dict[str, str], pattern: str, case_sensitive: bool | None
 ) -> None:
     # One tree at a time: a "link:.." plus ".." parts in the pattern can climb
@@ -405,6 +405,10 @@ def test_glob_on_random_trees_matches_pathlib_313(
             assert set(found) == expected
             rfound = {rel(p, root) for p in ours(root).rglob(pattern)}
             assert rfound == {rel(p, root) for p in root.rglob(pattern)}
+            for top_down in (True, False):
+                assert sorted(_walk_rows(ours(root).walk(top_down), root)) == sorted(
+                    _walk_rows(root.walk(top_down), root)
+                )
     finally:
         shutil.rmtree(scratch)
 
