@@ -11,6 +11,7 @@ error messages cannot differ from a real file.
 from __future__ import annotations
 
 import errno
+import functools
 import io
 import operator
 import os
@@ -25,7 +26,7 @@ from tempkit.backends._memory_tree import OpenRequest
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer, WriteableBuffer
 
-__all__ = ["MemoryFileIO", "ParsedMode", "open_stack"]
+__all__ = ["MemoryFileIO", "ParsedMode", "open_stack", "parse_mode"]
 
 _SEEK_DATA: Final = getattr(os, "SEEK_DATA", 3)
 _SEEK_HOLE: Final = getattr(os, "SEEK_HOLE", 4)
@@ -112,6 +113,40 @@ class ParsedMode:
     def appending(self) -> bool:
         """O_APPEND: every write goes to the end."""
         return self.raw_mode[0] == "a"
+
+
+def parse_mode(
+    mode: str,
+    buffering: int = -1,
+    encoding: str | None = None,
+    errors: str | None = None,
+    newline: str | None = None,
+) -> ParsedMode:
+    """``ParsedMode(...)``, shared by every open with the same arguments.
+
+    A ParsedMode is never changed once made, and parsing costs as much as the
+    rest of an open. Arguments of unusual types, and those that warn
+    (``buffering=1``, mode "U"), are parsed afresh every time, so errors and
+    warnings are exactly those of ``ParsedMode``.
+    """
+    if (
+        type(mode) is str
+        and type(buffering) is int
+        and buffering != 1
+        and "U" not in mode
+        and (encoding is None or type(encoding) is str)
+        and (errors is None or type(errors) is str)
+        and (newline is None or type(newline) is str)
+    ):
+        return _shared_mode(mode, buffering, encoding, errors, newline)
+    return ParsedMode(mode, buffering, encoding, errors, newline)
+
+
+@functools.lru_cache(maxsize=64)
+def _shared_mode(
+    mode: str, buffering: int, encoding: str | None, errors: str | None, newline: str | None
+) -> ParsedMode:
+    return ParsedMode(mode, buffering, encoding, errors, newline)
 
 
 class MemoryFileIO(io.RawIOBase):

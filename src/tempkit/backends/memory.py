@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from typing import IO, Any, Final
 
 from tempkit._flavour import POSIX, WINDOWS, Flavour
-from tempkit.backends._memory_files import MemoryFileIO, ParsedMode, open_stack
+from tempkit.backends._memory_files import MemoryFileIO, open_stack, parse_mode
 from tempkit.backends._memory_names import Names, PathFailure, PosixNames
 from tempkit.backends._memory_nodes import Node, stat_of
 from tempkit.backends._memory_tree import MemoryTree, OpenRequest
@@ -183,7 +183,7 @@ class MemoryBackend:
         perm: int = 0o666,
     ) -> IO[Any]:
         """Open like the builtin ``open``: the same io classes over an in-memory raw file."""
-        parsed = ParsedMode(mode, buffering, encoding, errors, newline)
+        parsed = parse_mode(mode, buffering, encoding, errors, newline)
         with self._lock:
             try:
                 node = self._tree.open(path, parsed.request, perm)
@@ -288,7 +288,15 @@ class MemoryBackend:
                 raise os_error(failure.code, path) from None
 
     def rmtree(self, path: str, *, ignore_errors: bool = False) -> None:
-        """Remove a tree through this backend's own primitives (see ``_rmtree``)."""
+        """Remove a tree through this backend's own primitives (see ``_rmtree``).
+
+        The common case, a tree whose directories all grant the owner rwx, goes
+        in one step under the lock; anything else takes the shared walker,
+        which opens up read-only directories and names what it cannot remove.
+        """
+        with self._lock:
+            if self._tree.remove_open_tree(path):
+                return
         remove_tree(BackendTreeOps(self), path, self.flavour.sep, ignore_errors=ignore_errors)
 
 

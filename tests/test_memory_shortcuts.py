@@ -1,0 +1,162 @@
+"""The MemoryBackend's speed shortcuts give exactly what the careful path gives.
+
+``rmtree`` removes a tree whose directories all grant the owner rwx in one step
+under the lock, instead of entry by entry through the shared walker; ``open``
+shares one parsed mode between opens with the same arguments. Each test puts
+the shortcut next to the careful path, or in a situation where taking it would
+be wrong.
+"""
+
+from __future__ import annotations
+
+import errno
+import stat
+import warnings
+from collections.abc import Callable
+
+import pytest
+
+from tempkit import CleanupError, MemoryBackend
+from tempkit.backends._memory_files import ParsedMode, parse_mode
+from tempkit.backends._rmtree import BackendTreeOps, remove_tree
+
+
+def _build(mem: MemoryBackend) -> None:
+    """/tmp/t: files, nested directories, a link out of the tree, an empty directory."""
+    mem.mkdir("/tmp/outside")
+    with mem.open("/tmp/outside/keep.txt", "w", encoding="utf-8") as f:
+        f.write("outside")
+    mem.mkdir("/tmp/t")
+    mem.mkdir("/tmp/t/sub")
+    mem.mkdir("/tmp/t/sub/deeper")
+    mem.mkdir("/tmp/t/empty")
+    for path in ("/tmp/t/a.txt", "/tmp/t/sub/b.txt", "/tmp/t/sub/deeper/c.txt"):
+        with mem.open(path, "w", encoding="utf-8") as f:
+            f.write(path)
+    mem.symlink("/tmp/outside", "/tmp/t/sub/link")
+    mem.chmod("/tmp/t/a.txt", 0o400)  # a read-only file needs no fixing: its parent is writable
+
+
+def _state(mem: MemoryBackend) -> tuple[list[str], int, list[str]]:
+    return (
+        sorted(e.name for e in mem.scandir("/tmp")),
+        mem.stat("/tmp").st_nlink,
+        sorted(e.name for e in mem.scandir("/tmp/outside")),
+    )
+
+
+def test_one_step_removal_leaves_what_the_walker_leaves() -> None:
+    quick, careful = MemoryBackend(), MemoryBackend()
+    _build(quick)
+    _build(careful)
+    handles = [m.open("/tmp/t/sub/b.txt", "r", encoding="utf-8") for m in (quick, careful)]
+    before = quick.stat("/tmp").st_mtime_ns
+
+    assert quick._tree.remove_open_tree("/tmp/t") is True
+    remove_tree(BackendTreeOps(careful), "/tmp/t", "/", ignore_errors=False)
+
+    assert _state(quick) == _state(careful) == (["outside"], 3, ["keep.txt"])
+    assert quick.stat("/tmp").st_mtime_ns >= before
+    for handle in handles:  # an open file outlives its name, as on the disk
+        assert handle.read() == "/tmp/t/sub/b.txt"
+        handle.close()
+    with quick.open("/tmp/outside/keep.txt", encoding="utf-8") as f:
+        assert f.read() == "outside"
+
+
+def test_the_current_directory_inside_a_removed_tree_is_gone() -> None:
+    mem = MemoryBackend(cwd="/tmp/t/sub")
+    mem.rmtree("/tmp/t")
+    with pytest.raises(FileNotFoundError):
+        mem.getcwd()
+    mem.mkdir("/tmp/t")  # the name is free again
+    with pytest.raises(FileNotFoundError):
+        mem.mkdir("new")  # relative to the removed cwd: nothing can be created there
+
+
+@pytest.mark.parametrize(
+    ("setup", "path"),
+    [
+        pytest.param(lambda m: m.chmod("/tmp/t/sub/deeper", 0o500), "/tmp/t", id="read-only-dir"),
+        pytest.param(lambda m: m.chmod("/tmp/t/sub", 0o300), "/tmp/t", id="unlistable-dir"),
+        pytest.param(lambda m: m.chmod("/tmp/t/empty", 0o000), "/tmp/t", id="locked-empty-dir"),
+        pytest.param(lambda m: m.symlink("/tmp/t", "/tmp/ln"), "/tmp/ln", id="symlink-at-path"),
+        pytest.param(lambda m: None, "/tmp/t/", id="trailing-separator"),
+        pytest.param(lambda m: None, "/tmp/t/a.txt", id="a-file"),
+        pytest.param(lambda m: None, "/tmp/missing", id="missing"),
+        pytest.param(lambda m: None, "/tmp/t/..", id="dot-dot"),
+    ],
+)
+def test_the_shortcut_refuses_and_touches_nothing_when_the_walker_is_needed(
+    setup: Callable[[MemoryBackend], object], path: str
+) -> None:
+    mem = MemoryBackend()
+    _build(mem)
+    setup(mem)
+    before = sorted(e.name for e in mem.scandir("/tmp")), mem.stat("/tmp/t").st_nlink
+
+    assert mem._tree.remove_open_tree(path) is False
+
+    assert (sorted(e.name for e in mem.scandir("/tmp")), mem.stat("/tmp/t").st_nlink) == before
+
+
+def test_rmtree_still_opens_up_read_only_directories() -> None:
+    mem = MemoryBackend()
+    _build(mem)
+    mem.chmod("/tmp/t/sub/deeper", 0o500)
+    mem.chmod("/tmp/t/sub", 0o000)
+    mem.rmtree("/tmp/t")
+    assert _state(mem) == (["outside"], 3, ["keep.txt"])
+
+
+def test_rmtree_under_a_read_only_parent_names_the_entry_it_cannot_remove() -> None:
+    mem = MemoryBackend()
+    _build(mem)
+    mem.chmod("/tmp", 0o555)
+    with pytest.raises(CleanupError) as caught:
+        mem.rmtree("/tmp/t")
+    assert [(path, exc.errno) for path, exc in caught.value.errors] == [("/tmp/t", errno.EACCES)]
+    assert stat.S_ISDIR(mem.stat("/tmp/t").st_mode)
+
+
+# -- parsed modes -----------------------------------------------------------------------------
+def test_equal_open_arguments_share_one_parsed_mode() -> None:
+    first = parse_mode("r", -1, "utf-8", None, None)
+    assert parse_mode("r", -1, "utf-8", None, None) is first
+    assert parse_mode("rb", -1, None, None, None) is not first
+    assert isinstance(first, ParsedMode)
+
+
+@pytest.mark.parametrize(
+    ("buffering", "error"),
+    [(0.0, TypeError), (False, None), ("0", TypeError)],
+    ids=["float", "bool", "str"],
+)
+def test_a_cached_mode_never_answers_for_an_argument_of_another_type(
+    buffering: object, error: type[Exception] | None
+) -> None:
+    parse_mode("rb", 0, None, None, None)  # cached first
+    if error is None:
+        assert parse_mode("rb", buffering, None, None, None).buffering == 0  # type: ignore[arg-type]
+    else:
+        with pytest.raises(error):
+            parse_mode("rb", buffering, None, None, None)  # type: ignore[arg-type]
+
+
+def test_arguments_that_warn_warn_every_time() -> None:
+    mem = MemoryBackend()
+    for _ in range(2):
+        with pytest.warns(RuntimeWarning, match="line buffering"):
+            mem.open("/tmp/w.bin", "wb", buffering=1).close()
+
+
+def test_bad_modes_are_refused_every_time() -> None:
+    mem = MemoryBackend()
+    for _ in range(2):
+        with pytest.raises(ValueError, match="invalid mode"):
+            mem.open("/tmp/never", "rz")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(FileNotFoundError):
+            mem.open("/tmp/never", "r", encoding="utf-8")
+    assert [e.name for e in mem.scandir("/tmp")] == []
