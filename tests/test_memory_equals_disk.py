@@ -34,7 +34,11 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
+    Bundle,
+    MultipleResults,
     RuleBasedStateMachine,
+    initialize,
+    multiple,
     precondition,
     rule,
     run_state_machine_as_test,
@@ -374,6 +378,21 @@ FILE_ACTIONS = st.sampled_from(
 SLOTS = st.sampled_from(range(MAX_OPEN_FILES))
 BOOLEANS = st.sampled_from([False, True])
 
+PathSpec = tuple[bool, str]
+# Paths that were created during the example: most operations pick one of
+# these, or a new name inside one, so they meet entries that exist (random
+# paths alone mostly meet ENOENT).
+entries: Bundle[PathSpec] = Bundle("entries")
+
+
+def _inside(spec: PathSpec, name: str) -> PathSpec:
+    return (spec[0], spec[1].rstrip("/") + "/" + name)
+
+
+SOME_PATH = st.one_of(entries, entries, st.builds(_inside, entries, st.sampled_from(NAMES)), PATHS)
+# Link targets never contain "..", so following a link never leaves the root.
+SOME_TARGET = st.one_of(TARGETS, entries.filter(lambda spec: ".." not in spec[1]))
+
 
 class MemoryEqualsDisk(RuleBasedStateMachine):
     """Every rule runs on both sides and asserts the two outcomes are equal."""
@@ -408,83 +427,99 @@ class MemoryEqualsDisk(RuleBasedStateMachine):
         self.expected.append((on_memory, memory_tree))
         return on_memory
 
-    def at(self, spec: tuple[bool, str]) -> str:
+    def at(self, spec: PathSpec) -> str:
         absolute, relative = spec
         return f"{self.root}/{relative}" if absolute else relative
 
+    def created(self, result: Outcome, path: PathSpec) -> MultipleResults[PathSpec]:
+        """What a creating rule adds to the entries bundle: its path, if it worked."""
+        return multiple(path) if result[0] == "ok" else multiple()
+
     # -- namespace -------------------------------------------------------------------
-    @rule(path=PATHS, perm=DIR_PERMS)
-    def mkdir(self, path: tuple[bool, str], perm: int) -> None:
-        self.both(op_mkdir, self.at(path), perm)
+    @initialize(target=entries)
+    def seed(self) -> MultipleResults[PathSpec]:
+        """Start from a small tree (a directory with a file, a file), compared like any step."""
+        self.both(op_mkdir, f"{self.root}/a", 0o755)
+        self.both(op_write, "a/f", "w", "a file\n")
+        self.both(op_write, f"{self.root}/b", "wb", b"bytes")
+        return multiple((False, "a"), (True, "a/f"), (False, "b"), (True, "c"))
 
-    @rule(path=PATHS, perm=FILE_PERMS)
-    def create_file(self, path: tuple[bool, str], perm: int) -> None:
-        self.both(op_create, self.at(path), perm)
+    @rule(target=entries, path=SOME_PATH, perm=DIR_PERMS)
+    def mkdir(self, path: PathSpec, perm: int) -> MultipleResults[PathSpec]:
+        return self.created(self.both(op_mkdir, self.at(path), perm), path)
 
-    @rule(path=PATHS, mode=ONE_SHOT_WRITE_MODES, payload=PAYLOADS)
-    def write_file(self, path: tuple[bool, str], mode: str, payload: tuple[str, bytes]) -> None:
-        self.both(op_write, self.at(path), mode, payload[1] if "b" in mode else payload[0])
+    @rule(target=entries, path=SOME_PATH, perm=FILE_PERMS)
+    def create_file(self, path: PathSpec, perm: int) -> MultipleResults[PathSpec]:
+        return self.created(self.both(op_create, self.at(path), perm), path)
 
-    @rule(path=PATHS, mode=st.sampled_from(["r", "rb", "r+", "a+", "w+b"]))
-    def read_file(self, path: tuple[bool, str], mode: str) -> None:
+    @rule(target=entries, path=SOME_PATH, mode=ONE_SHOT_WRITE_MODES, payload=PAYLOADS)
+    def write_file(
+        self, path: PathSpec, mode: str, payload: tuple[str, bytes]
+    ) -> MultipleResults[PathSpec]:
+        data = payload[1] if "b" in mode else payload[0]
+        return self.created(self.both(op_write, self.at(path), mode, data), path)
+
+    @rule(path=SOME_PATH, mode=st.sampled_from(["r", "rb", "r+", "a+", "w+b"]))
+    def read_file(self, path: PathSpec, mode: str) -> None:
         self.both(op_read, self.at(path), mode)
 
     @rule(
-        src=PATHS,
-        dst=PATHS,
+        target=entries,
+        src=SOME_PATH,
+        dst=SOME_PATH,
         how=st.sampled_from(["rename", "replace", "rename_noreplace"]),
     )
-    def rename(self, src: tuple[bool, str], dst: tuple[bool, str], how: str) -> None:
-        self.both(op_rename, how, self.at(src), self.at(dst))
+    def rename(self, src: PathSpec, dst: PathSpec, how: str) -> MultipleResults[PathSpec]:
+        return self.created(self.both(op_rename, how, self.at(src), self.at(dst)), dst)
 
-    @rule(path=PATHS)
-    def unlink(self, path: tuple[bool, str]) -> None:
-        self.both(op_unlink, self.at(path))
+    @rule(path=SOME_PATH, how=st.sampled_from([op_unlink, op_rmdir, op_rmtree]))
+    def remove(self, path: PathSpec, how: Callable[[Side, str], None]) -> None:
+        """unlink, rmdir, or the cleanup of a whole tree."""
+        self.both(how, self.at(path))
 
-    @rule(path=PATHS)
-    def rmdir(self, path: tuple[bool, str]) -> None:
-        self.both(op_rmdir, self.at(path))
-
-    @rule(path=PATHS, mode=CHMOD_MODES, follow=BOOLEANS)
-    def chmod(self, path: tuple[bool, str], mode: int, follow: bool) -> None:
+    @rule(path=SOME_PATH, mode=CHMOD_MODES, follow=BOOLEANS)
+    def chmod(self, path: PathSpec, mode: int, follow: bool) -> None:
         self.both(op_chmod, self.at(path), mode, follow)
 
-    @rule(link_target=TARGETS, path=PATHS)
-    def symlink(self, link_target: tuple[bool, str], path: tuple[bool, str]) -> None:
-        self.both(op_symlink, self.at(link_target), self.at(path))
+    @rule(target=entries, link_target=SOME_TARGET, path=SOME_PATH)
+    def symlink(self, link_target: PathSpec, path: PathSpec) -> MultipleResults[PathSpec]:
+        return self.created(self.both(op_symlink, self.at(link_target), self.at(path)), path)
 
-    @rule(path=PATHS)
-    def readlink(self, path: tuple[bool, str]) -> None:
-        self.both(op_readlink, self.at(path))
-
-    @rule(path=PATHS)
-    def utime(self, path: tuple[bool, str]) -> None:
-        self.both(op_utime, self.at(path))
-
-    @rule(path=PATHS, follow=BOOLEANS)
-    def stat(self, path: tuple[bool, str], follow: bool) -> None:
-        self.both(op_stat, self.at(path), follow, self.directory_rules)
-
-    @rule(path=st.one_of(PATHS, st.just((True, "."))))
-    def iterdir(self, path: tuple[bool, str]) -> None:
-        self.both(op_scandir, self.at(path))
-
-    @rule(path=PATHS, strict=BOOLEANS)
-    def realpath(self, path: tuple[bool, str], strict: bool) -> None:
-        self.both(op_realpath, f"{self.root}/{path[1]}", strict)
-
-    @rule(path=PATHS)
-    def cleanup(self, path: tuple[bool, str]) -> None:
-        self.both(op_rmtree, self.at(path))
+    @rule(
+        path=st.one_of(SOME_PATH, st.just((True, "."))),
+        how=st.sampled_from(
+            ["stat", "lstat", "readlink", "utime", "iterdir", "realpath", "strict realpath"]
+        ),
+    )
+    def inspect(self, path: PathSpec, how: str) -> None:
+        """The operations that look (or only touch times): stat, readlink, iterdir, ..."""
+        where = self.at(path)
+        if how in ("stat", "lstat"):
+            self.both(op_stat, where, how == "stat", self.directory_rules)
+        elif how == "readlink":
+            self.both(op_readlink, where)
+        elif how == "utime":
+            self.both(op_utime, where)
+        elif how == "iterdir":
+            self.both(op_scandir, where)
+        else:
+            # Always absolute: the error file names of a relative realpath
+            # differ between Python versions.
+            self.both(op_realpath, f"{self.root}/{path[1]}", how == "strict realpath")
 
     # -- open files ------------------------------------------------------------------
     @precondition(lambda self: len(self.binary) < MAX_OPEN_FILES)
-    @rule(path=PATHS, mode=FILE_MODES, buffering=BUFFERING, newline=NEWLINES)
-    def open(self, path: tuple[bool, str], mode: str, buffering: int, newline: str | None) -> None:
+    @rule(target=entries, path=SOME_PATH, mode=FILE_MODES, buffering=BUFFERING, newline=NEWLINES)
+    def open(
+        self, path: PathSpec, mode: str, buffering: int, newline: str | None
+    ) -> MultipleResults[PathSpec]:
         slot = next(i for i in range(MAX_OPEN_FILES) if i not in self.binary)
+        if "b" in mode:
+            newline = None  # refused for binary modes: the unit tests check that
         result = self.both(op_open, slot, self.at(path), mode, buffering, newline)
         if result[0] == "ok":
             self.binary[slot] = bool(result[1])
+        return self.created(result, path)
 
     def _slot(self, index: int) -> int:
         return sorted(self.binary)[index % len(self.binary)]
@@ -499,6 +534,14 @@ class MemoryEqualsDisk(RuleBasedStateMachine):
         if method == "write":
             args = (payload[1] if self.binary[slot] else payload[0],)
         self.both(op_file, slot, method, *args)
+
+    @precondition(lambda self: self.binary)
+    @rule(index=SLOTS, action=FILE_ACTIONS, payload=PAYLOADS)
+    def use_file_again(
+        self, index: int, action: tuple[str, tuple[object, ...]], payload: tuple[str, bytes]
+    ) -> None:
+        """The same as ``use_file``: a second rule doubles how often files are used."""
+        self.use_file(index, action, payload)
 
     @precondition(lambda self: self.binary)
     @rule(index=SLOTS)
