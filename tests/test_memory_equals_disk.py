@@ -169,6 +169,13 @@ def op_symlink(side: Side, target: str, path: str) -> None:
     side.backend.symlink(target, path)
 
 
+def read_raw(side: Side, path: str) -> bytes:
+    """A file's bytes through the raw layer alone (the snapshot reads every file, every step)."""
+    with side.backend.open(path, "rb", buffering=0) as f:
+        data: bytes = f.read()
+        return data
+
+
 def op_readlink(side: Side, path: str) -> str:
     return side.backend.readlink(path)
 
@@ -229,7 +236,7 @@ def op_snapshot(side: Side, root: str, rules: DirectoryRules) -> list[tuple[obje
             elif stat.S_ISLNK(info.st_mode):
                 seen.append((path, "target", backend.readlink(path)))
             else:
-                seen.append((path, "contents", *outcome(op_read, side, path, "rb")))
+                seen.append((path, "contents", *outcome(read_raw, side, path)))
     seen.append((root, *summarize(backend.stat(root), rules)))
     return seen
 
