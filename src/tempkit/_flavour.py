@@ -24,7 +24,7 @@ __all__ = ["POSIX", "WINDOWS", "Flavour"]
 class Flavour:
     """Path syntax of one platform: separators, roots, case rules and matching."""
 
-    __slots__ = ("altsep", "case_sensitive", "module", "name", "sep")
+    __slots__ = ("altsep", "case_sensitive", "has_drives", "module", "name", "sep")
 
     def __init__(self, name: str, module: ModuleType, *, case_sensitive: bool) -> None:
         self.name: Final = name
@@ -32,6 +32,9 @@ class Flavour:
         self.sep: Final[str] = module.sep
         self.altsep: Final[str | None] = module.altsep
         self.case_sensitive: Final = case_sensitive
+        # Drive letters and UNC shares exist (Windows): a name like "c:x" or a
+        # bare drive on the left changes what joining means.
+        self.has_drives: Final = module is ntpath
 
     def __repr__(self) -> str:
         return f"<Flavour {self.name}>"

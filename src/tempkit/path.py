@@ -178,7 +178,33 @@ class BackendPath:
 
     def joinpath(self, *segments: str | os.PathLike[str]) -> BackendPath:
         """Join ``segments`` onto this path; an absolute segment starts over."""
+        if len(segments) == 1 and type(segments[0]) is str:
+            child = self._append(segments[0])
+            if child is not None:
+                return child
         return BackendPath(self, *segments, backend=self._backend)
+
+    def _append(self, name: str) -> BackendPath | None:
+        """``self / name`` by string concatenation when ``name`` is one plain part.
+
+        ``tmp / "file.txt"`` is the join people write most, so it skips the
+        parser; None when the full join rules are needed (a separator, ".", a
+        drive-like name, or a bare Windows drive on the left).
+        """
+        flavour = self._backend.flavour
+        if not name or name == "." or flavour.has_separator(name):
+            return None
+        raw = self._raw
+        sep = flavour.sep
+        if flavour.has_drives and (
+            name[1:2] == ":" or (raw and raw[-1] != sep and not self._pieces()[2])
+        ):
+            return None
+        if not raw:
+            return BackendPath._from_normalized(name, self._backend)
+        if raw[-1] == sep:  # an anchor with a root: "/", "c:\\", "\\\\server\\share\\"
+            return BackendPath._from_normalized(raw + name, self._backend)
+        return BackendPath._from_normalized(raw + sep + name, self._backend)
 
     @property
     def drive(self) -> str:
@@ -465,6 +491,9 @@ class BackendPath:
         return map(self._child, names)
 
     def _child(self, name: str) -> BackendPath:
+        child = self._append(name)
+        if child is not None:
+            return child
         drive, root, parts = self._pieces()
         return self._derive(drive, root, [*parts, name])
 
