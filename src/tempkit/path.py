@@ -73,12 +73,14 @@ class BackendPath:
         self._str_normcase = None
         return self
 
-    def _derive(self, drive: str, root: str, parts: list[str]) -> BackendPath:
-        """A new plain path on the same backend from parsed pieces."""
+    def _derive(
+        self, drive: str, root: str, parts: list[str], raw: str | None = None
+    ) -> BackendPath:
+        """A new plain path on the same backend from parsed pieces (and their string)."""
         path = BackendPath.__new__(BackendPath)
         path._backend = self._backend
         path._parsed = (drive, root, parts)
-        path._raw = self._backend.flavour.format(drive, root, parts)
+        path._raw = self._backend.flavour.format(drive, root, parts) if raw is None else raw
         path._str_normcase = None
         return path
 
@@ -491,11 +493,15 @@ class BackendPath:
         return map(self._child, names)
 
     def _child(self, name: str) -> BackendPath:
-        child = self._append(name)
-        if child is not None:
-            return child
+        """The entry ``name`` (one part, from a listing) of this directory, already parsed."""
         drive, root, parts = self._pieces()
-        return self._derive(drive, root, [*parts, name])
+        if parts:
+            raw: str | None = self._raw + self._backend.flavour.sep + name
+        elif root:
+            raw = self._raw + name  # the anchor ends with its separator
+        else:
+            raw = None  # "." or a bare drive: format() knows the rules
+        return self._derive(drive, root, [*parts, name], raw)
 
     def readlink(self) -> BackendPath:
         """The target of this symbolic link, as a path."""
