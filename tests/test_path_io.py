@@ -332,7 +332,7 @@ def test_glob_recurse_symlinks(temp_root: Path) -> None:
         assert followed == outcome(lambda: root.glob("**/f.txt", recurse_symlinks=True), root)
 
 
-def test_glob_survives_symlink_loops_and_unreadable_dirs(tree: Path) -> None:
+def test_glob_survives_symlink_loops(tree: Path) -> None:
     # "loop" points at the tree itself and ping/pong at each other; the default
     # glob never walks into a link, so this finishes and sees each file once.
     found = list(ours(tree).rglob("*"))
@@ -480,20 +480,38 @@ def test_walk_reports_errors(tree: Path) -> None:
     assert list(ours(tree / "a.txt").walk()) == []
 
 
-def test_walk_on_error_for_unreadable_dir(unprivileged_dir: Path) -> None:
+def test_unreadable_dir_in_walk_glob_and_iterdir(unprivileged_dir: Path) -> None:
     from tests.privdrop import run_unprivileged
 
-    locked = unprivileged_dir / "locked"
+    base = unprivileged_dir
 
-    def attempt() -> tuple[list[str], list[str]]:
-        locked.mkdir(mode=0o000)
-        errors: list[OSError] = []
-        mine = [rel(t, unprivileged_dir) for t, _, _ in ours(locked).walk(on_error=errors.append)]
-        kinds = [type(e).__name__ for e in errors]
-        locked.chmod(0o700)
-        return mine, kinds
+    def attempt() -> tuple[list[str], list[str], list[str], str]:
+        (base / "open").mkdir()
+        (base / "open" / "f.txt").touch()
+        (base / "locked").mkdir()
+        (base / "locked" / "g.txt").touch()
+        (base / "locked").chmod(0o000)
+        try:
+            errors: list[OSError] = []
+            walked = [rel(t, base) for t, _, _ in ours(base).walk(on_error=errors.append)]
+            globbed = [rel(p, base) for p in ours(base).rglob("*.txt")]
+            try:
+                ours(base / "locked").iterdir()
+            except PermissionError as exc:
+                listing = f"{type(exc).__name__} {exc.filename == str(base / 'locked')}"
+            else:
+                listing = "listed"
+        finally:
+            (base / "locked").chmod(0o700)
+        return sorted(walked), [type(e).__name__ for e in errors], globbed, listing
 
-    assert run_unprivileged(attempt) == ([], ["PermissionError"])
+    walked, errors, globbed, listing = run_unprivileged(attempt)
+    # walk reports the directory it cannot read (and still yields it as a name of
+    # its parent); glob skips it silently; iterdir raises at once.
+    assert walked == [".", "open"]
+    assert errors == ["PermissionError"]
+    assert globbed == ["open/f.txt"]
+    assert listing == "PermissionError True"
 
 
 # -- creation and removal ---------------------------------------------------------------
