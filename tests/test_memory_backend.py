@@ -1011,3 +1011,19 @@ def test_universal_mode_of_python_310(mem: MemoryBackend) -> None:
         assert f.read() == "a\nb"
     with pytest.raises(ValueError, match="mode U cannot be combined"):
         mem.open("/tmp/f", "wU")
+
+
+def test_rmtree_works_through_directory_handles_like_the_disk(tmp_path: Path) -> None:
+    # "a/b/.." names "a", but the walk removes "b" first: removal must go on
+    # inside the directory it opened (as with descriptors), not by re-reading
+    # a path that no longer resolves. Both backends must end the same way.
+    def run(backend: Backend, root: str) -> list[str]:
+        backend.mkdir(root + "/a")
+        write(backend, root + "/a/f", b"x")
+        backend.mkdir(root + "/a/b")
+        backend.chmod(root + "/a", 0o500)  # not an open tree: the walker does it
+        backend.rmtree(root + "/a/b/..")
+        return sorted(entry.name for entry in backend.scandir(root + "/a"))
+
+    memory = MemoryBackend(cwd="/r")
+    assert run(memory, "/r") == run(PosixBackend(), str(tmp_path)) == []

@@ -310,15 +310,19 @@ class MemoryTree:
             if node is None:
                 raise _fail(errno.ENOENT)
             raise _fail(errno.EISDIR if isinstance(node, DirNode) else errno.ENOTDIR)
+        self._unlink_entry(last.parent, last.name, node)
+
+    def _unlink_entry(self, parent: DirNode, name: str, node: Node | None) -> None:
+        """The checks and the removal shared by unlink and unlinkat."""
         if node is None:
             raise _fail(errno.ENOENT)
-        if not may(last.parent, SEARCH_AND_WRITE):
+        if not may(parent, SEARCH_AND_WRITE):
             raise _fail(errno.EACCES)
         if isinstance(node, DirNode):
             raise _fail(errno.EISDIR)
         now = now_ns()
-        del last.parent.entries[self.names.key(last.name)]
-        last.parent.touch_modified(now)
+        del parent.entries[self.names.key(name)]
+        parent.touch_modified(now)
         node.nlink -= 1
         node.touch_changed(now)
 
@@ -331,22 +335,86 @@ class MemoryTree:
             raise _fail(errno.ENOTEMPTY)
         if last.kind == _ROOT:
             raise _fail(errno.EBUSY)
-        node = last.node
+        self._rmdir_entry(last.parent, last.name, last.node)
+
+    def _rmdir_entry(self, parent: DirNode, name: str, node: Node | None) -> None:
+        """The checks and the removal shared by rmdir and unlinkat(AT_REMOVEDIR)."""
         if node is None:
             raise _fail(errno.ENOENT)
-        if not may(last.parent, SEARCH_AND_WRITE):
+        if not may(parent, SEARCH_AND_WRITE):
             raise _fail(errno.EACCES)
         if not isinstance(node, DirNode):
             raise _fail(errno.ENOTDIR)
         if node.entries:
             raise _fail(errno.ENOTEMPTY)
         now = now_ns()
-        del last.parent.entries[self.names.key(last.name)]
-        last.parent.nlink -= 1
-        last.parent.touch_modified(now)
+        del parent.entries[self.names.key(name)]
+        parent.nlink -= 1
+        parent.touch_modified(now)
         node.removed = True
         node.nlink = 0
         node.touch_changed(now)
+
+    # -- relative to an open directory (the *at calls), for tree removal --------
+    def lookup_at(self, directory: DirNode, name: str) -> Node:
+        """fstatat(AT_SYMLINK_NOFOLLOW) of one name: needs search permission."""
+        if not directory.mode & EXEC:
+            raise _fail(errno.EACCES)
+        node = self._lookup(directory, name)
+        if node is None:
+            raise _fail(errno.ENOENT)
+        return node
+
+    def unlink_at(self, directory: DirNode, name: str) -> None:
+        """unlinkat(dirfd, name, 0)."""
+        if not directory.mode & EXEC:
+            raise _fail(errno.EACCES)
+        self._unlink_entry(directory, name, self._lookup(directory, name))
+
+    def rmdir_at(self, directory: DirNode, name: str) -> None:
+        """unlinkat(dirfd, name, AT_REMOVEDIR)."""
+        if not directory.mode & EXEC:
+            raise _fail(errno.EACCES)
+        self._rmdir_entry(directory, name, self._lookup(directory, name))
+
+    def open_directory(self, path: str) -> DirNode:
+        """open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW): the directory, like a descriptor.
+
+        A final symlink is ELOOP, unless a trailing separator makes the lookup follow it.
+        """
+        last = self.locate(path)
+        while isinstance(last.node, LinkNode) and last.trailing:
+            last = self._follow(last)
+        return self._open_directory_node(last.node)
+
+    def open_directory_at(self, directory: DirNode, name: str) -> DirNode:
+        """openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)."""
+        return self._open_directory_node(self.lookup_at(directory, name))
+
+    def _open_directory_node(self, node: Node | None) -> DirNode:
+        if node is None:
+            raise _fail(errno.ENOENT)
+        if isinstance(node, LinkNode):
+            raise _fail(errno.ELOOP)
+        if not isinstance(node, DirNode):
+            raise _fail(errno.ENOTDIR)
+        if not may(node, READ):
+            raise _fail(errno.EACCES)
+        return node
+
+    def chmod_at(self, directory: DirNode, name: str, mode: int) -> None:
+        """fchmodat(dirfd, name, mode), which follows a symlink at ``name``."""
+        last = _Last(directory, name, _NORMAL, False, self.lookup_at(directory, name), 0)
+        while isinstance(last.node, LinkNode):
+            last = self._follow(last)
+        if last.node is None:
+            raise _fail(errno.ENOENT)
+        self.chmod_node(last.node, mode)
+
+    def chmod_node(self, node: Node, mode: int) -> None:
+        """fchmod: the owner always may."""
+        node.mode = (node.mode & ~_ALL_PERMISSIONS) | (mode & _ALL_PERMISSIONS)
+        node.touch_changed(now_ns())
 
     def remove_open_tree(self, path: str) -> bool:
         """Remove the directory tree at ``path`` at once if nothing in it stands in the way.
@@ -401,8 +469,7 @@ class MemoryTree:
         if isinstance(node, LinkNode):
             # What CPython raises on Linux, where a symlink has no mode of its own.
             raise NotImplementedError("chmod: follow_symlinks unavailable on this platform")
-        node.mode = (node.mode & ~_ALL_PERMISSIONS) | (mode & _ALL_PERMISSIONS)
-        node.touch_changed(now_ns())
+        self.chmod_node(node, mode)
 
     def utime(self, path: str) -> None:
         """Set all times to now (utime(2)): the owner always may."""

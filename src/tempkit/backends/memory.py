@@ -22,8 +22,9 @@ from tempkit._flavour import POSIX, WINDOWS, Flavour
 from tempkit.backends._memory_files import MemoryFileIO, open_stack, parse_mode
 from tempkit.backends._memory_names import Names, PathFailure, PosixNames
 from tempkit.backends._memory_nodes import Node, stat_of
+from tempkit.backends._memory_rmtree import MemoryTreeOps
 from tempkit.backends._memory_tree import MemoryTree, OpenRequest
-from tempkit.backends._rmtree import BackendTreeOps, remove_tree
+from tempkit.backends._rmtree import remove_tree
 from tempkit.backends.protocol import Capabilities
 from tempkit.errors import os_error
 
@@ -288,16 +289,17 @@ class MemoryBackend:
                 raise os_error(failure.code, path) from None
 
     def rmtree(self, path: str, *, ignore_errors: bool = False) -> None:
-        """Remove a tree through this backend's own primitives (see ``_rmtree``).
+        """Remove a tree as the local disk does (see ``_rmtree`` and ``_memory_rmtree``).
 
         The common case, a tree whose directories all grant the owner rwx, goes
-        in one step under the lock; anything else takes the shared walker,
-        which opens up read-only directories and names what it cannot remove.
+        in one step under the lock; anything else takes the shared walker over
+        directory handles, which opens up read-only directories and names what
+        it cannot remove.
         """
         with self._lock:
             if self._tree.remove_open_tree(path):
                 return
-        remove_tree(BackendTreeOps(self), path, self.flavour.sep, ignore_errors=ignore_errors)
+        remove_tree(MemoryTreeOps(self), path, self.flavour.sep, ignore_errors=ignore_errors)
 
 
 class MemoryDirEntry:
