@@ -486,10 +486,12 @@ def _processes_case(config: Config) -> Case:
 _MEMORY_PROBE = textwrap.dedent(
     """
     import gc, json, resource, sys, tracemalloc, weakref
-    from tempkit import TempFilePath
+    from tempkit import TempFilePath, _finalizer
 
     count, directory = int(sys.argv[1]), sys.argv[2]
-    registry = getattr(weakref.finalize, "_registry", {})
+
+    def finalizers_attached():
+        return len(_finalizer._attached) + len(getattr(weakref.finalize, "_registry", {}))
 
     def churn(n):
         create = TempFilePath.create
@@ -502,7 +504,7 @@ _MEMORY_PROBE = textwrap.dedent(
     churn(count)
     gc.collect()
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    finalizers_left = len(registry)
+    finalizers_left = finalizers_attached()
 
     tracemalloc.start()
     start = tracemalloc.get_traced_memory()[0]
@@ -555,5 +557,5 @@ def _memory_case(config: Config) -> Case:
         name="memory",
         title=f"6. memory: {count:,} TempFilePath create + cleanup in a loop",
         measure=measure,
-        notes=["checked: no weakref.finalize left registered after the loop"],
+        notes=["checked: no finalizer left attached after the loop"],
     )

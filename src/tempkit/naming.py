@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import errno
 import functools
-import secrets
+import os
 from collections.abc import Callable
 from typing import Final, TypeVar
 
@@ -60,9 +60,11 @@ def random_name(length: int = DEFAULT_LENGTH, alphabet: str = ALPHABET) -> str:
     repeats its parent's names.
     """
     table, drop = _translation(alphabet)
-    out = b""
+    # os.urandom is what secrets.token_bytes calls; importing secrets would cost
+    # hmac and hashlib at import time for nothing.
+    out = os.urandom(length + 8).translate(table, drop)
     while len(out) < length:
-        out += secrets.token_bytes(length + 8).translate(table, drop)
+        out += os.urandom(length + 8).translate(table, drop)
     return out[:length].decode("ascii")
 
 

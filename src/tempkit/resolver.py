@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from tempkit.backends._current import get_backend
 from tempkit.backends.protocol import Backend
@@ -32,8 +31,8 @@ __all__ = [
 ENV_VARS: Final = ("TMPDIR", "TEMP", "TMP")
 
 
-@dataclass(frozen=True)
-class Candidate:
+# NamedTuples rather than dataclasses keep ``import tempkit`` cheap (no inspect).
+class Candidate(NamedTuple):
     """One place the resolver considered and what it concluded."""
 
     path: str
@@ -51,8 +50,7 @@ class Candidate:
         }
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(NamedTuple):
     """The outcome of a resolve: the chosen directory and every candidate seen."""
 
     chosen: str | None
@@ -195,8 +193,15 @@ _caches: weakref.WeakKeyDictionary[Backend, _Cache] = weakref.WeakKeyDictionary(
 _caches_lock = threading.Lock()
 
 
+# The backend last looked up and its cache. ``create()`` in a loop asks about the
+# same backend every time, and an identity check through a weak reference is much
+# cheaper than hashing into the weak mapping; it keeps nothing alive either.
+_recent: tuple[weakref.ref[Backend], _Cache] | None = None
+
+
 def resolver_for(backend: Backend | None = None) -> TempDirResolver:
     """A resolver for ``backend`` (default: the current backend) using its shared cache."""
+    global _recent
     if backend is None:
         backend = get_backend()
     cache = _caches.get(backend)
@@ -205,6 +210,7 @@ def resolver_for(backend: Backend | None = None) -> TempDirResolver:
             cache = _caches.get(backend)
             if cache is None:
                 cache = _caches[backend] = _Cache()
+    _recent = (weakref.ref(backend), cache)
     return TempDirResolver._sharing(backend, cache)
 
 
@@ -222,4 +228,11 @@ def reset_tempdir_cache(backend: Backend | None = None) -> None:
 
 def gettempdir(backend: Backend | None = None) -> str:
     """The resolved temp directory of ``backend`` as a string (cached)."""
+    if backend is None:
+        backend = get_backend()
+    recent = _recent
+    if recent is not None and recent[0]() is backend:
+        chosen = recent[1].chosen
+        if chosen is not None:
+            return chosen
     return resolver_for(backend).resolve()

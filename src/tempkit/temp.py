@@ -2,15 +2,15 @@
 
 A ``TempPath`` is a :class:`~tempkit.path.BackendPath` plus a lifecycle:
 ``cleanup()`` removes it (idempotently), ``keep()`` stops managing it,
-``persist()`` moves it into place, and a ``weakref.finalize`` removes a
-forgotten one with a ResourceWarning that names it. The cleanup policy decides
-what leaving a ``with`` block does.
+``persist()`` moves it into place, and a finalizer (the contract of
+``weakref.finalize``, see ``_finalizer``) removes a forgotten one with a
+ResourceWarning that names it. The cleanup policy decides what leaving a
+``with`` block does.
 """
 
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import sys
 import warnings
@@ -20,13 +20,16 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 from tempkit import naming
+from tempkit._finalizer import Finalizer, finalize
 from tempkit.backends._current import get_backend
 from tempkit.backends.protocol import Backend, DeleteOnCloseBackend
 from tempkit.errors import persist_error
 from tempkit.path import BackendPath
-from tempkit.resolver import resolver_for
+from tempkit.resolver import gettempdir
 
 if TYPE_CHECKING:
+    import logging
+
     if sys.version_info >= (3, 11):
         from typing import Self
     else:
@@ -34,7 +37,14 @@ if TYPE_CHECKING:
 
 __all__ = ["CleanupPolicy", "OpenTempFile", "TempDirPath", "TempFilePath", "TempPath"]
 
-logger = logging.getLogger("tempkit")
+
+def _logger() -> logging.Logger:
+    # Imported on first use: logging costs more than the rest of ``import tempkit``
+    # and only the rare "kept because the block raised" message needs it.
+    import logging  # noqa: PLC0415
+
+    return logging.getLogger("tempkit")
+
 
 CleanupPolicy = Literal["always", "on_success", "never"]
 _POLICIES: Final = frozenset(("always", "on_success", "never"))
@@ -49,6 +59,19 @@ _DIR_PERM: Final = 0o700
 _DEFAULT_PREFIX: Final = "tmp"
 
 Remover = Callable[[Backend, str, bool], None]
+
+# The pid that owns new temp objects. os.getpid() is a system call and create()
+# needs the pid every time, but only a fork changes it.
+_pid = os.getpid()
+
+
+def _refresh_pid() -> None:
+    global _pid
+    _pid = os.getpid()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_refresh_pid)
 
 
 def _finalize(
@@ -79,7 +102,7 @@ class TempPath(BackendPath):
     __slots__ = ("__weakref__", "_finalizer", "_policy", "_state")
 
     _kind: ClassVar[str] = "temp path"
-    _finalizer: weakref.finalize[..., TempPath] | None
+    _finalizer: Finalizer | weakref.finalize[..., TempPath] | None
     _policy: CleanupPolicy
     _state: str
 
@@ -104,9 +127,7 @@ class TempPath(BackendPath):
         self._finalizer = (
             None
             if policy == "never"
-            else weakref.finalize(
-                self, _finalize, remover or cls._remove, backend, raw, cls._kind, os.getpid()
-            )
+            else finalize(self, _finalize, remover or cls._remove, backend, raw, cls._kind, _pid)
         )
         return self
 
@@ -179,7 +200,7 @@ class TempPath(BackendPath):
             return
         if self._policy == "on_success" and exc_type is not None:
             self._release(_KEPT)
-            logger.warning(
+            _logger().warning(
                 "kept %s %s because the with block raised %s",
                 self._kind,
                 self._path,
@@ -203,7 +224,7 @@ def _placement(
     if directory is None:
         if backend is None:
             backend = get_backend()
-        return backend, resolver_for(backend).resolve()
+        return backend, gettempdir(backend)
     if isinstance(directory, BackendPath):
         if backend is not None and directory.backend != backend:
             raise ValueError(f"dir {directory!r} is on a different backend than {backend!r}")

@@ -172,6 +172,17 @@ class PosixBackend:
 
     def rmtree(self, path: str, *, ignore_errors: bool = False) -> None:
         """Remove a tree relative to directory descriptors where the OS allows it."""
+        # An empty directory (most temp dirs by cleanup time) goes with one rmdir:
+        # it never removes a non-empty directory and never follows a symlink, so
+        # anything else still takes the careful walk below.
+        try:
+            os.rmdir(path)
+        except FileNotFoundError:
+            return
+        except OSError:
+            pass
+        else:
+            return
         if _HAVE_FD_WALK:
             remove_tree(FdTreeOps(), path, "/", ignore_errors=ignore_errors)
         else:

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import IO, Any, Protocol, runtime_checkable
+from typing import IO, Any, NamedTuple, Protocol, runtime_checkable
 
 from tempkit._flavour import Flavour
 
 __all__ = ["Backend", "Capabilities", "DeleteOnCloseBackend", "DirEntry"]
 
 
-@dataclass(frozen=True)
-class Capabilities:
+# A NamedTuple, not a dataclass: importing dataclasses (and inspect with it) would
+# more than double the cost of ``import tempkit``.
+class Capabilities(NamedTuple):
     """What a backend can promise; the layers above adapt instead of failing.
 
     Attributes:

@@ -1,0 +1,55 @@
+"""``import tempkit`` stays cheap: optional and heavy modules load only when used.
+
+Timing lives in ``benchmarks/`` (case 4); this checks the behaviour behind it in
+a fresh interpreter, where nothing else has imported those modules yet.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+# Never imported by ``import tempkit`` (issue 8): optional dependencies and test tools.
+NEVER = ("fsspec", "s3fs", "hypothesis", "pytest")
+# Standard modules tempkit avoids on purpose, each worth milliseconds at start-up:
+# dataclasses pulls in inspect (and ast, dis, tokenize); secrets pulls in hmac and
+# hashlib; logging is loaded when a message is first logged.
+AVOIDED = ("dataclasses", "inspect", "secrets", "hashlib", "logging")
+
+
+def loaded_after(code: str) -> set[str]:
+    """Every module loaded in a fresh interpreter after running ``code``."""
+    probe = f"{code}\nimport sys\nprint(' '.join(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    return set(out.split())
+
+
+def modules_after(code: str) -> set[str]:
+    """Top-level packages of every module loaded after ``code``."""
+    return {name.partition(".")[0] for name in loaded_after(code)}
+
+
+@pytest.mark.parametrize("name", NEVER)
+def test_import_tempkit_never_imports_optional_or_test_modules(name: str) -> None:
+    assert name not in modules_after("import tempkit")
+
+
+@pytest.mark.parametrize("name", AVOIDED)
+def test_import_tempkit_avoids_costly_standard_modules(name: str) -> None:
+    # tempfile and pathlib are the baseline the benchmark compares against.
+    assert name not in modules_after("import tempfile, pathlib")
+    assert name not in modules_after("import tempkit")
+
+
+def test_the_probe_sees_modules_that_are_imported() -> None:
+    # Guards the guard: a probe that never saw anything would pass every test above.
+    assert {"fsspec", "logging"} <= modules_after("import fsspec, logging")
+
+
+def test_lazy_names_still_resolve_and_then_load_their_module() -> None:
+    assert "tempkit.backends.memory" not in loaded_after("import tempkit")
+    assert "tempkit.backends.memory" in loaded_after("import tempkit\ntempkit.MemoryBackend")
