@@ -44,7 +44,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from tempkit import CleanupError, MemoryBackend, PosixBackend
+from tempkit import BackendPath, CleanupError, MemoryBackend, PosixBackend
 from tempkit.backends.protocol import Backend
 from tests.disk_worker import DiskWorker
 from tests.privdrop import NOBODY_GID, NOBODY_UID
@@ -131,6 +131,18 @@ def op_read(side: Side, path: str, mode: str) -> str | bytes:
     with side.backend.open(path, mode, encoding=_encoding(mode)) as f:
         data: str | bytes = f.read()
         return data
+
+
+def op_path_io(side: Side, how: str, path: str, payload: tuple[str, bytes]) -> object:
+    """Whole-file I/O through the path API (which backends may serve without a file object)."""
+    target = BackendPath(path, backend=side.backend)
+    if how == "read_bytes":
+        return target.read_bytes()
+    if how == "read_text":
+        return target.read_text(encoding="utf-8")
+    if how == "write_bytes":
+        return target.write_bytes(payload[1])
+    return target.write_text(payload[0], encoding="utf-8")
 
 
 def op_open(
@@ -466,6 +478,17 @@ class MemoryEqualsDisk(RuleBasedStateMachine):
         data = payload[1] if "b" in mode else payload[0]
         return self.created(self.both(op_write, self.at(path), mode, data), path)
 
+    @rule(
+        target=entries,
+        path=SOME_PATH,
+        how=st.sampled_from(["read_bytes", "read_text", "write_bytes", "write_text"]),
+        payload=PAYLOADS,
+    )
+    def path_io(
+        self, path: PathSpec, how: str, payload: tuple[str, bytes]
+    ) -> MultipleResults[PathSpec]:
+        return self.created(self.both(op_path_io, how, self.at(path), payload), path)
+
     @rule(path=SOME_PATH, mode=st.sampled_from(["r", "rb", "r+", "a+", "w+b"]))
     def read_file(self, path: PathSpec, mode: str) -> None:
         self.both(op_read, self.at(path), mode)
@@ -590,6 +613,8 @@ def warm_up(directory: Path) -> None:
     os.mkdir(root)
     op_write(side, root + "/f", "w", "\u00e9")
     op_read(side, root + "/f", "r")
+    for how in ("read_bytes", "read_text", "write_bytes", "write_text"):
+        op_path_io(side, how, root + "/f", ("\u00e9", b"x"))
     op_rename(side, "rename_noreplace", root + "/f", root + "/g")
     op_symlink(side, "g", root + "/l")
     op_snapshot(side, root, DirectoryRules(size=True, links=True))
