@@ -53,13 +53,17 @@ def _translation(alphabet: str) -> tuple[bytes, bytes]:
     return table, bytes(range(usable, 256))
 
 
+# The default alphabet's table, ready: random_name runs on every create().
+_DEFAULT_TRANSLATION: Final = _translation(ALPHABET)
+
+
 def random_name(length: int = DEFAULT_LENGTH, alphabet: str = ALPHABET) -> str:
     """Return ``length`` characters of ``alphabet`` (default ``[a-z0-9_]``) from the OS CSPRNG.
 
     Each call reads fresh bytes from ``os.urandom``, so a forked child never
     repeats its parent's names.
     """
-    table, drop = _translation(alphabet)
+    table, drop = _DEFAULT_TRANSLATION if alphabet is ALPHABET else _translation(alphabet)
     # os.urandom is what secrets.token_bytes calls; importing secrets would cost
     # hmac and hashlib at import time for nothing.
     out = os.urandom(length + 8).translate(table, drop)

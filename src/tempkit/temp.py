@@ -158,7 +158,12 @@ class TempPath(BackendPath):
         if self._state != _ACTIVE:
             return
         self._remove(self._backend, self._path, ignore_errors)
-        self._release(_CLEANED)
+        # What _release(_CLEANED) does, written out: this runs on every cleanup.
+        self._state = _CLEANED
+        finalizer = self._finalizer
+        if finalizer is not None:
+            finalizer.detach()
+            self._finalizer = None
 
     def keep(self) -> BackendPath:
         """Stop managing the temp object and return it as a plain path."""
@@ -243,6 +248,8 @@ def _name_parts(
     length: int | None,
     backend: Backend,
 ) -> tuple[str, str, int]:
+    if prefix is None and suffix is None and template is None and length is None:
+        return _DEFAULT_PREFIX, "", naming.DEFAULT_LENGTH  # the common call: nothing to check
     flavour = backend.flavour
     if template is not None:
         if prefix is not None or length is not None:
@@ -338,15 +345,15 @@ class TempFilePath(TempPath):
         other handle (``reopen()``, another program) is closed too.
         """
         if (
-            self._state == _ACTIVE
-            and self._delete_on_close
+            self._delete_on_close
+            and self._state == _ACTIVE
             and _native_delete_on_close(self._backend)
         ):
             if self._holder is not None:
                 self._holder.close()
             self._release(_CLEANED)
             return
-        super().cleanup(ignore_errors=ignore_errors)
+        TempPath.cleanup(self, ignore_errors=ignore_errors)  # not super(): hot path
 
     def _refuse_if_delete_on_close(self, what: str) -> None:
         if self._delete_on_close and self._state == _ACTIVE:
