@@ -10,9 +10,11 @@ be wrong.
 from __future__ import annotations
 
 import errno
+import os
 import stat
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -160,3 +162,25 @@ def test_bad_modes_are_refused_every_time() -> None:
         with pytest.raises(FileNotFoundError):
             mem.open("/tmp/never", "r", encoding="utf-8")
     assert [e.name for e in mem.scandir("/tmp")] == []
+
+
+# -- name lookups -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name",
+    ["a" * 63, "a" * 64, "a" * 255, "a" * 256, "\xe9" * 63, "\xe9" * 127, "\xe9" * 128],
+    ids=["63", "64", "255", "256", "63x2bytes", "127x2bytes", "128x2bytes"],
+)
+def test_name_length_limits_hold_on_the_quick_lookup(name: str, tmp_path: Path) -> None:
+    """Short names skip the NAME_MAX check; long ones get it, as the disk applies it."""
+    mem = MemoryBackend()
+    outcomes = []
+    for make, base in ((os.mkdir, str(tmp_path)), (mem.mkdir, "/tmp")):
+        results = []
+        for path in (f"{base}/{name}", f"{base}/{name}/below"):
+            try:
+                make(path)
+                results.append("ok")
+            except OSError as exc:
+                results.append(errno.errorcode[exc.errno or 0])
+        outcomes.append(results)
+    assert outcomes[0] == outcomes[1]

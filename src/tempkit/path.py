@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO, overload
 
 from tempkit._flavour import Flavour
+from tempkit._whole_files import decode_text, encode_text, whole_file_backend
 from tempkit.backends._current import get_backend
 from tempkit.backends.protocol import Backend
 
@@ -745,6 +746,9 @@ class BackendPath:
 
     def read_bytes(self) -> bytes:
         """The file's contents as bytes."""
+        whole = whole_file_backend(self._backend)
+        if whole is not None:
+            return whole.read_whole_file(self._io_path())
         with self.open("rb") as f:
             return f.read()
 
@@ -753,12 +757,21 @@ class BackendPath:
     ) -> str:
         """The file's contents decoded as text (``newline`` as in ``open``, 3.13)."""
         encoding = _text_encoding(encoding)
+        whole = whole_file_backend(self._backend)
+        if whole is not None:
+            text = decode_text(whole.read_whole_file(self._io_path()), encoding, errors, newline)
+            if text is not None:
+                return text
         with self.open("r", encoding=encoding, errors=errors, newline=newline) as f:
             return f.read()
 
     def write_bytes(self, data: bytes | bytearray | memoryview) -> int:
         """Replace the file's contents with ``data``; return the byte count."""
         view = memoryview(data)
+        whole = whole_file_backend(self._backend)
+        if whole is not None:
+            whole.write_whole_file(self._io_path(), view)
+            return view.nbytes
         with self.open("wb") as f:
             return f.write(view)
 
@@ -772,7 +785,14 @@ class BackendPath:
         """Replace the file's contents with ``data`` as text; return the character count."""
         if not isinstance(data, str):
             raise TypeError(f"data must be str, not {type(data).__name__}")
-        with self.open("w", encoding=_text_encoding(encoding), errors=errors, newline=newline) as f:
+        encoding = _text_encoding(encoding)
+        whole = whole_file_backend(self._backend)
+        if whole is not None:
+            encoded = encode_text(data, encoding, errors, newline)
+            if encoded is not None:
+                whole.write_whole_file(self._io_path(), encoded)
+                return len(data)
+        with self.open("w", encoding=encoding, errors=errors, newline=newline) as f:
             return f.write(data)
 
 

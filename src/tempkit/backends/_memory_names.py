@@ -14,11 +14,13 @@ from typing import Final, NamedTuple, Protocol
 
 from tempkit._flavour import POSIX, Flavour
 
-__all__ = ["MAX_NAME_BYTES", "MAX_PATH_BYTES", "Names", "PosixNames", "SplitPath"]
+__all__ = ["MAX_NAME_BYTES", "MAX_PATH_BYTES", "SHORT_NAME", "Names", "PosixNames", "SplitPath"]
 
 # Linux: PATH_MAX counts the terminating NUL; NAME_MAX is ext4's limit.
 MAX_PATH_BYTES: Final = 4096
 MAX_NAME_BYTES: Final = 255
+# No name this long or shorter can exceed NAME_MAX: a character is at most 4 bytes.
+SHORT_NAME: Final = MAX_NAME_BYTES // 4
 
 
 class SplitPath(NamedTuple):
@@ -62,6 +64,9 @@ class PosixNames:
     """Linux rules: ``/`` separates, names are case-sensitive bytes, NAME_MAX 255."""
 
     flavour: Flavour = POSIX
+    # key(name) is name, and check_name refuses nothing of SHORT_NAME characters or
+    # fewer: the tree may skip both calls for such names (an optional Names attribute).
+    exact_keys: Final = True
 
     def split(self, path: str) -> SplitPath:
         """Components of ``path``; "" is ENOENT and overlong paths ENAMETOOLONG, as in Linux."""
@@ -82,5 +87,5 @@ class PosixNames:
 
     def check_name(self, name: str) -> None:
         """A component longer than NAME_MAX bytes is ENAMETOOLONG."""
-        if len(name) > MAX_NAME_BYTES // 4 and len(os.fsencode(name)) > MAX_NAME_BYTES:
+        if len(name) > SHORT_NAME and len(os.fsencode(name)) > MAX_NAME_BYTES:
             raise PathFailure(errno.ENAMETOOLONG)

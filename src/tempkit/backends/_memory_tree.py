@@ -15,7 +15,7 @@ import errno
 from dataclasses import dataclass
 from typing import Final
 
-from tempkit.backends._memory_names import Names, PathFailure
+from tempkit.backends._memory_names import SHORT_NAME, Names, PathFailure
 from tempkit.backends._memory_nodes import (
     EXEC,
     READ,
@@ -85,12 +85,20 @@ class MemoryTree:
         self.umask = umask
         self.root = DirNode(next_inode(), 0o755, now_ns(), None)
         self.cwd = self.root
+        # Names that are their own keys and need only a length check (POSIX) spare
+        # the hot lookups two calls per component; see PosixNames.exact_keys.
+        self._exact_keys: bool = getattr(names, "exact_keys", False)
 
     # -- lookup --------------------------------------------------------------
     def _lookup(self, directory: DirNode, name: str) -> Node | None:
         """The entry ``name`` of ``directory`` (search permission already checked)."""
-        self.names.check_name(name)
-        entry = directory.entries.get(self.names.key(name))
+        if self._exact_keys:
+            if len(name) > SHORT_NAME:
+                self.names.check_name(name)
+            entry = directory.entries.get(name)
+        else:
+            self.names.check_name(name)
+            entry = directory.entries.get(self.names.key(name))
         return None if entry is None else entry[1]
 
     def _walk(
@@ -103,6 +111,7 @@ class MemoryTree:
         go through a stack, ahead of the rest.
         """
         check_name, key = self.names.check_name, self.names.key
+        exact_keys = self._exact_keys
         pending: list[str] = []  # a symlink target's components, reversed
         index = 0
         while pending or index < count:
@@ -120,8 +129,13 @@ class MemoryTree:
             if name == "..":
                 directory = directory.parent
                 continue
-            check_name(name)
-            entry = directory.entries.get(key(name))
+            if exact_keys:
+                if len(name) > SHORT_NAME:
+                    check_name(name)
+                entry = directory.entries.get(name)
+            else:
+                check_name(name)
+                entry = directory.entries.get(key(name))
             if entry is None:
                 raise _fail(errno.ENOENT)
             child = entry[1]

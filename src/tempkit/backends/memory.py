@@ -21,7 +21,7 @@ from typing import IO, Any, Final
 from tempkit._flavour import POSIX, WINDOWS, Flavour
 from tempkit.backends._memory_files import MemoryFileIO, open_stack, parse_mode
 from tempkit.backends._memory_names import Names, PathFailure, PosixNames
-from tempkit.backends._memory_nodes import Node, stat_of
+from tempkit.backends._memory_nodes import Node, now_ns, stat_of
 from tempkit.backends._memory_rmtree import MemoryTreeOps
 from tempkit.backends._memory_tree import MemoryTree, OpenRequest
 from tempkit.backends._rmtree import remove_tree
@@ -192,6 +192,38 @@ class MemoryBackend:
                 raise os_error(failure.code, path) from None
             raw = MemoryFileIO(node, path, parsed, self._lock)
         return open_stack(raw, parsed, mode, encoding, errors, newline)
+
+    # -- whole files (see tempkit._whole_files) -------------------------------------
+    def read_whole_file(self, path: str) -> bytes:
+        """``open(path, "rb").read()`` in one step: the same checks and errors, no file object."""
+        if type(self).open is not MemoryBackend.open:
+            # A subclass with rules of its own for opening (Windows share modes) keeps them.
+            with self.open(path, "rb") as file:
+                data: bytes = file.read()
+                return data
+        with self._lock:
+            try:
+                node = self._tree.open(path, _READ_WHOLE, 0o666)
+            except PathFailure as failure:
+                raise os_error(failure.code, path) from None
+            node.atime_ns = now_ns()
+            return bytes(node.data)
+
+    def write_whole_file(self, path: str, data: bytes | bytearray | memoryview) -> None:
+        """``open(path, "wb")`` and one write of ``data``, in one step (same checks and errors)."""
+        view = memoryview(data)
+        if type(self).open is not MemoryBackend.open or not view.c_contiguous:
+            with self.open(path, "wb") as file:
+                file.write(view)
+            return
+        with view, view.cast("B") as source, self._lock:
+            try:
+                node = self._tree.open(path, _WRITE_WHOLE, 0o666)
+            except PathFailure as failure:
+                raise os_error(failure.code, path) from None
+            if source.nbytes:  # set-ID bits went with the truncation, as on the disk
+                node.data[:] = source
+                node.touch_modified(now_ns())
 
     # -- inspection -----------------------------------------------------------
     def stat(self, path: str, *, follow_symlinks: bool = True) -> os.stat_result:
@@ -441,6 +473,9 @@ def _copy_environ(environ: Mapping[str, str] | None) -> dict[str, str]:
 
 # open(O_RDWR | O_CREAT | O_EXCL), which never follows a symlink at the name.
 _CREATE_EXCLUSIVE: Final = OpenRequest(readable=True, writable=True, create=True, exclusive=True)
+# What the builtin open asks for with "rb" and "wb".
+_READ_WHOLE: Final = parse_mode("rb").request
+_WRITE_WHOLE: Final = parse_mode("wb").request
 
 # A fork while another thread holds an instance's lock would leave the child's
 # copy locked forever; give every copy a fresh lock in the child.

@@ -1,0 +1,100 @@
+"""Whole-file reads and writes in one backend call, for the path's read_*/write_* methods.
+
+``read_text()`` and friends open the file, stack a buffer and a text layer on it,
+read or write once and close: on an in-memory backend that costs several times
+what the data does. A backend that can hand over or replace a file's whole
+contents in one step offers ``read_whole_file``/``write_whole_file``, with exactly
+the semantics of ``open(path, "rb").read()`` and of ``open(path, "wb")`` followed
+by one write (the same errors, in the same order; the file is created or
+truncated first). The text layer is then replaced by ``bytes.decode``/
+``str.encode`` plus the newline translation of ``io.TextIOWrapper``, for the
+arguments where the two are known to agree; for anything else (``"locale"``,
+stateful or unusual codecs, a bad argument, an encoding error) the callers go
+the usual way, so errors and edge cases come from the io stack itself.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from typing import Any, Final, Protocol
+
+__all__ = ["WholeFileBackend", "decode_text", "encode_text", "whole_file_backend"]
+
+# Codecs whose one-shot encode/decode equals TextIOWrapper's incremental one
+# (stateless; a BOM, if any, only at the start of the file).
+_PLAIN_CODECS: Final = frozenset({"utf-8", "utf-8-sig", "ascii", "iso8859-1", "cp1252"})
+_NEWLINES: Final = (None, "", "\n", "\r", "\r\n")
+
+
+class WholeFileBackend(Protocol):
+    """The two optional backend methods this module serves."""
+
+    def read_whole_file(self, path: str) -> bytes:
+        """``open(path, "rb").read()`` in one step."""
+
+    def write_whole_file(self, path: str, data: bytes | bytearray | memoryview) -> None:
+        """``open(path, "wb")`` then one write of ``data``, in one step."""
+
+
+def whole_file_backend(backend: object) -> WholeFileBackend | None:
+    """``backend`` if it offers whole-file reads and writes, else None."""
+    if getattr(backend, "read_whole_file", None) is None:
+        return None
+    return backend  # type: ignore[return-value]
+
+
+def _plain(encoding: Any, errors: Any, newline: Any) -> bool:
+    if type(encoding) is not str or not (errors is None or type(errors) is str):
+        return False
+    if newline not in _NEWLINES or (newline is not None and type(newline) is not str):
+        return False
+    plain = _plain_encodings.get(encoding)
+    if plain is None:
+        try:
+            plain = codecs.lookup(encoding).name in _PLAIN_CODECS
+        except LookupError:
+            return False  # not remembered: a codec may be registered later
+        if len(_plain_encodings) < _REMEMBERED_ENCODINGS:
+            _plain_encodings[encoding] = plain
+    return plain
+
+
+# Encoding name -> whether it is a plain codec, so codecs.lookup runs once per name.
+_plain_encodings: dict[str, bool] = {}
+_REMEMBERED_ENCODINGS: Final = 64
+
+
+def decode_text(data: bytes, encoding: str, errors: str | None, newline: str | None) -> str | None:
+    """What reading ``data`` through ``open(..., "r", encoding, errors, newline)`` gives.
+
+    None when only the io stack can say (then it also raises the right error).
+    """
+    if not _plain(encoding, errors, newline):
+        return None
+    try:
+        text = data.decode(encoding, "strict" if errors is None else errors)
+    except UnicodeError:
+        return None
+    if newline is None and "\r" in text:
+        # Universal newlines: "\r\n" and a lone "\r" both read as "\n".
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def encode_text(text: str, encoding: str, errors: str | None, newline: str | None) -> bytes | None:
+    """The bytes ``open(..., "w", encoding, errors, newline).write(text)`` stores.
+
+    None when only the io stack can say (then it also raises the right error).
+    """
+    if not _plain(encoding, errors, newline):
+        return None
+    if newline != "":
+        # As TextIOWrapper: "\n" is written as the newline given, or os.linesep.
+        separator = newline or os.linesep
+        if separator != "\n":
+            text = text.replace("\n", separator)
+    try:
+        return text.encode(encoding, "strict" if errors is None else errors)
+    except UnicodeError:
+        return None
