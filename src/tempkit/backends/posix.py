@@ -168,7 +168,13 @@ class PosixBackend:
 
     def utime(self, path: str) -> None:
         """``os.utime`` to now."""
-        os.utime(path)
+        try:
+            os.utime(path)
+        except OSError as exc:
+            # CPython 3.10 leaves the file name out of utime's errors; the protocol promises it.
+            if exc.filename is None:
+                raise OSError(exc.errno, exc.strerror, path) from None
+            raise
 
     def rmtree(self, path: str, *, ignore_errors: bool = False) -> None:
         """Remove a tree relative to directory descriptors where the OS allows it."""
