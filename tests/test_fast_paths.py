@@ -10,8 +10,10 @@ real disk.
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import stat
+import threading
 import warnings
 import weakref
 from pathlib import Path
@@ -27,6 +29,7 @@ from tempkit import (
     TempDirPath,
     TempFilePath,
     gettempdir,
+    naming,
     reset_tempdir_cache,
 )
 from tests.forked import run_forked
@@ -186,6 +189,37 @@ def test_a_forked_child_owns_what_it_creates(temp_root: Path) -> None:
     assert len(messages) == 1
     assert "implicitly cleaning up temp file" in messages[0]
     assert os.listdir(temp_root) == []
+
+
+# -- names are drawn in batches; each is handed out once ------------------------------------------
+def test_each_batched_name_is_handed_out_exactly_once_across_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A counter stands in for the CSPRNG so that any name handed out twice is certain
+    # to show up as a duplicate (random names would collide only by chance).
+    counter = itertools.count()
+
+    def numbered(count: int, length: int, table: bytes, drop: bytes) -> str:
+        return "".join(f"{next(counter):0{length}d}" for _ in range(count))
+
+    monkeypatch.setattr(naming, "_draw", numbered)
+    monkeypatch.setattr(naming, "_pool", [])  # the real pool comes back afterwards
+    per_thread = 3 * naming._BATCH + 5
+    results: list[list[str]] = [[] for _ in range(8)]
+    start = threading.Barrier(len(results))
+
+    def take(slot: int) -> None:
+        start.wait()
+        results[slot] = [naming.random_name() for _ in range(per_thread)]
+
+    threads = [threading.Thread(target=take, args=(i,)) for i in range(len(results))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    names = [name for batch in results for name in batch]
+    assert len(names) == len(results) * per_thread
+    assert len(set(names)) == len(names)
 
 
 # -- Capabilities stay a value --------------------------------------------------------------------

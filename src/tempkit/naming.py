@@ -56,20 +56,42 @@ def _translation(alphabet: str) -> tuple[bytes, bytes]:
 # The default alphabet's table, ready: random_name runs on every create().
 _DEFAULT_TRANSLATION: Final = _translation(ALPHABET)
 
+# Default names are drawn in batches: one os.urandom call (a system call, about
+# half the cost of a name) serves _BATCH of them. list.pop() hands each one out
+# exactly once, whatever the threads, and a forked child empties the batch it
+# inherited, so it never repeats its parent's names.
+_BATCH: Final = 64
+_pool: list[str] = []
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_pool.clear)
+
+
+def _draw(count: int, length: int, table: bytes, drop: bytes) -> str:
+    """``count * length`` characters from the CSPRNG, each equally likely."""
+    need = count * length
+    # os.urandom is what secrets.token_bytes calls; importing secrets would cost
+    # hmac and hashlib at import time for nothing.
+    out = os.urandom(need + need // 4 + 8).translate(table, drop)
+    while len(out) < need:
+        out += os.urandom(need // 4 + 8).translate(table, drop)
+    return out[:need].decode("ascii")
+
 
 def random_name(length: int = DEFAULT_LENGTH, alphabet: str = ALPHABET) -> str:
     """Return ``length`` characters of ``alphabet`` (default ``[a-z0-9_]``) from the OS CSPRNG.
 
-    Each call reads fresh bytes from ``os.urandom``, so a forked child never
+    The bytes come from ``os.urandom``; default names are drawn a batch at a
+    time, and a forked child discards the batch it inherited, so it never
     repeats its parent's names.
     """
-    table, drop = _DEFAULT_TRANSLATION if alphabet is ALPHABET else _translation(alphabet)
-    # os.urandom is what secrets.token_bytes calls; importing secrets would cost
-    # hmac and hashlib at import time for nothing.
-    out = os.urandom(length + 8).translate(table, drop)
-    while len(out) < length:
-        out += os.urandom(length + 8).translate(table, drop)
-    return out[:length].decode("ascii")
+    if length == DEFAULT_LENGTH and alphabet is ALPHABET:
+        while True:
+            try:
+                return _pool.pop()
+            except IndexError:
+                text = _draw(_BATCH, length, *_DEFAULT_TRANSLATION)
+                _pool.extend([text[i : i + length] for i in range(0, len(text), length)])
+    return _draw(1, length, *_translation(alphabet))
 
 
 def validate_affix(value: str | None, what: str, flavour: Flavour) -> str:
