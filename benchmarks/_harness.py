@@ -11,7 +11,8 @@ Two kinds of case exist:
 ``ComparisonCase``
     Times tempkit against alternatives doing the same work. The FIRST contestant is the
     subject (tempkit); every other one is an alternative, and the report quotes
-    ``subject / alternative`` from medians taken in the same run. Each round runs every
+    ``subject / alternative`` as the median of the per-round ratios (each round times
+    every contestant back to back, so load from elsewhere hits both). Each round runs every
     contestant once, in a rotating order: ``setup()`` (untimed), ``run()`` (timed),
     ``teardown()`` (untimed). ``run()`` does the work ``ops`` times, so the table shows
     the time per operation::
@@ -177,7 +178,7 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
     "",
     "median",
     "spread (min .. max)",
-    "ratio [paired min..max]",
+    "ratio: median of paired [min..max]",
     "target",
     "",
 )
@@ -270,7 +271,6 @@ class ComparisonCase:
     def _report(self, config: Config, per_op: dict[str, list[float]]) -> CaseResult:
         subject = self.contestants[0].name
         subject_times = per_op[subject]
-        subject_median = statistics.median(subject_times)
         result = CaseResult(
             self.name,
             f"{self.title} ({self.ops} {self.unit}s/round, {config.rounds} rounds, "
@@ -290,10 +290,11 @@ class ComparisonCase:
                 _format_range(min(times), max(times), _format_time),
             )
             if contestant.name != subject:
-                ratio = subject_median / median
-                # Rounds are paired (same round, adjacent in time), so their ratios show
-                # how stable the comparison itself is.
+                # Each round times subject and alternative back to back, so a burst of
+                # load from elsewhere hits both: the median of these paired ratios is
+                # the quoted ratio, and their range shows how stable it is.
                 paired = [s / a for s, a in zip(subject_times, times, strict=True)]
+                ratio = statistics.median(paired)
                 target = targets.get(contestant.name)
                 verdict = ""
                 if target is not None:

@@ -68,7 +68,7 @@ def _raw_name(directory: str) -> str:
 
 
 def _file_case(config: Config) -> Case:
-    ops = config.pick(full=3000, quick=50)
+    ops = config.pick(full=1500, quick=50)
     tempdir = str(config.tempdir)
 
     def tempkit_run() -> None:
@@ -118,7 +118,7 @@ def _file_case(config: Config) -> Case:
 
 
 def _dir_case(config: Config) -> Case:
-    ops = config.pick(full=3000, quick=50)
+    ops = config.pick(full=1500, quick=50)
     tempdir = str(config.tempdir)
 
     def tempkit_run() -> None:
