@@ -383,26 +383,7 @@ def _thread_contestant(
 
 
 def _threads_case(config: Config) -> Case:
-    per_worker = config.pick(full=5000, quick=100)
-    directory = config.scratch("threads")
-    mkstemp_name = "tempfile.mkstemp + close + unlink"
-    return ComparisonCase(
-        name="threads",
-        title=f"5a. {WORKERS} threads x {per_worker:,} temp files in one directory",
-        ops=WORKERS * per_worker,
-        unit="file",
-        show_rate=True,
-        timer=time.perf_counter,  # throughput across workers is elapsed time
-        clock_name="wall time",
-        contestants=[
-            _thread_contestant("tempkit TempFilePath", tempkit_worker, directory, per_worker),
-            _thread_contestant(mkstemp_name, mkstemp_worker, directory, per_worker),
-        ],
-        notes=[
-            "checked every round: zero collisions, zero leftovers",
-            "throughput is reported, not judged: the issue sets no ratio for this case",
-        ],
-    )
+    return _concurrency_case(config, "threads", _thread_contestant)
 
 
 def _process_main(
@@ -469,20 +450,29 @@ def _process_contestant(
 
 
 def _processes_case(config: Config) -> Case:
+    return _concurrency_case(config, "processes", _process_contestant)
+
+
+def _concurrency_case(
+    config: Config,
+    kind: str,
+    contestant: Callable[[str, Callable[[str, int], Lifetimes], Path, int], Contestant],
+) -> Case:
+    """Case 5a/5b: WORKERS threads or processes creating files in one shared directory."""
     per_worker = config.pick(full=5000, quick=100)
-    directory = config.scratch("processes")
-    mkstemp_name = "tempfile.mkstemp + close + unlink"
+    directory = config.scratch(kind)
+    number = "5a" if kind == "threads" else "5b"
     return ComparisonCase(
-        name="processes",
-        title=f"5b. {WORKERS} processes x {per_worker:,} temp files in one directory",
+        name=kind,
+        title=f"{number}. {WORKERS} {kind} x {per_worker:,} temp files in one directory",
         ops=WORKERS * per_worker,
         unit="file",
         show_rate=True,
         timer=time.perf_counter,  # throughput across workers is elapsed time
         clock_name="wall time",
         contestants=[
-            _process_contestant("tempkit TempFilePath", tempkit_worker, directory, per_worker),
-            _process_contestant(mkstemp_name, mkstemp_worker, directory, per_worker),
+            contestant("tempkit TempFilePath", tempkit_worker, directory, per_worker),
+            contestant("tempfile.mkstemp + close + unlink", mkstemp_worker, directory, per_worker),
         ],
         notes=[
             "checked every round: zero collisions, zero leftovers",
