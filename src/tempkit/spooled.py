@@ -21,13 +21,13 @@ import logging
 import operator
 import os
 import sys
-import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, AnyStr, ClassVar, Final, Generic, cast, overload
 
 from tempkit import naming
+from tempkit._finalizer import finalize
 from tempkit.backends._current import get_backend
 from tempkit.backends.protocol import Backend
 from tempkit.path import BackendPath
@@ -367,7 +367,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         self._finalizer = (
             None
             if policy == "never"
-            else weakref.finalize(
+            else finalize(
                 self,
                 _finalize,
                 functools.partial(_discard_memory, file),
@@ -453,7 +453,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         finalizer = self._finalizer
         if finalizer is not None:
             finalizer.detach()
-            self._finalizer = weakref.finalize(
+            self._finalizer = finalize(
                 self,
                 _finalize,
                 functools.partial(_close_and_remove, file),

@@ -14,7 +14,6 @@ import functools
 import os
 import sys
 import warnings
-import weakref
 from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, Literal
@@ -102,7 +101,7 @@ class TempPath(BackendPath):
     __slots__ = ("__weakref__", "_finalizer", "_policy", "_state")
 
     _kind: ClassVar[str] = "temp path"
-    _finalizer: Finalizer | weakref.finalize[..., TempPath] | None
+    _finalizer: Finalizer | None
     _policy: CleanupPolicy
     _state: str
 
