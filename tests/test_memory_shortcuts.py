@@ -10,6 +10,7 @@ be wrong.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import stat
 import warnings
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tempkit import CleanupError, MemoryBackend
+from tempkit import Backend, CleanupError, MemoryBackend, PosixBackend
 from tempkit.backends._memory_files import ParsedMode, parse_mode
 from tempkit.backends._rmtree import BackendTreeOps, remove_tree
 
@@ -184,3 +185,166 @@ def test_name_length_limits_hold_on_the_quick_lookup(name: str, tmp_path: Path) 
                 results.append(errno.errorcode[exc.errno or 0])
         outcomes.append(results)
     assert outcomes[0] == outcomes[1]
+
+
+# -- remembered directory routes --------------------------------------------------------------
+# Every scenario first looks paths up (which remembers their directories' routes), then
+# changes the tree so that a remembered route would lead to the wrong place, then looks
+# again. Each runs on the MemoryBackend and on the disk; the outcomes must be equal.
+def _outcome(call: Callable[[], object]) -> str:
+    try:
+        result = call()
+    except OSError as exc:
+        return errno.errorcode[exc.errno or 0]
+    return "ok" if result is None else repr(result)
+
+
+def _read(backend: Backend, path: str) -> str:
+    with backend.open(path, "r", encoding="utf-8") as f:
+        text: str = f.read()
+        return text
+
+
+def _write(backend: Backend, path: str, text: str) -> None:
+    with backend.open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def _removed_directory(b: Backend, root: str) -> list[str]:
+    b.mkdir(f"{root}/d")
+    _write(b, f"{root}/d/f", "one")
+    b.unlink(f"{root}/d/f")
+    b.rmdir(f"{root}/d")
+    gone = _outcome(lambda: _write(b, f"{root}/d/f", "two"))
+    _write(b, f"{root}/d", "a file where the directory was")
+    return [gone, _outcome(lambda: _write(b, f"{root}/d/f", "two"))]
+
+
+def _renamed_directory(b: Backend, root: str) -> list[str]:
+    b.mkdir(f"{root}/d")
+    _write(b, f"{root}/d/f", "one")
+    b.rename(f"{root}/d", f"{root}/e")
+    return [
+        _outcome(lambda: _read(b, f"{root}/d/f")),
+        _outcome(lambda: _read(b, f"{root}/e/f")),
+    ]
+
+
+def _directory_replaced_by_rename(b: Backend, root: str) -> list[str]:
+    b.mkdir(f"{root}/d")
+    b.mkdir(f"{root}/e")
+    _write(b, f"{root}/d/f", "in d")
+    b.stat(f"{root}/e/.")
+    b.rename(f"{root}/d", f"{root}/e")  # e is empty: replaced by d
+    return [_outcome(lambda: _read(b, f"{root}/e/f"))]
+
+
+def _removed_tree(b: Backend, root: str) -> list[str]:
+    b.mkdir(f"{root}/d")
+    b.mkdir(f"{root}/d/sub")
+    _write(b, f"{root}/d/sub/f", "one")
+    b.rmtree(f"{root}/d")
+    gone = _outcome(lambda: _write(b, f"{root}/d/sub/f", "two"))
+    b.mkdir(f"{root}/d")
+    _write(b, f"{root}/d/sub", "a file where the directory was")
+    return [gone, _outcome(lambda: _write(b, f"{root}/d/sub/f", "two"))]
+
+
+def _symlink_replaced(b: Backend, root: str) -> list[str]:
+    for name in ("a", "b"):
+        b.mkdir(f"{root}/{name}")
+        _write(b, f"{root}/{name}/f", name)
+    b.symlink(f"{root}/a", f"{root}/link")
+    first = _read(b, f"{root}/link/f")
+    b.unlink(f"{root}/link")
+    b.symlink(f"{root}/b", f"{root}/link")
+    return [first, _outcome(lambda: _read(b, f"{root}/link/f"))]
+
+
+def _parent_of_a_moved_directory(b: Backend, root: str) -> list[str]:
+    b.mkdir(f"{root}/a")
+    b.mkdir(f"{root}/a/b")
+    b.mkdir(f"{root}/c")
+    _write(b, f"{root}/a/f", "in a")
+    first = _read(b, f"{root}/a/b/../f")
+    b.rename(f"{root}/a/b", f"{root}/c/b")
+    return [first, _outcome(lambda: _read(b, f"{root}/a/b/../f"))]
+
+
+def _new_entries_change_nothing(b: Backend, root: str) -> list[str]:
+    b.mkdir(f"{root}/d")
+    _write(b, f"{root}/d/f", "one")
+    b.mkdir(f"{root}/d/g")
+    _write(b, f"{root}/d/g/h", "two")
+    b.unlink(f"{root}/d/f")  # a file going away leaves the way to d/g as it was
+    return [_outcome(lambda: _read(b, f"{root}/d/g/h"))]
+
+
+ROUTE_SCENARIOS = [
+    _removed_directory,
+    _renamed_directory,
+    _directory_replaced_by_rename,
+    _removed_tree,
+    _symlink_replaced,
+    _parent_of_a_moved_directory,
+    _new_entries_change_nothing,
+]
+
+
+@pytest.mark.parametrize("scenario", ROUTE_SCENARIOS, ids=lambda s: s.__name__.strip("_"))
+def test_a_remembered_route_never_outlives_the_tree_it_describes(
+    scenario: Callable[[Backend, str], list[str]], tmp_path: Path
+) -> None:
+    mem = MemoryBackend()
+    on_disk = scenario(PosixBackend(), str(tmp_path))
+    in_memory = scenario(mem, "/tmp")
+    assert in_memory == on_disk
+    assert mem._tree._routes, "the scenario never took the remembered-route lookup"
+
+
+def test_a_directory_that_loses_search_permission_refuses_remembered_paths() -> None:
+    """Root on the disk ignores modes, so the answer is Linux's for the owner: EACCES."""
+    mem = MemoryBackend()
+    mem.mkdir("/tmp/d")
+    mem.mkdir("/tmp/d/e")
+    _write(mem, "/tmp/d/e/f", "one")
+    assert "/tmp/d/e" in mem._tree._routes
+    mem.chmod("/tmp/d", 0o600)
+    with pytest.raises(PermissionError):
+        _read(mem, "/tmp/d/e/f")
+    mem.chmod("/tmp/d", 0o700)
+    assert _read(mem, "/tmp/d/e/f") == "one"
+    mem.chmod("/tmp/d/e", 0o600)  # the last directory's own search permission
+    with pytest.raises(PermissionError):
+        _read(mem, "/tmp/d/e/f")
+    mem.chmod("/tmp/d/e", 0o700)
+    assert _read(mem, "/tmp/d/e/f") == "one"
+
+
+def test_symlinks_followed_on_a_remembered_route_still_count_towards_eloop(
+    tmp_path: Path,
+) -> None:
+    """A route through 39 symlinks leaves room for one more, not two (limit 40)."""
+    outcomes = []
+    for b, root in ((PosixBackend(), str(tmp_path)), (MemoryBackend(), "/tmp")):
+        b.mkdir(f"{root}/d")
+        b.symlink(f"{root}/d", f"{root}/l0")
+        for i in range(1, 39):
+            b.symlink(f"{root}/l{i - 1}", f"{root}/l{i}")
+        _write(b, f"{root}/l38/f", "one")  # 39 hops to reach d
+        b.symlink(f"{root}/d/f", f"{root}/d/one")
+        b.symlink(f"{root}/d/one", f"{root}/d/two")
+        outcomes.append(
+            [
+                _outcome(functools.partial(_read, b, f"{root}/l38/{name}"))
+                for name in ("f", "one", "two")
+            ]
+        )
+    assert outcomes[0] == outcomes[1] == ["'one'", "'one'", "ELOOP"]
+
+
+def test_remembered_routes_are_bounded() -> None:
+    mem = MemoryBackend()
+    for i in range(3000):
+        mem.mkdir(f"/tmp/d{i}")
+    assert 0 < len(mem._tree._routes) <= 1024

@@ -104,9 +104,10 @@ class DirNode(Node):
     can fold the key and still list the name as it was written. ``parent`` is
     what ``..`` leads to (the root is its own parent); a removed directory keeps
     it but is marked ``removed`` so nothing new can be created in it.
+    ``version`` is what the tree's lookup cache checks its routes against.
     """
 
-    __slots__ = ("entries", "parent", "removed")
+    __slots__ = ("entries", "parent", "removed", "version")
 
     def __init__(self, ino: int, mode: int, now: int, parent: DirNode | None) -> None:
         super().__init__(ino, stat.S_IFDIR | mode, now)
@@ -114,6 +115,9 @@ class DirNode(Node):
         self.entries: dict[str, tuple[str, Node]] = {}
         self.parent: DirNode = self if parent is None else parent
         self.removed = False
+        # Bumped when an entry goes away or is replaced, or the mode changes:
+        # what can make a path that led through here lead elsewhere.
+        self.version = 0
 
     def size(self) -> int:
         """A directory's st_size as ext4 reports it for small directories."""

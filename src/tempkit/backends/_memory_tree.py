@@ -15,7 +15,7 @@ import errno
 from dataclasses import dataclass
 from typing import Final
 
-from tempkit.backends._memory_names import SHORT_NAME, Names, PathFailure
+from tempkit.backends._memory_names import MAX_PATH_BYTES, SHORT_NAME, Names, PathFailure
 from tempkit.backends._memory_nodes import (
     EXEC,
     READ,
@@ -40,6 +40,11 @@ _DOT: Final = 1
 _DOTDOT: Final = 2
 _ROOT: Final = 3
 
+# A path of fewer characters cannot exceed PATH_MAX bytes (a character is at most 4).
+_SHORT_PATH: Final = MAX_PATH_BYTES // 4
+# Routes kept at most; a benchmark or a test suite makes one per temp directory.
+_ROUTE_LIMIT: Final = 1024
+
 _ALL_PERMISSIONS: Final = 0o7777
 _DIRECTORY_PERMISSIONS: Final = 0o1777  # mkdir keeps the sticky bit, never set-ID bits
 _SETGID: Final = 0o2000
@@ -47,12 +52,23 @@ _OPEN_DIRECTORY: Final = READ | SEARCH_AND_WRITE  # list it and remove its entri
 
 
 class _Last:
-    """Where a path ends: the directory holding its final component, and what is there."""
+    """Where a path ends: the directory holding its final component, and what is there.
 
-    __slots__ = ("hops", "kind", "name", "node", "parent", "trailing")
+    ``route`` is how the lookup reached ``parent`` when it came from the lookup
+    cache (see ``MemoryTree.locate``), so a new directory can be remembered too.
+    """
+
+    __slots__ = ("hops", "kind", "name", "node", "parent", "route", "trailing")
 
     def __init__(
-        self, parent: DirNode, name: str, kind: int, trailing: bool, node: Node | None, hops: int
+        self,
+        parent: DirNode,
+        name: str,
+        kind: int,
+        trailing: bool,
+        node: Node | None,
+        hops: int,
+        route: _Route | None = None,
     ) -> None:
         self.parent = parent
         self.name = name
@@ -60,6 +76,12 @@ class _Last:
         self.trailing = trailing
         self.node = node
         self.hops = hops
+        self.route = route
+
+
+# How an absolute directory path resolved: the directory, the symlinks followed
+# on the way, every directory searched on the way and the version each had then.
+_Route = tuple[DirNode, int, tuple[DirNode, ...], tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -88,6 +110,8 @@ class MemoryTree:
         # Names that are their own keys and need only a length check (POSIX) spare
         # the hot lookups two calls per component; see PosixNames.exact_keys.
         self._exact_keys: bool = getattr(names, "exact_keys", False)
+        # Directory paths already walked, by their exact text (see locate).
+        self._routes: dict[str, _Route] = {}
 
     # -- lookup --------------------------------------------------------------
     def _lookup(self, directory: DirNode, name: str) -> Node | None:
@@ -102,10 +126,16 @@ class MemoryTree:
         return None if entry is None else entry[1]
 
     def _walk(
-        self, directory: Node, parts: list[str], count: int, hops: int
+        self,
+        directory: Node,
+        parts: list[str],
+        count: int,
+        hops: int,
+        searched: list[DirNode] | None = None,
     ) -> tuple[DirNode, int]:
         """Walk the first ``count`` of ``parts``, following every symlink met on the way.
 
+        Every directory searched on the way is appended to ``searched`` if given.
         This is the hot path of every operation, hence written out by hand: the
         components are taken in order, and only a symlink's target components
         go through a stack, ahead of the rest.
@@ -124,6 +154,8 @@ class MemoryTree:
                 raise _fail(errno.ENOTDIR)
             if not directory.mode & EXEC:
                 raise _fail(errno.EACCES)
+            if searched is not None:
+                searched.append(directory)
             if name == ".":
                 continue
             if name == "..":
@@ -157,7 +189,29 @@ class MemoryTree:
         """Find the directory that holds the last component of ``path``; do not follow it.
 
         A relative path starts at ``start`` (default: the current directory).
+
+        The common case, an absolute POSIX path ending in a plain name, looks its
+        directory up in ``_routes`` instead of walking it again. A route stays
+        true while no directory it searched has lost or replaced an entry or
+        changed its mode (each bumps the directory's ``version``): only those
+        change what an existing path leads to, as new entries cannot.
         """
+        if (
+            not hops
+            and self._exact_keys
+            and type(path) is str
+            and len(path) < _SHORT_PATH
+            and path[:1] == "/"
+            and "\0" not in path
+        ):
+            head, _, name = path.rpartition("/")
+            if name and name not in {".", ".."}:
+                route = self._route(head)
+                directory = route[0]
+                if not directory.mode & EXEC:
+                    raise _fail(errno.EACCES)
+                node = self._lookup(directory, name)
+                return _Last(directory, name, _NORMAL, False, node, route[1], route)
         absolute, parts, trailing = self.names.split(path)
         if not parts:
             return _Last(self.root, "", _ROOT, False, self.root, hops)
@@ -171,6 +225,30 @@ class MemoryTree:
         if name == "..":
             return _Last(directory, name, _DOTDOT, trailing, directory.parent, hops)
         return _Last(directory, name, _NORMAL, trailing, self._lookup(directory, name), hops)
+
+    def _route(self, head: str) -> _Route:
+        """How the directory path ``head`` (absolute, or "" for the root) resolves now."""
+        route = self._routes.get(head)
+        if route is not None:
+            for directory, version in zip(route[2], route[3], strict=True):
+                if directory.version != version:
+                    break
+            else:
+                return route
+        if not head:
+            return (self.root, 0, (), ())
+        searched: list[DirNode] = []
+        parts = self.names.split(head).parts
+        directory, hops = self._walk(self.root, parts, len(parts), 0, searched)
+        return self._remember(
+            head, (directory, hops, tuple(searched), tuple(d.version for d in searched))
+        )
+
+    def _remember(self, head: str, route: _Route) -> _Route:
+        if len(self._routes) >= _ROUTE_LIMIT:
+            self._routes.clear()  # stale routes are never removed one by one
+        self._routes[head] = route
+        return route
 
     def _follow(self, last: _Last) -> _Last:
         """Where the symlink found at ``last`` leads (one more hop)."""
@@ -228,8 +306,15 @@ class MemoryTree:
         self._check_create(parent)
         mode = perm & _DIRECTORY_PERMISSIONS & ~self.umask | (parent.mode & _SETGID)
         now = now_ns()
-        self._link(parent, last.name, DirNode(next_inode(), mode, now, parent), now)
+        directory = DirNode(next_inode(), mode, now, parent)
+        self._link(parent, last.name, directory, now)
         parent.nlink += 1
+        route = last.route
+        if route is not None:
+            # The new directory's own route: its parent's, with the parent searched.
+            self._remember(
+                path, (directory, last.hops, (*route[2], parent), (*route[3], parent.version))
+            )
 
     def symlink(self, target: str, path: str) -> None:
         """Make a symlink (symlink(2)): ENOENT for an empty target or a new name ending in "/"."""
@@ -336,6 +421,7 @@ class MemoryTree:
             raise _fail(errno.EISDIR)
         now = now_ns()
         del parent.entries[self.names.key(name)]
+        parent.version += 1
         parent.touch_modified(now)
         node.nlink -= 1
         node.touch_changed(now)
@@ -363,6 +449,7 @@ class MemoryTree:
             raise _fail(errno.ENOTEMPTY)
         now = now_ns()
         del parent.entries[self.names.key(name)]
+        parent.version += 1
         parent.nlink -= 1
         parent.touch_modified(now)
         node.removed = True
@@ -428,6 +515,8 @@ class MemoryTree:
     def chmod_node(self, node: Node, mode: int) -> None:
         """fchmod: the owner always may."""
         node.mode = (node.mode & ~_ALL_PERMISSIONS) | (mode & _ALL_PERMISSIONS)
+        if isinstance(node, DirNode):
+            node.version += 1  # search permission may have changed
         node.touch_changed(now_ns())
 
     def remove_open_tree(self, path: str) -> bool:
@@ -473,6 +562,7 @@ class MemoryTree:
             directory.nlink = 0
             directory.touch_changed(now)
         del parent.entries[self.names.key(last.name)]
+        parent.version += 1
         parent.nlink -= 1
         parent.touch_modified(now)
         return True
@@ -539,6 +629,8 @@ class MemoryTree:
         old_parent, new_parent = old_last.parent, new_last.parent
         now = now_ns()
         del old_parent.entries[self.names.key(old_last.name)]
+        old_parent.version += 1
+        new_parent.version += 1
         if new is not None:
             del new_parent.entries[self.names.key(new_last.name)]
             if isinstance(new, DirNode):
