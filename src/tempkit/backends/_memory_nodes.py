@@ -15,6 +15,7 @@ import itertools
 import os
 import stat
 import time
+from collections.abc import Callable
 from typing import Final
 
 __all__ = [
@@ -75,7 +76,11 @@ class FileNode(Node):
     __slots__ = ("data", "handles")
 
     def __init__(self, ino: int, mode: int, now: int) -> None:
-        super().__init__(ino, stat.S_IFREG | mode, now)
+        # Node's fields set here rather than through super(): files are made often.
+        self.ino = ino
+        self.mode = stat.S_IFREG | mode
+        self.nlink = 1
+        self.atime_ns = self.mtime_ns = self.ctime_ns = now
         self.data = bytearray()
         self.handles = 0
 
@@ -110,8 +115,11 @@ class DirNode(Node):
     __slots__ = ("entries", "parent", "removed", "version")
 
     def __init__(self, ino: int, mode: int, now: int, parent: DirNode | None) -> None:
-        super().__init__(ino, stat.S_IFDIR | mode, now)
+        # Node's fields set here rather than through super(): directories are made often.
+        self.ino = ino
+        self.mode = stat.S_IFDIR | mode
         self.nlink = 2
+        self.atime_ns = self.mtime_ns = self.ctime_ns = now
         self.entries: dict[str, tuple[str, Node]] = {}
         self.parent: DirNode = self if parent is None else parent
         self.removed = False
@@ -143,17 +151,11 @@ def may(node: Node, bits: int) -> bool:
     return node.mode & bits == bits
 
 
-_inode_numbers = itertools.count(2)
-
-
-def next_inode() -> int:
-    """A fresh inode number (unique in the process, hence in every tree)."""
-    return next(_inode_numbers)
-
-
-def now_ns() -> int:
-    """The current time for timestamps."""
-    return time.time_ns()
+# Called for every entry made or changed, so both are C callables (no Python frame).
+# next_inode(): a fresh inode number, unique in the process, hence in every tree.
+next_inode: Final[Callable[[], int]] = itertools.count(2).__next__
+# now_ns(): the current time for timestamps.
+now_ns: Final[Callable[[], int]] = time.time_ns
 
 
 def stat_of(node: Node, device: int) -> os.stat_result:

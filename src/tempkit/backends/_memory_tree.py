@@ -81,7 +81,7 @@ class _Last:
 
 # How an absolute directory path resolved: the directory, the symlinks followed
 # on the way, every directory searched on the way and the version each had then.
-_Route = tuple[DirNode, int, tuple[DirNode, ...], tuple[int, ...]]
+_Route = tuple[DirNode, int, list[DirNode], list[int]]
 
 
 @dataclass(frozen=True)
@@ -197,11 +197,11 @@ class MemoryTree:
         change what an existing path leads to, as new entries cannot.
         """
         if (
-            not hops
+            type(path) is str
+            and path.startswith("/")
             and self._exact_keys
-            and type(path) is str
+            and not hops
             and len(path) < _SHORT_PATH
-            and path[:1] == "/"
             and "\0" not in path
         ):
             head, _, name = path.rpartition("/")
@@ -210,7 +210,10 @@ class MemoryTree:
                 directory = route[0]
                 if not directory.mode & EXEC:
                     raise _fail(errno.EACCES)
-                node = self._lookup(directory, name)
+                if len(name) > SHORT_NAME:
+                    self.names.check_name(name)
+                entry = directory.entries.get(name)
+                node = None if entry is None else entry[1]
                 return _Last(directory, name, _NORMAL, False, node, route[1], route)
         absolute, parts, trailing = self.names.split(path)
         if not parts:
@@ -229,20 +232,14 @@ class MemoryTree:
     def _route(self, head: str) -> _Route:
         """How the directory path ``head`` (absolute, or "" for the root) resolves now."""
         route = self._routes.get(head)
-        if route is not None:
-            for directory, version in zip(route[2], route[3], strict=True):
-                if directory.version != version:
-                    break
-            else:
-                return route
+        if route is not None and [d.version for d in route[2]] == route[3]:
+            return route
         if not head:
-            return (self.root, 0, (), ())
+            return (self.root, 0, [], [])
         searched: list[DirNode] = []
         parts = self.names.split(head).parts
         directory, hops = self._walk(self.root, parts, len(parts), 0, searched)
-        return self._remember(
-            head, (directory, hops, tuple(searched), tuple(d.version for d in searched))
-        )
+        return self._remember(head, (directory, hops, searched, [d.version for d in searched]))
 
     def _remember(self, head: str, route: _Route) -> _Route:
         if len(self._routes) >= _ROUTE_LIMIT:
@@ -290,12 +287,12 @@ class MemoryTree:
         """may_create: nothing is created in a removed directory; then w and x are needed."""
         if parent.removed:
             raise _fail(errno.ENOENT)
-        if not may(parent, SEARCH_AND_WRITE):
+        if parent.mode & SEARCH_AND_WRITE != SEARCH_AND_WRITE:
             raise _fail(errno.EACCES)
 
     def _link(self, parent: DirNode, name: str, node: Node, now: int) -> None:
-        parent.entries[self.names.key(name)] = (name, node)
-        parent.touch_modified(now)
+        parent.entries[name if self._exact_keys else self.names.key(name)] = (name, node)
+        parent.mtime_ns = parent.ctime_ns = now  # touch_modified, written out: a hot path
 
     def mkdir(self, path: str, perm: int) -> None:
         """Make a directory (mkdir(2)): EEXIST for any existing entry, even a dangling symlink."""
@@ -313,7 +310,7 @@ class MemoryTree:
         if route is not None:
             # The new directory's own route: its parent's, with the parent searched.
             self._remember(
-                path, (directory, last.hops, (*route[2], parent), (*route[3], parent.version))
+                path, (directory, last.hops, [*route[2], parent], [*route[3], parent.version])
             )
 
     def symlink(self, target: str, path: str) -> None:
@@ -338,25 +335,27 @@ class MemoryTree:
         one is created through), and a new file is opened whatever ``perm`` is.
         """
         last = self.locate(path)
+        node = last.node
+        create = request.create
         created = False
         while last.kind == _NORMAL:
-            if request.create and last.trailing:
+            if create and last.trailing:
                 raise _fail(errno.EISDIR)
-            if last.node is None:
-                if not request.create:
+            if node is None:
+                if not create:
                     raise _fail(errno.ENOENT)
                 self._check_create(last.parent)
                 now = now_ns()
-                last.node = FileNode(next_inode(), perm & _ALL_PERMISSIONS & ~self.umask, now)
-                self._link(last.parent, last.name, last.node, now)
+                node = FileNode(next_inode(), perm & _ALL_PERMISSIONS & ~self.umask, now)
+                self._link(last.parent, last.name, node, now)
                 created = True
-            elif isinstance(last.node, LinkNode) and not request.exclusive:
+            elif isinstance(node, LinkNode) and not request.exclusive:
                 last = self._follow(last)
+                node = last.node
                 continue
             break
-        node = last.node
         assert node is not None
-        if request.create:
+        if create:
             if request.exclusive and not created:
                 raise _fail(errno.EEXIST)
             if isinstance(node, DirNode):
@@ -543,24 +542,26 @@ class MemoryTree:
         ):
             return False
         directories = [top]
+        others: list[Node] = []
         for directory in directories:  # grows while iterating: breadth first, no recursion
-            if not may(directory, _OPEN_DIRECTORY):
+            if directory.mode & _OPEN_DIRECTORY != _OPEN_DIRECTORY:
                 return False
-            directories.extend(
-                node for _, node in directory.entries.values() if isinstance(node, DirNode)
-            )
+            for _, node in directory.entries.values():
+                if isinstance(node, DirNode):
+                    directories.append(node)
+                else:
+                    others.append(node)
         now = now_ns()
+        for node in others:
+            node.nlink -= 1
+            node.ctime_ns = now
         for directory in directories:
             if directory.entries:
-                for _, node in directory.entries.values():
-                    if not isinstance(node, DirNode):
-                        node.nlink -= 1
-                        node.touch_changed(now)
                 directory.entries.clear()
-                directory.touch_modified(now)
+                directory.mtime_ns = now
             directory.removed = True
             directory.nlink = 0
-            directory.touch_changed(now)
+            directory.ctime_ns = now
         del parent.entries[self.names.key(last.name)]
         parent.version += 1
         parent.nlink -= 1

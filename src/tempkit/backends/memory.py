@@ -113,6 +113,9 @@ class MemoryBackend:
         if not isinstance(cwd, str) or not cwd or not names.split(cwd).absolute:
             raise ValueError(f"cwd must be an absolute path, not {cwd!r}")
         self._lock = threading.RLock()
+        # Whole-file reads and writes may bypass open() unless a subclass (the
+        # Windows flavour, with share modes) has rules of its own for opening.
+        self._plain_open = type(self).open is MemoryBackend.open
         self._device = next(_devices)
         self._tree = MemoryTree(names, umask=umask)
         self._tree.install_directory("/tmp", _TEMP_DIR_MODE)
@@ -166,11 +169,16 @@ class MemoryBackend:
 
     def mkdir(self, path: str, perm: int = 0o700) -> None:
         """Create a directory exclusively; ``perm`` is masked by the umask."""
-        with self._lock:
-            try:
-                self._tree.mkdir(path, perm)
-            except PathFailure as failure:
-                raise os_error(failure.code, path) from None
+        # acquire/release rather than ``with``: 0.1 us less per call on 3.13, and
+        # mkdir, the whole-file read and write and rmtree are each one step of
+        # every temp directory's life.
+        self._lock.acquire()
+        try:
+            self._tree.mkdir(path, perm)
+        except PathFailure as failure:
+            raise os_error(failure.code, path) from None
+        finally:
+            self._lock.release()
 
     def open(
         self,
@@ -196,34 +204,45 @@ class MemoryBackend:
     # -- whole files (see tempkit._whole_files) -------------------------------------
     def read_whole_file(self, path: str) -> bytes:
         """``open(path, "rb").read()`` in one step: the same checks and errors, no file object."""
-        if type(self).open is not MemoryBackend.open:
+        if not self._plain_open:
             # A subclass with rules of its own for opening (Windows share modes) keeps them.
             with self.open(path, "rb") as file:
                 data: bytes = file.read()
                 return data
-        with self._lock:
-            try:
-                node = self._tree.open(path, _READ_WHOLE, 0o666)
-            except PathFailure as failure:
-                raise os_error(failure.code, path) from None
+        self._lock.acquire()  # not ``with``: see mkdir
+        try:
+            node = self._tree.open(path, _READ_WHOLE, 0o666)
             node.atime_ns = now_ns()
             return bytes(node.data)
+        except PathFailure as failure:
+            raise os_error(failure.code, path) from None
+        finally:
+            self._lock.release()
 
     def write_whole_file(self, path: str, data: bytes | bytearray | memoryview) -> None:
         """``open(path, "wb")`` and one write of ``data``, in one step (same checks and errors)."""
+        if self._plain_open and (type(data) is bytes or type(data) is bytearray):
+            self._replace_contents(path, data)
+            return
         view = memoryview(data)
-        if type(self).open is not MemoryBackend.open or not view.c_contiguous:
+        if not self._plain_open or not view.c_contiguous:
             with self.open(path, "wb") as file:
                 file.write(view)
             return
-        with view, view.cast("B") as source, self._lock:
-            try:
-                node = self._tree.open(path, _WRITE_WHOLE, 0o666)
-            except PathFailure as failure:
-                raise os_error(failure.code, path) from None
-            if source.nbytes:  # set-ID bits went with the truncation, as on the disk
+        with view, view.cast("B") as source:
+            self._replace_contents(path, source)
+
+    def _replace_contents(self, path: str, source: bytes | bytearray | memoryview) -> None:
+        self._lock.acquire()  # not ``with``: see mkdir
+        try:
+            node = self._tree.open(path, _WRITE_WHOLE, 0o666)
+            if source:  # set-ID bits went with the truncation, as on the disk
                 node.data[:] = source
                 node.touch_modified(now_ns())
+        except PathFailure as failure:
+            raise os_error(failure.code, path) from None
+        finally:
+            self._lock.release()
 
     # -- inspection -----------------------------------------------------------
     def stat(self, path: str, *, follow_symlinks: bool = True) -> os.stat_result:
@@ -328,9 +347,12 @@ class MemoryBackend:
         directory handles, which opens up read-only directories and names what
         it cannot remove.
         """
-        with self._lock:
+        self._lock.acquire()  # not ``with``: see mkdir
+        try:
             if self._tree.remove_open_tree(path):
                 return
+        finally:
+            self._lock.release()
         remove_tree(MemoryTreeOps(self), path, self.flavour.sep, ignore_errors=ignore_errors)
 
 
