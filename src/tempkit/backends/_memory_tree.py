@@ -51,37 +51,18 @@ _SETGID: Final = 0o2000
 _OPEN_DIRECTORY: Final = READ | SEARCH_AND_WRITE  # list it and remove its entries
 
 
-class _Last:
-    """Where a path ends: the directory holding its final component, and what is there.
-
-    ``route`` is how the lookup reached ``parent`` when it came from the lookup
-    cache (see ``MemoryTree.locate``), so a new directory can be remembered too.
-    """
-
-    __slots__ = ("hops", "kind", "name", "node", "parent", "route", "trailing")
-
-    def __init__(
-        self,
-        parent: DirNode,
-        name: str,
-        kind: int,
-        trailing: bool,
-        node: Node | None,
-        hops: int,
-        route: _Route | None = None,
-    ) -> None:
-        self.parent = parent
-        self.name = name
-        self.kind = kind
-        self.trailing = trailing
-        self.node = node
-        self.hops = hops
-        self.route = route
-
-
 # How an absolute directory path resolved: the directory, the symlinks followed
 # on the way, every directory searched on the way and the version each had then.
 _Route = tuple[DirNode, int, list[DirNode], list[int]]
+
+# Where a path ends, as ``locate`` finds it:
+#   (parent, name, kind, trailing, node, hops, route)
+# the directory holding the final component, that component and its kind
+# (_NORMAL, _DOT, _DOTDOT, _ROOT), whether a separator follows it, the node found
+# there (None if nothing), the symlinks followed so far, and the route to
+# ``parent`` when the lookup took it from the route table (else None).
+# A plain tuple, unpacked by every caller: it is made for every operation.
+_Last = tuple[DirNode, str, int, bool, "Node | None", int, "_Route | None"]
 
 
 @dataclass(frozen=True)
@@ -214,20 +195,20 @@ class MemoryTree:
                     self.names.check_name(name)
                 entry = directory.entries.get(name)
                 node = None if entry is None else entry[1]
-                return _Last(directory, name, _NORMAL, False, node, route[1], route)
+                return (directory, name, _NORMAL, False, node, route[1], route)
         absolute, parts, trailing = self.names.split(path)
         if not parts:
-            return _Last(self.root, "", _ROOT, False, self.root, hops)
+            return (self.root, "", _ROOT, False, self.root, hops, None)
         origin: DirNode = self.root if absolute else (self.cwd if start is None else start)
         directory, hops = self._walk(origin, parts, len(parts) - 1, hops)
         if not directory.mode & EXEC:
             raise _fail(errno.EACCES)
         name = parts[-1]
         if name == ".":
-            return _Last(directory, name, _DOT, trailing, directory, hops)
+            return (directory, name, _DOT, trailing, directory, hops, None)
         if name == "..":
-            return _Last(directory, name, _DOTDOT, trailing, directory.parent, hops)
-        return _Last(directory, name, _NORMAL, trailing, self._lookup(directory, name), hops)
+            return (directory, name, _DOTDOT, trailing, directory.parent, hops, None)
+        return (directory, name, _NORMAL, trailing, self._lookup(directory, name), hops, None)
 
     def _route(self, head: str) -> _Route:
         """How the directory path ``head`` (absolute, or "" for the root) resolves now."""
@@ -249,24 +230,25 @@ class MemoryTree:
 
     def _follow(self, last: _Last) -> _Last:
         """Where the symlink found at ``last`` leads (one more hop)."""
-        link = last.node
+        parent, _, _, trailing, link, hops, _ = last
         assert isinstance(link, LinkNode)
-        hops = last.hops + 1
+        hops += 1
         if hops > MAX_SYMLINKS:
             raise _fail(errno.ELOOP)
-        target = self.locate(link.target, start=last.parent, hops=hops)
-        target.trailing = target.trailing or last.trailing
+        target = self.locate(link.target, start=parent, hops=hops)
+        if trailing and not target[3]:
+            return (*target[:3], True, *target[4:])
         return target
 
     def resolve(self, path: str, *, follow: bool = True) -> Node:
         """The node ``path`` names; a trailing separator always follows and needs a directory."""
         last = self.locate(path)
-        while isinstance(last.node, LinkNode) and (follow or last.trailing):
+        while isinstance(last[4], LinkNode) and (follow or last[3]):
             last = self._follow(last)
-        node = last.node
+        _, _, _, trailing, node, _, _ = last
         if node is None:
             raise _fail(errno.ENOENT)
-        if last.trailing and not isinstance(node, DirNode):
+        if trailing and not isinstance(node, DirNode):
             raise _fail(errno.ENOTDIR)
         return node
 
@@ -296,21 +278,19 @@ class MemoryTree:
 
     def mkdir(self, path: str, perm: int) -> None:
         """Make a directory (mkdir(2)): EEXIST for any existing entry, even a dangling symlink."""
-        last = self.locate(path)
-        if last.kind != _NORMAL or last.node is not None:
+        parent, name, kind, _, node, hops, route = self.locate(path)
+        if kind != _NORMAL or node is not None:
             raise _fail(errno.EEXIST)
-        parent = last.parent
         self._check_create(parent)
         mode = perm & _DIRECTORY_PERMISSIONS & ~self.umask | (parent.mode & _SETGID)
         now = now_ns()
         directory = DirNode(next_inode(), mode, now, parent)
-        self._link(parent, last.name, directory, now)
+        self._link(parent, name, directory, now)
         parent.nlink += 1
-        route = last.route
         if route is not None:
             # The new directory's own route: its parent's, with the parent searched.
             self._remember(
-                path, (directory, last.hops, [*route[2], parent], [*route[3], parent.version])
+                path, (directory, hops, [*route[2], parent], [*route[3], parent.version])
             )
 
     def symlink(self, target: str, path: str) -> None:
@@ -318,14 +298,14 @@ class MemoryTree:
         if not target:
             raise _fail(errno.ENOENT)
         self.names.split(target)  # refuses NUL and overlong targets
-        last = self.locate(path)
-        if last.kind != _NORMAL or last.node is not None:
+        parent, name, kind, trailing, node, _, _ = self.locate(path)
+        if kind != _NORMAL or node is not None:
             raise _fail(errno.EEXIST)
-        if last.trailing:
+        if trailing:
             raise _fail(errno.ENOENT)
-        self._check_create(last.parent)
+        self._check_create(parent)
         now = now_ns()
-        self._link(last.parent, last.name, LinkNode(next_inode(), target, now), now)
+        self._link(parent, name, LinkNode(next_inode(), target, now), now)
 
     def open(self, path: str, request: OpenRequest, perm: int) -> FileNode:
         """Open a regular file (open(2)): its node, created or truncated as ``request`` says.
@@ -335,23 +315,23 @@ class MemoryTree:
         one is created through), and a new file is opened whatever ``perm`` is.
         """
         last = self.locate(path)
-        node = last.node
+        parent, name, kind, trailing, node, _, _ = last
         create = request.create
         created = False
-        while last.kind == _NORMAL:
-            if create and last.trailing:
+        while kind == _NORMAL:
+            if create and trailing:
                 raise _fail(errno.EISDIR)
             if node is None:
                 if not create:
                     raise _fail(errno.ENOENT)
-                self._check_create(last.parent)
+                self._check_create(parent)
                 now = now_ns()
                 node = FileNode(next_inode(), perm & _ALL_PERMISSIONS & ~self.umask, now)
-                self._link(last.parent, last.name, node, now)
+                self._link(parent, name, node, now)
                 created = True
             elif isinstance(node, LinkNode) and not request.exclusive:
                 last = self._follow(last)
-                node = last.node
+                parent, name, kind, trailing, node, _, _ = last
                 continue
             break
         assert node is not None
@@ -360,7 +340,7 @@ class MemoryTree:
                 raise _fail(errno.EEXIST)
             if isinstance(node, DirNode):
                 raise _fail(errno.EISDIR)
-        if last.trailing and not isinstance(node, DirNode):
+        if trailing and not isinstance(node, DirNode):
             raise _fail(errno.ENOTDIR)
         if isinstance(node, DirNode):
             # Writing a directory is EISDIR in the kernel. Reading one needs read
@@ -400,15 +380,14 @@ class MemoryTree:
     # -- mutation ------------------------------------------------------------
     def unlink(self, path: str) -> None:
         """Remove a name (unlink(2)); the node lives on while open handles use it."""
-        last = self.locate(path)
-        if last.kind != _NORMAL:
+        parent, name, kind, trailing, node, _, _ = self.locate(path)
+        if kind != _NORMAL:
             raise _fail(errno.EISDIR)
-        node = last.node
-        if last.trailing:
+        if trailing:
             if node is None:
                 raise _fail(errno.ENOENT)
             raise _fail(errno.EISDIR if isinstance(node, DirNode) else errno.ENOTDIR)
-        self._unlink_entry(last.parent, last.name, node)
+        self._unlink_entry(parent, name, node)
 
     def _unlink_entry(self, parent: DirNode, name: str, node: Node | None) -> None:
         """The checks and the removal shared by unlink and unlinkat."""
@@ -427,14 +406,14 @@ class MemoryTree:
 
     def rmdir(self, path: str) -> None:
         """Remove an empty directory (rmdir(2)): "." is EINVAL, ".." ENOTEMPTY, "/" EBUSY."""
-        last = self.locate(path)
-        if last.kind == _DOT:
+        parent, name, kind, _, node, _, _ = self.locate(path)
+        if kind == _DOT:
             raise _fail(errno.EINVAL)
-        if last.kind == _DOTDOT:
+        if kind == _DOTDOT:
             raise _fail(errno.ENOTEMPTY)
-        if last.kind == _ROOT:
+        if kind == _ROOT:
             raise _fail(errno.EBUSY)
-        self._rmdir_entry(last.parent, last.name, last.node)
+        self._rmdir_entry(parent, name, node)
 
     def _rmdir_entry(self, parent: DirNode, name: str, node: Node | None) -> None:
         """The checks and the removal shared by rmdir and unlinkat(AT_REMOVEDIR)."""
@@ -483,9 +462,9 @@ class MemoryTree:
         A final symlink is ELOOP, unless a trailing separator makes the lookup follow it.
         """
         last = self.locate(path)
-        while isinstance(last.node, LinkNode) and last.trailing:
+        while isinstance(last[4], LinkNode) and last[3]:
             last = self._follow(last)
-        return self._open_directory_node(last.node)
+        return self._open_directory_node(last[4])
 
     def open_directory_at(self, directory: DirNode, name: str) -> DirNode:
         """openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)."""
@@ -504,12 +483,13 @@ class MemoryTree:
 
     def chmod_at(self, directory: DirNode, name: str, mode: int) -> None:
         """fchmodat(dirfd, name, mode), which follows a symlink at ``name``."""
-        last = _Last(directory, name, _NORMAL, False, self.lookup_at(directory, name), 0)
-        while isinstance(last.node, LinkNode):
+        last: _Last = (directory, name, _NORMAL, False, self.lookup_at(directory, name), 0, None)
+        while isinstance(last[4], LinkNode):
             last = self._follow(last)
-        if last.node is None:
+        node = last[4]
+        if node is None:
             raise _fail(errno.ENOENT)
-        self.chmod_node(last.node, mode)
+        self.chmod_node(node, mode)
 
     def chmod_node(self, node: Node, mode: int) -> None:
         """fchmod: the owner always may."""
@@ -529,14 +509,12 @@ class MemoryTree:
         permissions and report errors with file names.
         """
         try:
-            last = self.locate(path)
+            parent, name, kind, trailing, top, _, _ = self.locate(path)
         except PathFailure:
             return False
-        top = last.node
-        parent = last.parent
         if (
-            last.kind != _NORMAL
-            or last.trailing
+            kind != _NORMAL
+            or trailing
             or not isinstance(top, DirNode)
             or not may(parent, SEARCH_AND_WRITE)
         ):
@@ -562,7 +540,7 @@ class MemoryTree:
             directory.removed = True
             directory.nlink = 0
             directory.ctime_ns = now
-        del parent.entries[self.names.key(last.name)]
+        del parent.entries[self.names.key(name)]
         parent.version += 1
         parent.nlink -= 1
         parent.touch_modified(now)
@@ -584,21 +562,19 @@ class MemoryTree:
 
     def rename(self, src: str, dst: str, *, noreplace: bool) -> None:
         """Rename (rename(2), renameat2 RENAME_NOREPLACE) with Linux's checks in its order."""
-        old_last = self.locate(src)
-        new_last = self.locate(dst)
-        if old_last.kind != _NORMAL:
+        old_parent, old_name, old_kind, old_trailing, old, _, _ = self.locate(src)
+        new_parent, new_name, new_kind, new_trailing, new, _, _ = self.locate(dst)
+        if old_kind != _NORMAL:
             raise _fail(errno.EBUSY)
-        if new_last.kind != _NORMAL:
+        if new_kind != _NORMAL:
             raise _fail(errno.EEXIST if noreplace else errno.EBUSY)
-        old, new = old_last.node, new_last.node
         if old is None:
             raise _fail(errno.ENOENT)
         if noreplace and new is not None:
             raise _fail(errno.EEXIST)
         moving_dir = isinstance(old, DirNode)
-        if not moving_dir and (old_last.trailing or new_last.trailing):
+        if not moving_dir and (old_trailing or new_trailing):
             raise _fail(errno.ENOTDIR)
-        old_parent, new_parent = old_last.parent, new_last.parent
         trap = _trap(old_parent, new_parent)
         if trap is not None:
             if old is trap:
@@ -622,18 +598,23 @@ class MemoryTree:
             raise _fail(errno.EACCES)  # its ".." entry must be rewritten
         if isinstance(new, DirNode) and new.entries:
             raise _fail(errno.ENOTEMPTY)
-        self._move(old_last, new_last)
+        self._move(old_parent, old_name, old, new_parent, new_name, new)
 
-    def _move(self, old_last: _Last, new_last: _Last) -> None:
-        old, new = old_last.node, new_last.node
-        assert old is not None
-        old_parent, new_parent = old_last.parent, new_last.parent
+    def _move(
+        self,
+        old_parent: DirNode,
+        old_name: str,
+        old: Node,
+        new_parent: DirNode,
+        new_name: str,
+        new: Node | None,
+    ) -> None:
         now = now_ns()
-        del old_parent.entries[self.names.key(old_last.name)]
+        del old_parent.entries[self.names.key(old_name)]
         old_parent.version += 1
         new_parent.version += 1
         if new is not None:
-            del new_parent.entries[self.names.key(new_last.name)]
+            del new_parent.entries[self.names.key(new_name)]
             if isinstance(new, DirNode):
                 new.removed = True
                 new.nlink = 0
@@ -641,7 +622,7 @@ class MemoryTree:
             else:
                 new.nlink -= 1
             new.touch_changed(now)
-        new_parent.entries[self.names.key(new_last.name)] = (new_last.name, old)
+        new_parent.entries[self.names.key(new_name)] = (new_name, old)
         if isinstance(old, DirNode) and new_parent is not old_parent:
             old_parent.nlink -= 1
             new_parent.nlink += 1
