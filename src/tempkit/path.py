@@ -168,6 +168,10 @@ class BackendPath:
 
     # -- pure path API -----------------------------------------------------------
     def __truediv__(self, other: str | os.PathLike[str]) -> BackendPath:
+        if type(other) is str:  # joinpath's own shortcut, one call sooner
+            child = self._append(other)
+            if child is not None:
+                return child
         try:
             return self.joinpath(other)
         except TypeError:
@@ -532,7 +536,8 @@ class BackendPath:
         )
 
     def _io_path(self) -> str:
-        return str(self)
+        # str(self), one call shorter: every I/O method asks for it.
+        return self._path or "."
 
     # -- I/O: glob and walk ------------------------------------------------------------
     def glob(

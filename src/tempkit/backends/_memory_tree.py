@@ -187,7 +187,9 @@ class MemoryTree:
         ):
             head, _, name = path.rpartition("/")
             if name and name not in {".", ".."}:
-                route = self._route(head)
+                route = self._routes.get(head)
+                if route is None or [d.version for d in route[2]] != route[3]:
+                    route = self._route(head)
                 directory = route[0]
                 if not directory.mode & EXEC:
                     raise _fail(errno.EACCES)
@@ -211,10 +213,10 @@ class MemoryTree:
         return (directory, name, _NORMAL, trailing, self._lookup(directory, name), hops, None)
 
     def _route(self, head: str) -> _Route:
-        """How the directory path ``head`` (absolute, or "" for the root) resolves now."""
-        route = self._routes.get(head)
-        if route is not None and [d.version for d in route[2]] == route[3]:
-            return route
+        """How the directory path ``head`` (absolute, or "" for the root) resolves now.
+
+        Called when the route table has no true route for ``head``: walks it.
+        """
         if not head:
             return (self.root, 0, [], [])
         searched: list[DirNode] = []
@@ -289,9 +291,8 @@ class MemoryTree:
         parent.nlink += 1
         if route is not None:
             # The new directory's own route: its parent's, with the parent searched.
-            self._remember(
-                path, (directory, hops, [*route[2], parent], [*route[3], parent.version])
-            )
+            searched = route[2] + [parent]
+            self._remember(path, (directory, hops, searched, route[3] + [parent.version]))
 
     def symlink(self, target: str, path: str) -> None:
         """Make a symlink (symlink(2)): ENOENT for an empty target or a new name ending in "/"."""
@@ -317,6 +318,12 @@ class MemoryTree:
         last = self.locate(path)
         parent, name, kind, trailing, node, _, _ = last
         create = request.create
+        if type(node) is FileNode and not trailing:
+            # The common case, an existing regular file named plainly: what the
+            # checks below come to for it, without walking through them.
+            if create and request.exclusive:
+                raise _fail(errno.EEXIST)
+            return self._open_existing(node, request)
         created = False
         while kind == _NORMAL:
             if create and trailing:
@@ -350,14 +357,17 @@ class MemoryTree:
                 raise _fail(errno.EACCES)
             raise _fail(errno.EISDIR)
         assert isinstance(node, FileNode)
-        if not created:
-            wanted = (READ if request.readable else 0) | (WRITE if request.writable else 0)
-            if not may(node, wanted):
-                raise _fail(errno.EACCES)
-            if request.truncate:
-                node.drop_privileges_on_write()
-                del node.data[:]
-                node.touch_modified(now_ns())
+        return node if created else self._open_existing(node, request)
+
+    def _open_existing(self, node: FileNode, request: OpenRequest) -> FileNode:
+        """may_open and the truncation for a regular file that was already there."""
+        wanted = (READ if request.readable else 0) | (WRITE if request.writable else 0)
+        if node.mode & wanted != wanted:
+            raise _fail(errno.EACCES)
+        if request.truncate:
+            node.drop_privileges_on_write()
+            del node.data[:]
+            node.touch_modified(now_ns())
         return node
 
     # -- inspection ----------------------------------------------------------
@@ -516,7 +526,7 @@ class MemoryTree:
             kind != _NORMAL
             or trailing
             or not isinstance(top, DirNode)
-            or not may(parent, SEARCH_AND_WRITE)
+            or parent.mode & SEARCH_AND_WRITE != SEARCH_AND_WRITE
         ):
             return False
         directories = [top]
@@ -540,10 +550,10 @@ class MemoryTree:
             directory.removed = True
             directory.nlink = 0
             directory.ctime_ns = now
-        del parent.entries[self.names.key(name)]
+        del parent.entries[name if self._exact_keys else self.names.key(name)]
         parent.version += 1
         parent.nlink -= 1
-        parent.touch_modified(now)
+        parent.mtime_ns = parent.ctime_ns = now
         return True
 
     def chmod(self, path: str, mode: int, *, follow: bool) -> None:
