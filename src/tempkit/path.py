@@ -536,8 +536,9 @@ class BackendPath:
         )
 
     def _io_path(self) -> str:
-        # str(self), one call shorter: every I/O method asks for it.
-        return self._path or "."
+        # str(self) without its two calls: every I/O method asks for it. A
+        # subclass whose ``_path`` does work (SpooledTempPath) overrides this too.
+        return self._raw or "."
 
     # -- I/O: glob and walk ------------------------------------------------------------
     def glob(

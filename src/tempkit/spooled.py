@@ -476,6 +476,9 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
             self._flush_if_open()
         return self._raw
 
+    def _io_path(self) -> str:
+        return self._path or "."  # through _path: rolls over first
+
     def _flush_if_open(self) -> None:
         if _is_open(self._file):
             self._file.flush()
