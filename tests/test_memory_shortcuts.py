@@ -21,6 +21,7 @@ import pytest
 
 from tempkit import Backend, CleanupError, MemoryBackend, PosixBackend
 from tempkit.backends._memory_files import ParsedMode, parse_mode
+from tempkit.backends._memory_tree import _ROUTE_LIMIT
 from tempkit.backends._rmtree import BackendTreeOps, remove_tree
 
 
@@ -345,6 +346,7 @@ def test_symlinks_followed_on_a_remembered_route_still_count_towards_eloop(
 
 def test_remembered_routes_are_bounded() -> None:
     mem = MemoryBackend()
-    for i in range(3000):
+    for i in range(_ROUTE_LIMIT + 10):
         mem.mkdir(f"/tmp/d{i}")
-    assert 0 < len(mem._tree._routes) <= 1024
+    assert 0 < len(mem._tree._routes) <= _ROUTE_LIMIT
+    assert mem.stat(f"/tmp/d{_ROUTE_LIMIT + 9}").st_nlink == 2

@@ -43,7 +43,7 @@ _ROOT: Final = 3
 # A path of fewer characters cannot exceed PATH_MAX bytes (a character is at most 4).
 _SHORT_PATH: Final = MAX_PATH_BYTES // 4
 # Routes kept at most; a benchmark or a test suite makes one per temp directory.
-_ROUTE_LIMIT: Final = 1024
+_ROUTE_LIMIT: Final = 4096
 
 _ALL_PERMISSIONS: Final = 0o7777
 _DIRECTORY_PERMISSIONS: Final = 0o1777  # mkdir keeps the sticky bit, never set-ID bits
