@@ -100,15 +100,7 @@ def _tempkit_contestant(
         state["backend"] = make_backend()
 
     def run() -> None:
-        with use_backend(state["backend"]):
-            create = TempDirPath.create
-            for _ in range(ops):
-                temp = create()
-                file = temp / "a.txt"
-                file.write_text(TEXT, encoding="utf-8")
-                if file.read_text(encoding="utf-8") != TEXT:
-                    raise RuntimeError(f"{name}: read back something else")
-                temp.cleanup()
+        run_cycles(state["backend"], ops, name)
 
     def teardown() -> None:
         left = leftovers(state.pop("backend"))
@@ -116,6 +108,19 @@ def _tempkit_contestant(
             raise RuntimeError(f"{name} left {len(left)} entries behind: {left[:5]}")
 
     return Contestant(name, run, setup, teardown)
+
+
+def run_cycles(backend: Backend, count: int, name: str = "tempkit") -> None:
+    """``count`` cycles of the benchmark on ``backend``, made current as the plugin does."""
+    with use_backend(backend):
+        create = TempDirPath.create
+        for _ in range(count):
+            temp = create()
+            file = temp / "a.txt"
+            file.write_text(TEXT, encoding="utf-8")
+            if file.read_text(encoding="utf-8") != TEXT:
+                raise RuntimeError(f"{name}: read back something else")
+            temp.cleanup()
 
 
 def _tmp_leftovers(backend: Backend) -> list[str]:

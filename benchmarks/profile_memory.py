@@ -19,22 +19,8 @@ import time
 from types import FrameType
 from typing import Any
 
-from tempkit import MemoryBackend, TempDirPath, use_backend
-
-TEXT = "hello"
-
-
-def cycles(backend: MemoryBackend, count: int) -> None:
-    """``count`` memory cycles on ``backend``, as the benchmark runs them."""
-    with use_backend(backend):
-        create = TempDirPath.create
-        for _ in range(count):
-            temp = create()
-            file = temp / "a.txt"
-            file.write_text(TEXT, encoding="utf-8")
-            if file.read_text(encoding="utf-8") != TEXT:
-                raise RuntimeError("read back something else")
-            temp.cleanup()
+from benchmarks.bench_memory import run_cycles as cycles
+from tempkit import MemoryBackend
 
 
 def bytecodes_per_cycle(count: int) -> tuple[float, collections.Counter[str]]:
@@ -55,7 +41,7 @@ def bytecodes_per_cycle(count: int) -> tuple[float, collections.Counter[str]]:
         cycles(backend, count)
     finally:
         sys.settrace(None)
-    del counts["profile_memory.py:cycles"]  # the loop itself is not the cycle's work
+    del counts["bench_memory.py:run_cycles"]  # the loop itself is not the cycle's work
     return sum(counts.values()) / count, counts
 
 
