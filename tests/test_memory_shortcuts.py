@@ -350,3 +350,20 @@ def test_remembered_routes_are_bounded() -> None:
         mem.mkdir(f"/tmp/d{i}")
     assert 0 < len(mem._tree._routes) <= _ROUTE_LIMIT
     assert mem.stat(f"/tmp/d{_ROUTE_LIMIT + 9}").st_nlink == 2
+
+
+def test_a_directory_that_leaves_its_path_leaves_the_route_table() -> None:
+    """Removed or moved directories are not kept alive by the table until it fills."""
+    mem = MemoryBackend()
+    for i in range(100):
+        mem.mkdir(f"/tmp/d{i}")
+        _write(mem, f"/tmp/d{i}/f", "x")
+        mem.rmtree(f"/tmp/d{i}")
+    mem.mkdir("/tmp/e")
+    mem.rmdir("/tmp/e")
+    mem.mkdir("/tmp/g")
+    mem.rename("/tmp/g", "/tmp/h")
+    routes = mem._tree._routes
+    assert "/tmp" in routes
+    assert not [path for path, route in routes.items() if route[0].removed]
+    assert "/tmp/g" not in routes

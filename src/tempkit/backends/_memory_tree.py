@@ -230,6 +230,16 @@ class MemoryTree:
         self._routes[head] = route
         return route
 
+    def _forget(self, path: str) -> None:
+        """Drop the route remembered under ``path``, whose directory has just left it.
+
+        The version bump of the event has already made that route untrue; dropping
+        it as well lets the directory be freed now rather than when the table fills
+        (a route per temp directory otherwise keeps thousands of dead ones alive,
+        and the garbage collector keeps walking them).
+        """
+        self._routes.pop(path, None)
+
     def _follow(self, last: _Last) -> _Last:
         """Where the symlink found at ``last`` leads (one more hop)."""
         parent, _, _, trailing, link, hops, _ = last
@@ -424,6 +434,7 @@ class MemoryTree:
         if kind == _ROOT:
             raise _fail(errno.EBUSY)
         self._rmdir_entry(parent, name, node)
+        self._forget(path)
 
     def _rmdir_entry(self, parent: DirNode, name: str, node: Node | None) -> None:
         """The checks and the removal shared by rmdir and unlinkat(AT_REMOVEDIR)."""
@@ -554,6 +565,7 @@ class MemoryTree:
         parent.version += 1
         parent.nlink -= 1
         parent.mtime_ns = parent.ctime_ns = now
+        self._forget(path)
         return True
 
     def chmod(self, path: str, mode: int, *, follow: bool) -> None:
@@ -609,6 +621,8 @@ class MemoryTree:
         if isinstance(new, DirNode) and new.entries:
             raise _fail(errno.ENOTEMPTY)
         self._move(old_parent, old_name, old, new_parent, new_name, new)
+        self._forget(src)
+        self._forget(dst)
 
     def _move(
         self,
