@@ -156,7 +156,9 @@ class TempPath(BackendPath):
         """
         if self._state != _ACTIVE:
             return
-        self._remove(self._backend, self._path, ignore_errors)
+        # _raw, not the _path property: SpooledTempPath, whose _path does work,
+        # has a cleanup of its own.
+        self._remove(self._backend, self._raw, ignore_errors)
         # What _release(_CLEANED) does, written out: this runs on every cleanup.
         self._state = _CLEANED
         finalizer = self._finalizer
