@@ -104,6 +104,11 @@ CASES: list[tuple[str, str, Callable[[BackendPath], object]]] = [
     ("write_bytes dangling link", "/tmp/d/dangling", lambda p: p.write_bytes(b"via link")),
     ("write_bytes clears set-user-ID", "/tmp/d/suid", lambda p: p.write_bytes(b"#!/bin/sh")),
     ("write_bytes no parent", "/tmp/nowhere/new", lambda p: p.write_bytes(b"no")),
+    ("write_bytes trailing slash", "/tmp/d/new/", lambda p: p.write_bytes(b"no")),
+    ("write_bytes over trailing slash", "/tmp/d/text/", lambda p: p.write_bytes(b"no")),
+    ("write_bytes through link", "/tmp/d/link", lambda p: p.write_bytes(b"via link")),
+    ("write_bytes relative", "tmp/d/new", lambda p: p.write_bytes(b"relative")),
+    ("read_bytes read-only", "/tmp/d/ro", lambda p: p.read_bytes()),
     ("write_text", "/tmp/d/new", lambda p: p.write_text("a\nb\n", encoding=U8)),
     ("write_text crlf", "/tmp/d/new", lambda p: p.write_text("a\nb\n", U8, newline="\r\n")),
     ("write_text cr", "/tmp/d/new", lambda p: p.write_text("a\nb\n", U8, newline="\r")),
@@ -130,6 +135,50 @@ def test_the_shortcut_and_open_agree(path: str, action: Callable[[BackendPath], 
         _setup(mem)
         outcome = _outcome(lambda mem=mem: action(BackendPath(path, backend=mem)))  # type: ignore[misc]
         results.append((outcome, {p: _state(mem, p) for p in _watched(path)}))
+    assert results[0] == results[1]
+
+
+# Strings a path object never hands over (pathlib drops a trailing slash and "."),
+# given to the backend directly: the whole-file calls take the same checks as open.
+RAW_PATHS = [
+    "/tmp/d/text",
+    "/tmp/d/text/",
+    "/tmp/d/new/",
+    "/tmp/d/link/",
+    "/tmp/d/",
+    "/tmp/d/./text",
+    "/tmp/d/../d/new",
+    "/tmp/d/ro",
+    "/tmp/d/wo",
+    "/tmp/d/dangling",
+    "/tmp/locked/new",
+    "tmp/d/text",
+]
+
+
+@pytest.mark.parametrize("path", RAW_PATHS)
+@pytest.mark.parametrize("how", ["read", "write"])
+def test_the_backend_calls_and_open_agree_on_any_path_string(path: str, how: str) -> None:
+    quick = MemoryBackend()
+
+    def by_open() -> object:
+        if how == "read":
+            with quick.open(path, "rb") as f:
+                return f.read()
+        with quick.open(path, "wb") as f:
+            return f.write(b"new bytes")
+
+    def at_once() -> object:
+        if how == "read":
+            return quick.read_whole_file(path)
+        quick.write_whole_file(path, b"new bytes")
+        return len(b"new bytes")
+
+    results = []
+    for action in (at_once, by_open):
+        quick = MemoryBackend()
+        _setup(quick)
+        results.append((_outcome(action), {p: _state(quick, p) for p in _watched(path)}))
     assert results[0] == results[1]
 
 

@@ -76,6 +76,10 @@ class OpenRequest:
     truncate: bool = False
 
 
+_READ_ONLY: Final = OpenRequest(readable=True, writable=False)
+_WRITE_REPLACE: Final = OpenRequest(readable=False, writable=True, create=True, truncate=True)
+
+
 def _fail(code: int) -> PathFailure:
     return PathFailure(code)
 
@@ -368,6 +372,33 @@ class MemoryTree:
             raise _fail(errno.EISDIR)
         assert isinstance(node, FileNode)
         return node if created else self._open_existing(node, request)
+
+    # The two opens of a whole-file read and write (see tempkit._whole_files): what
+    # ``open`` does for their requests, with the common case taken first and anything
+    # else (a symlink, a directory, a missing parent, a refusal) left to ``open``.
+    def open_for_reading(self, path: str) -> FileNode:
+        """``open(path, O_RDONLY)`` of a regular file: its node."""
+        last = self.locate(path)
+        node = last[4]
+        if type(node) is FileNode and not last[3] and node.mode & READ:
+            return node
+        return self.open(path, _READ_ONLY, 0o666)
+
+    def open_for_replacing(self, path: str) -> FileNode:
+        """``open(path, O_WRONLY | O_CREAT | O_TRUNC)``: the node, created or emptied."""
+        parent, name, kind, trailing, node, _, _ = self.locate(path)
+        if node is None and kind == _NORMAL and not trailing:
+            self._check_create(parent)
+            now = now_ns()
+            node = FileNode(next_inode(), 0o666 & ~self.umask, now)
+            self._link(parent, name, node, now)
+            return node
+        if type(node) is FileNode and not trailing and node.mode & WRITE:
+            node.drop_privileges_on_write()
+            del node.data[:]
+            node.mtime_ns = node.ctime_ns = now_ns()
+            return node
+        return self.open(path, _WRITE_REPLACE, 0o666)
 
     def _open_existing(self, node: FileNode, request: OpenRequest) -> FileNode:
         """may_open and the truncation for a regular file that was already there."""

@@ -211,7 +211,7 @@ class MemoryBackend:
                 return data
         self._lock.acquire()  # not ``with``: see mkdir
         try:
-            node = self._tree.open(path, _READ_WHOLE, 0o666)
+            node = self._tree.open_for_reading(path)
             node.atime_ns = now_ns()
             return bytes(node.data)
         except PathFailure as failure:
@@ -235,7 +235,7 @@ class MemoryBackend:
     def _replace_contents(self, path: str, source: bytes | bytearray | memoryview) -> None:
         self._lock.acquire()  # not ``with``: see mkdir
         try:
-            node = self._tree.open(path, _WRITE_WHOLE, 0o666)
+            node = self._tree.open_for_replacing(path)
             if source:  # set-ID bits went with the truncation, as on the disk
                 node.data[:] = source
                 node.touch_modified(now_ns())
@@ -495,9 +495,6 @@ def _copy_environ(environ: Mapping[str, str] | None) -> dict[str, str]:
 
 # open(O_RDWR | O_CREAT | O_EXCL), which never follows a symlink at the name.
 _CREATE_EXCLUSIVE: Final = OpenRequest(readable=True, writable=True, create=True, exclusive=True)
-# What the builtin open asks for with "rb" and "wb".
-_READ_WHOLE: Final = parse_mode("rb").request
-_WRITE_WHOLE: Final = parse_mode("wb").request
 
 # A fork while another thread holds an instance's lock would leave the child's
 # copy locked forever; give every copy a fresh lock in the child.
