@@ -16,6 +16,7 @@ import stat
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -281,7 +282,24 @@ def _new_entries_change_nothing(b: Backend, root: str) -> list[str]:
     return [_outcome(lambda: _read(b, f"{root}/d/g/h"))]
 
 
+def _two_spellings_of_one_directory(b: Backend, root: str) -> list[str]:
+    b.mkdir(f"{root}/d")
+    _write(b, f"{root}/d/f", "by name")
+    b.symlink(f"{root}/d", f"{root}/link")
+    _write(b, f"{root}/link/g", "through the link")
+    _write(b, f"{root}//d/h", "with a double slash")
+    b.rename(f"{root}/d", f"{root}/e")
+    b.mkdir(f"{root}/d")
+    _write(b, f"{root}/d/f2", "new d")
+    _write(b, f"{root}//d/h2", "new d")
+    _write(b, f"{root}/link/g2", "new d")
+    return sorted(e.name for e in b.scandir(f"{root}/d")) + sorted(
+        e.name for e in b.scandir(f"{root}/e")
+    )
+
+
 ROUTE_SCENARIOS = [
+    _two_spellings_of_one_directory,
     _removed_directory,
     _renamed_directory,
     _directory_replaced_by_rename,
@@ -294,13 +312,21 @@ ROUTE_SCENARIOS = [
 
 @pytest.mark.parametrize("scenario", ROUTE_SCENARIOS, ids=lambda s: s.__name__.strip("_"))
 def test_a_remembered_route_never_outlives_the_tree_it_describes(
-    scenario: Callable[[Backend, str], list[str]], tmp_path: Path
+    scenario: Callable[[Backend, str], list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     mem = MemoryBackend()
+    remembered: list[str] = []
+    remember = mem._tree._remember
+
+    def counting(key: str, route: Any) -> Any:
+        remembered.append(key)
+        return remember(key, route)
+
+    monkeypatch.setattr(mem._tree, "_remember", counting)
     on_disk = scenario(PosixBackend(), str(tmp_path))
     in_memory = scenario(mem, "/tmp")
     assert in_memory == on_disk
-    assert mem._tree._routes, "the scenario never took the remembered-route lookup"
+    assert remembered, "the scenario never took the remembered-route lookup"
 
 
 def test_a_directory_that_loses_search_permission_refuses_remembered_paths() -> None:

@@ -109,10 +109,11 @@ class DirNode(Node):
     can fold the key and still list the name as it was written. ``parent`` is
     what ``..`` leads to (the root is its own parent); a removed directory keeps
     it but is marked ``removed`` so nothing new can be created in it.
-    ``version`` is what the tree's lookup cache checks its routes against.
+    ``searched`` and ``route_key`` are the tree's lookup cache's bookkeeping: whether a
+    remembered route ran through this directory, and the key of the route that ends here.
     """
 
-    __slots__ = ("entries", "parent", "removed", "version")
+    __slots__ = ("entries", "parent", "removed", "route_key", "searched")
 
     def __init__(self, ino: int, mode: int, now: int, parent: DirNode | None) -> None:
         # Node's fields set here rather than through super(): directories are made often.
@@ -123,9 +124,8 @@ class DirNode(Node):
         self.entries: dict[str, tuple[str, Node]] = {}
         self.parent: DirNode = self if parent is None else parent
         self.removed = False
-        # Bumped when an entry goes away or is replaced, or the mode changes:
-        # what can make a path that led through here lead elsewhere.
-        self.version = 0
+        self.searched = False
+        self.route_key: str | None = None
 
     def size(self) -> int:
         """A directory's st_size as ext4 reports it for small directories."""

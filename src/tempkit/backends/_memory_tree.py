@@ -51,9 +51,10 @@ _SETGID: Final = 0o2000
 _OPEN_DIRECTORY: Final = READ | SEARCH_AND_WRITE  # list it and remove its entries
 
 
-# How an absolute directory path resolved: the directory, the symlinks followed
-# on the way, every directory searched on the way and the version each had then.
-_Route = tuple[DirNode, int, list[DirNode], list[int]]
+# How an absolute directory path resolves: the directory and the symlinks followed
+# on the way. A route in the table is true: the events that would make it untrue
+# take it out (see MemoryTree._leave).
+_Route = tuple[DirNode, int]
 
 # Where a path ends, as ``locate`` finds it:
 #   (parent, name, kind, trailing, node, hops, route)
@@ -176,10 +177,10 @@ class MemoryTree:
         A relative path starts at ``start`` (default: the current directory).
 
         The common case, an absolute POSIX path ending in a plain name, looks its
-        directory up in ``_routes`` instead of walking it again. A route stays
-        true while no directory it searched has lost or replaced an entry or
-        changed its mode (each bumps the directory's ``version``): only those
-        change what an existing path leads to, as new entries cannot.
+        directory up in ``_routes`` instead of walking it again. What a walk found
+        can only change when an entry it found leaves its place or a directory it
+        searched changes its mode (new entries cannot change it); ``_leave`` and
+        ``chmod_node`` take out every route such an event touches.
         """
         if (
             type(path) is str
@@ -192,7 +193,7 @@ class MemoryTree:
             head, _, name = path.rpartition("/")
             if name and name not in {".", ".."}:
                 route = self._routes.get(head)
-                if route is None or [d.version for d in route[2]] != route[3]:
+                if route is None:
                     route = self._route(head)
                 directory = route[0]
                 if not directory.mode & EXEC:
@@ -222,27 +223,44 @@ class MemoryTree:
         Called when the route table has no true route for ``head``: walks it.
         """
         if not head:
-            return (self.root, 0, [], [])
+            return (self.root, 0)
         searched: list[DirNode] = []
         parts = self.names.split(head).parts
         directory, hops = self._walk(self.root, parts, len(parts), 0, searched)
-        return self._remember(head, (directory, hops, searched, [d.version for d in searched]))
+        for through in searched:
+            through.searched = True
+        return self._remember(head, (directory, hops))
 
-    def _remember(self, head: str, route: _Route) -> _Route:
-        if len(self._routes) >= _ROUTE_LIMIT:
-            self._routes.clear()  # stale routes are never removed one by one
-        self._routes[head] = route
+    def _remember(self, key: str, route: _Route) -> _Route:
+        """Keep ``route`` under ``key``; its directory learns the key to take it out."""
+        routes = self._routes
+        if len(routes) >= _ROUTE_LIMIT:
+            routes.clear()
+        directory = route[0]
+        if directory.route_key is None or directory.route_key == key:
+            directory.route_key = key
+        else:
+            # Two spellings lead here; only the last is known, so the directory
+            # counts as searched: its leaving empties the whole table.
+            directory.searched = True
+        routes[key] = route
         return route
 
-    def _forget(self, path: str) -> None:
-        """Drop the route remembered under ``path``, whose directory has just left it.
+    def _leave(self, node: Node) -> None:
+        """``node`` has left the place it had in a directory: retire the routes it carried.
 
-        The version bump of the event has already made that route untrue; dropping
-        it as well lets the directory be freed now rather than when the table fills
-        (a route per temp directory otherwise keeps thousands of dead ones alive,
-        and the garbage collector keeps walking them).
+        A directory some route searched takes every route with it (they may run
+        through it, to anywhere below); one that only ends routes takes out the
+        route kept under its key. A symlink some route may have followed empties
+        the table too (rare). A file ends no route and runs through none.
         """
-        self._routes.pop(path, None)
+        if isinstance(node, DirNode):
+            if node.searched:
+                self._routes.clear()
+            elif node.route_key is not None:
+                self._routes.pop(node.route_key, None)
+        elif isinstance(node, LinkNode):
+            self._routes.clear()
 
     def _follow(self, last: _Last) -> _Last:
         """Where the symlink found at ``last`` leads (one more hop)."""
@@ -305,8 +323,8 @@ class MemoryTree:
         parent.nlink += 1
         if route is not None:
             # The new directory's own route: its parent's, with the parent searched.
-            searched = route[2] + [parent]
-            self._remember(path, (directory, hops, searched, route[3] + [parent.version]))
+            parent.searched = True
+            self._remember(path, (directory, hops))
 
     def symlink(self, target: str, path: str) -> None:
         """Make a symlink (symlink(2)): ENOENT for an empty target or a new name ending in "/"."""
@@ -450,10 +468,10 @@ class MemoryTree:
             raise _fail(errno.EISDIR)
         now = now_ns()
         del parent.entries[self.names.key(name)]
-        parent.version += 1
         parent.touch_modified(now)
         node.nlink -= 1
         node.touch_changed(now)
+        self._leave(node)
 
     def rmdir(self, path: str) -> None:
         """Remove an empty directory (rmdir(2)): "." is EINVAL, ".." ENOTEMPTY, "/" EBUSY."""
@@ -465,7 +483,6 @@ class MemoryTree:
         if kind == _ROOT:
             raise _fail(errno.EBUSY)
         self._rmdir_entry(parent, name, node)
-        self._forget(path)
 
     def _rmdir_entry(self, parent: DirNode, name: str, node: Node | None) -> None:
         """The checks and the removal shared by rmdir and unlinkat(AT_REMOVEDIR)."""
@@ -479,12 +496,12 @@ class MemoryTree:
             raise _fail(errno.ENOTEMPTY)
         now = now_ns()
         del parent.entries[self.names.key(name)]
-        parent.version += 1
         parent.nlink -= 1
         parent.touch_modified(now)
         node.removed = True
         node.nlink = 0
         node.touch_changed(now)
+        self._leave(node)
 
     # -- relative to an open directory (the *at calls), for tree removal --------
     def lookup_at(self, directory: DirNode, name: str) -> Node:
@@ -546,8 +563,8 @@ class MemoryTree:
     def chmod_node(self, node: Node, mode: int) -> None:
         """fchmod: the owner always may."""
         node.mode = (node.mode & ~_ALL_PERMISSIONS) | (mode & _ALL_PERMISSIONS)
-        if isinstance(node, DirNode):
-            node.version += 1  # search permission may have changed
+        if isinstance(node, DirNode) and node.searched:
+            self._routes.clear()  # search permission may have changed
         node.touch_changed(now_ns())
 
     def remove_open_tree(self, path: str) -> bool:
@@ -592,11 +609,10 @@ class MemoryTree:
             directory.removed = True
             directory.nlink = 0
             directory.ctime_ns = now
+            self._leave(directory)  # symlinks below were reached through top
         del parent.entries[name if self._exact_keys else self.names.key(name)]
-        parent.version += 1
         parent.nlink -= 1
         parent.mtime_ns = parent.ctime_ns = now
-        self._forget(path)
         return True
 
     def chmod(self, path: str, mode: int, *, follow: bool) -> None:
@@ -652,8 +668,6 @@ class MemoryTree:
         if isinstance(new, DirNode) and new.entries:
             raise _fail(errno.ENOTEMPTY)
         self._move(old_parent, old_name, old, new_parent, new_name, new)
-        self._forget(src)
-        self._forget(dst)
 
     def _move(
         self,
@@ -666,9 +680,9 @@ class MemoryTree:
     ) -> None:
         now = now_ns()
         del old_parent.entries[self.names.key(old_name)]
-        old_parent.version += 1
-        new_parent.version += 1
+        self._leave(old)
         if new is not None:
+            self._leave(new)
             del new_parent.entries[self.names.key(new_name)]
             if isinstance(new, DirNode):
                 new.removed = True
