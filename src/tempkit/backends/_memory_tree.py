@@ -182,17 +182,20 @@ class MemoryTree:
         searched changes its mode (new entries cannot change it); ``_leave`` and
         ``chmod_node`` take out every route such an event touches.
         """
-        if (
-            type(path) is str
-            and path.startswith("/")
-            and self._exact_keys
-            and not hops
-            and len(path) < _SHORT_PATH
-            and "\0" not in path
-        ):
+        if type(path) is str and not hops:
             head, _, name = path.rpartition("/")
-            if name and name not in {".", ".."}:
-                route = self._routes.get(head)
+            if (
+                name
+                and name not in {".", ".."}
+                and "\0" not in name
+                and len(path) < _SHORT_PATH
+                and (
+                    # Only absolute POSIX directory paths are ever remembered, and
+                    # only after a walk that found no NUL in them.
+                    (route := self._routes.get(head)) is not None
+                    or (path.startswith("/") and self._exact_keys)
+                )
+            ):
                 if route is None:
                     route = self._route(head)
                 directory = route[0]
