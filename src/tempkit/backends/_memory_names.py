@@ -14,7 +14,15 @@ from typing import Final, NamedTuple, Protocol
 
 from tempkit._flavour import POSIX, Flavour
 
-__all__ = ["MAX_NAME_BYTES", "MAX_PATH_BYTES", "SHORT_NAME", "Names", "PosixNames", "SplitPath"]
+__all__ = [
+    "MAX_NAME_BYTES",
+    "MAX_PATH_BYTES",
+    "SHORT_NAME",
+    "Names",
+    "PosixNames",
+    "SplitPath",
+    "check_path_text",
+]
 
 # Linux: PATH_MAX counts the terminating NUL; NAME_MAX is ext4's limit.
 MAX_PATH_BYTES: Final = 4096
@@ -63,6 +71,16 @@ class Names(Protocol):
         """Raise PathFailure if ``name`` cannot be looked up or created."""
 
 
+def check_path_text(path: str) -> None:
+    """What every flavour refuses before splitting: a non-str, a NUL (as ``os`` does), ""."""
+    if not isinstance(path, str):
+        raise TypeError(f"path must be str, not {type(path).__name__}")
+    if "\0" in path:
+        raise ValueError("embedded null byte")
+    if not path:
+        raise PathFailure(errno.ENOENT)
+
+
 class PosixNames:
     """Linux rules: ``/`` separates, names are case-sensitive bytes, NAME_MAX 255."""
 
@@ -73,12 +91,7 @@ class PosixNames:
 
     def split(self, path: str) -> SplitPath:
         """Components of ``path``; "" is ENOENT and overlong paths ENAMETOOLONG, as in Linux."""
-        if not isinstance(path, str):
-            raise TypeError(f"path must be str, not {type(path).__name__}")
-        if "\0" in path:
-            raise ValueError("embedded null byte")
-        if not path:
-            raise PathFailure(errno.ENOENT)
+        check_path_text(path)
         if len(path) >= MAX_PATH_BYTES // 4 and len(os.fsencode(path)) >= MAX_PATH_BYTES:
             raise PathFailure(errno.ENAMETOOLONG)
         parts = list(filter(None, path.split("/")))

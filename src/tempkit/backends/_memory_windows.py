@@ -36,7 +36,12 @@ from typing import IO, Any, Final
 from tempkit._flavour import WINDOWS, Flavour
 from tempkit._winnames import FORBIDDEN, is_reserved_name
 from tempkit.backends._memory_files import MemoryFileIO, ParsedMode, open_stack
-from tempkit.backends._memory_names import MAX_NAME_BYTES, PathFailure, SplitPath
+from tempkit.backends._memory_names import (
+    MAX_NAME_BYTES,
+    PathFailure,
+    SplitPath,
+    check_path_text,
+)
 from tempkit.backends._memory_nodes import FileNode
 from tempkit.backends._rmtree import remove_tree
 from tempkit.backends.memory import MemoryBackend
@@ -64,12 +69,7 @@ class WindowsNames:
 
     def split(self, path: str) -> SplitPath:
         """Components of ``path``, the drive ("C:") first for an absolute path."""
-        if not isinstance(path, str):
-            raise TypeError(f"path must be str, not {type(path).__name__}")
-        if "\0" in path:
-            raise ValueError("embedded null byte")
-        if not path:
-            raise PathFailure(errno.ENOENT)
+        check_path_text(path)
         drive, root, tail = WINDOWS.splitroot(path.replace("/", "\\"))
         parts = [part for part in tail.split("\\") if part]
         for part in parts:
