@@ -191,10 +191,13 @@ def test_joining_matches_pathlib(
     assert_same(side.ours(first).joinpath(second, third), ref)
     assert_same(side.ours(first) / second / third, ref)
     assert_same(first / side.ours(second) / third, ref)
-    # Any os.PathLike joins as its fspath() ("." for an empty path).
+    # Any os.PathLike joins as its fspath() ("." for an empty path). The reference is
+    # pathlib joining that string step by step, as the expression does: an empty
+    # path's "." can glue onto a rootless UNC drive ("\\server" / "." is the share
+    # "\\server\."), where one multi-argument join would not.
     pathlike = side.reference(second)
     assert_same(
-        side.ours(first) / pathlike / third, side.reference(first, os.fspath(pathlike), third)
+        side.ours(first) / pathlike / third, side.reference(first) / os.fspath(pathlike) / third
     )
 
 
