@@ -6,10 +6,12 @@ without touching the test runner, or one whose random state must be its own.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
+import warnings
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -41,3 +43,20 @@ def run_forked(function: Callable[[], T]) -> T:
     if kind == "raised":
         raise value
     return value  # type: ignore[no-any-return]
+
+
+def drop_in_child(holder: list[Any], still_there: Callable[[], bool]) -> tuple[bool, list[str]]:
+    """In a forked child, drop the objects in ``holder`` and collect the garbage.
+
+    Returns whether ``still_there()`` holds in the child afterwards, and the
+    messages of the warnings given meanwhile (a finalizer's ResourceWarning).
+    """
+
+    def drop() -> tuple[bool, list[str]]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            holder.clear()
+            gc.collect()
+        return still_there(), [str(w.message) for w in caught]
+
+    return run_forked(drop)

@@ -21,7 +21,6 @@ import stat
 import subprocess
 import sys
 import tempfile
-import warnings
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,7 +48,7 @@ from tempkit import (
     use_backend,
 )
 from tempkit.spooled import SpooledTempPath
-from tests.forked import run_forked
+from tests.forked import drop_in_child, run_forked
 from tests.privdrop import run_unprivileged
 
 # -- a backend that counts every call ---------------------------------------------------------
@@ -716,14 +715,7 @@ def test_a_forked_child_dropping_its_copy_leaves_the_parents_file() -> None:
     holder[0].write(b"parent's data")
     path = str(holder[0])
 
-    def drop_copy() -> tuple[bool, list[str]]:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            holder.clear()
-            gc.collect()
-        return os.path.exists(path), [str(w.message) for w in caught]
-
-    exists, messages = run_forked(drop_copy)
+    exists, messages = drop_in_child(holder, lambda: os.path.exists(path))
     assert exists
     # The child's copy of the open file object is reclaimed by CPython (which may
     # warn "unclosed file" about that copy); tempkit itself does nothing there.

@@ -30,7 +30,7 @@ from tempkit import (
     naming,
 )
 from tempkit.backends import posix
-from tests.forked import run_forked
+from tests.forked import drop_in_child
 from tests.privdrop import NOBODY_GID, NOBODY_UID, run_unprivileged
 
 Maker = Callable[..., Any]
@@ -696,14 +696,7 @@ def test_a_forked_child_dropping_its_copy_does_not_remove_the_parents_dir(temp_r
     holder = [TempDirPath.create()]
     path = str(holder[0])
 
-    def drop_copy() -> tuple[bool, list[str]]:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            holder.clear()
-            gc.collect()
-        return os.path.isdir(path), [str(w.message) for w in caught]
-
-    assert run_forked(drop_copy) == (True, [])
+    assert drop_in_child(holder, lambda: os.path.isdir(path)) == (True, [])
     assert os.path.isdir(path)
     holder[0].cleanup()
     assert not os.path.lexists(path)
