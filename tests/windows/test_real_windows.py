@@ -151,3 +151,32 @@ def test_junction_is_removed_and_its_target_untouched(tmp_path: Path) -> None:
     tmp.cleanup()
     assert not os.path.lexists(link)
     assert (target / "precious.txt").read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.parametrize("kind", ["file", "directory"])
+def test_read_only_attribute_changes_on_the_entry_itself(tmp_path: Path, kind: str) -> None:
+    # Removal clears the read-only attribute through a handle opened on the entry
+    # itself (FILE_FLAG_OPEN_REPARSE_POINT), never by a call that follows a link:
+    # CPython 3.13's chmod(follow_symlinks=False), or tempkit's own Win32 call
+    # before 3.13, exercised here directly on 3.13 too.
+    import stat
+
+    from tempkit.backends import windows
+
+    entry = tmp_path / "entry"
+    if kind == "file":
+        entry.write_bytes(b"x")
+    else:
+        entry.mkdir()
+        os.chmod(entry, stat.S_IREAD)
+        if not getattr(os.lstat(entry), "st_file_attributes", 0) & 0x1:
+            pytest.skip("this Windows keeps no read-only attribute on directories (wine 8)")
+        os.chmod(entry, stat.S_IREAD | stat.S_IWRITE)
+    readonly = 0x1
+    windows._set_readonly_no_follow(str(entry), readonly=True)
+    assert getattr(os.lstat(entry), "st_file_attributes", 0) & readonly
+    windows._set_readonly_no_follow(str(entry), readonly=False)
+    assert not getattr(os.lstat(entry), "st_file_attributes", 0) & readonly
+    os.chmod(entry, stat.S_IREAD)
+    _backend().rmtree(str(tmp_path / "entry"))
+    assert not entry.exists()

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from tempkit.backends._memory_names import PathFailure
-from tempkit.backends._memory_nodes import DirNode
+from tempkit.backends._memory_nodes import DirNode, Node
 
 if TYPE_CHECKING:
     from tempkit.backends.memory import MemoryBackend
@@ -57,7 +57,7 @@ class MemoryTreeOps:
         try:
             handle = self._run(path, lambda: tree.open_directory(path))
         except PermissionError:
-            self.backend.chmod(path, _PRIVATE_DIR)
+            self._run(path, lambda: self._chmod_proven(tree.resolve(path, follow=False), before))
             handle = self._run(path, lambda: tree.open_directory(path))
         return _checked(handle, before, path)
 
@@ -93,8 +93,16 @@ class MemoryTreeOps:
         self._run(path, lambda: self.tree.chmod_node(handle, _PRIVATE_DIR))
 
     def make_child_accessible(self, parent: DirNode, name: str, path: str) -> None:
-        """Give a subdirectory mode 0o700 (fchmodat); the open that follows re-checks it."""
-        self._run(name, lambda: self.tree.chmod_at(parent, name, _PRIVATE_DIR))
+        """Give a subdirectory mode 0o700, never following a symlink put in its place."""
+        tree = self.tree
+        self._run(name, lambda: self._chmod_proven(tree.lookup_at(parent, name), None))
+
+    def _chmod_proven(self, node: Node, seen: Node | None) -> None:
+        # Called under the lock: the entry found is the one changed, and only a
+        # real directory (the one seen first, where there was one) is changed.
+        if not isinstance(node, DirNode) or (seen is not None and node is not seen):
+            raise PathFailure(errno.ENOTDIR)
+        self.tree.chmod_node(node, _PRIVATE_DIR)
 
     def close(self, handle: DirNode) -> None:
         """Nothing to release: a node handle holds no resource."""

@@ -553,16 +553,6 @@ class MemoryTree:
             raise _fail(errno.EACCES)
         return node
 
-    def chmod_at(self, directory: DirNode, name: str, mode: int) -> None:
-        """fchmodat(dirfd, name, mode), which follows a symlink at ``name``."""
-        last: _Last = (directory, name, _NORMAL, False, self.lookup_at(directory, name), 0, None)
-        while isinstance(last[4], LinkNode):
-            last = self._follow(last)
-        node = last[4]
-        if node is None:
-            raise _fail(errno.ENOENT)
-        self.chmod_node(node, mode)
-
     def chmod_node(self, node: Node, mode: int) -> None:
         """fchmod: the owner always may."""
         node.mode = (node.mode & ~_ALL_PERMISSIONS) | (mode & _ALL_PERMISSIONS)

@@ -15,6 +15,7 @@ be the same directory, so depth is not limited by the descriptor limit either.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import stat
@@ -294,7 +295,7 @@ class FdTreeOps:
         try:
             fd = os.open(path, _DIR_OPEN_FLAGS)
         except PermissionError:
-            os.chmod(path, _PRIVATE_DIR)
+            _chmod_proven(path, None, before, path)
             fd = os.open(path, _DIR_OPEN_FLAGS)
         return _checked(fd, before, path)
 
@@ -331,8 +332,13 @@ class FdTreeOps:
         os.chmod(handle, _PRIVATE_DIR)
 
     def make_child_accessible(self, parent: int, name: str, path: str) -> None:
-        """``chmod`` a subdirectory by name; the open that follows re-checks its identity."""
-        os.chmod(name, _PRIVATE_DIR, dir_fd=parent)
+        """Give a subdirectory 0o700, only if it is still the directory the walk saw.
+
+        The open that failed and this call are two steps: a directory swapped for
+        a symlink in between must not have its target's mode changed, so the mode
+        is changed through a descriptor of the entry itself (see ``_chmod_proven``).
+        """
+        _chmod_proven(name, parent, os.lstat(name, dir_fd=parent), path)
 
     def close(self, handle: int) -> None:
         """Close the directory descriptor."""
@@ -349,6 +355,55 @@ class FdTreeOps:
         if not isinstance(token, os.stat_result):
             raise TypeError(f"expected the token from release(), got {type(token).__name__}")
         return _checked(os.open("..", _DIR_OPEN_FLAGS, dir_fd=child), token, path)
+
+
+# O_PATH opens the entry itself without needing any permission on it, and with
+# O_NOFOLLOW a symlink put in its place is opened as the link, never its target.
+_O_PATH = getattr(os, "O_PATH", 0)
+_PROOF_FLAGS = _O_PATH | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _chmod_proven(name: str, parent: int | None, seen: os.stat_result, path: str) -> None:
+    """``chmod`` a directory to 0o700 only if it is provably the one that was seen.
+
+    A by-name chmod follows a symlink, so an attacker who can write into the tree
+    could swap the directory for a link to one of the victim's directories in
+    the moment between a failed open and the chmod. Instead the entry is opened
+    with ``O_PATH | O_NOFOLLOW``, its ``fstat`` must match ``seen``, and the
+    mode is changed through ``/proc/self/fd/N``, which names that inode and no
+    other. Without ``O_PATH`` or ``/proc`` the mode is changed by name with
+    ``follow_symlinks=False`` (``fchmodat(AT_SYMLINK_NOFOLLOW)``), which refuses
+    a symlink; where the OS cannot promise even that, the directory is reported
+    as not removable. Either way nothing outside the tree is ever changed.
+    """
+    if not stat.S_ISDIR(seen.st_mode):
+        raise NotADirectoryError(errno.ENOTDIR, "entry changed while removing the tree", path)
+    if _O_PATH:
+        fd = os.open(name, _PROOF_FLAGS, dir_fd=parent)
+        try:
+            if not os.path.samestat(seen, os.fstat(fd)):
+                raise NotADirectoryError(
+                    errno.ENOTDIR, "directory was replaced while removing the tree", path
+                )
+            try:
+                os.chmod(f"/proc/self/fd/{fd}", _PRIVATE_DIR)
+                return
+            except FileNotFoundError:
+                pass  # /proc is not mounted
+        finally:
+            os.close(fd)
+    chmod_no_follow(name, _PRIVATE_DIR, path, dir_fd=parent)
+
+
+def chmod_no_follow(name: str, mode: int, path: str, *, dir_fd: int | None = None) -> None:
+    """``chmod`` that never follows a symlink at ``name``; PermissionError where it cannot."""
+    try:
+        os.chmod(name, mode, dir_fd=dir_fd, follow_symlinks=False)
+    except (NotImplementedError, ValueError):
+        # Linux refuses a symlink here; some systems (Linux with dir_fd) refuse the flag.
+        raise PermissionError(
+            errno.EACCES, "cannot change the mode without following a symlink", path
+        ) from None
 
 
 def _checked(fd: int, before: os.stat_result, path: str) -> int:
@@ -393,13 +448,19 @@ class BackendTreeOps:
         self.backend.rmdir(path)
 
     def make_writable(self, handle: str, path: str) -> None:
-        """``chmod`` the directory to 0o700 where modes mean something."""
+        """``chmod`` the directory to 0o700 where modes mean something, never through a link."""
         if not self.fix_modes:
             raise PermissionError(13, "permission denied and modes cannot be changed", path)
-        self.backend.chmod(path, _PRIVATE_DIR)
+        try:
+            self.backend.chmod(path, _PRIVATE_DIR, follow_symlinks=False)
+        except NotImplementedError:
+            # The directory was swapped for a symlink, whose mode cannot be changed.
+            raise PermissionError(
+                errno.EACCES, "cannot change the mode without following a symlink", path
+            ) from None
 
     def make_child_accessible(self, parent: str, name: str, path: str) -> None:
-        """``chmod`` a subdirectory to 0o700."""
+        """``chmod`` a subdirectory to 0o700, never through a link."""
         self.make_writable(path, path)
 
     def close(self, handle: str) -> None:

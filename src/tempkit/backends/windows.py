@@ -76,9 +76,61 @@ if sys.platform == "win32":
             os.ftruncate(fd, 0)
         return fd
 
+    def _set_readonly_no_follow(path: str, *, readonly: bool) -> None:
+        """Set or clear the read-only attribute of ``path`` itself, as CPython 3.13's lchmod does.
+
+        The handle is opened with ``FILE_FLAG_OPEN_REPARSE_POINT``, so a symlink or
+        junction is opened as itself; the attribute is changed through that handle.
+        """
+        # Only removal on Windows before 3.13 comes here, so only it pays for ctypes.
+        import ctypes  # noqa: PLC0415
+        from ctypes import wintypes  # noqa: PLC0415
+
+        class BasicInfo(ctypes.Structure):  # FILE_BASIC_INFO
+            _fields_ = (
+                ("times", ctypes.c_int64 * 4),  # zero: "leave unchanged"
+                ("attributes", wintypes.DWORD),
+            )
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        handle = _winapi.CreateFile(
+            path,
+            _FILE_READ_ATTRIBUTES | _FILE_WRITE_ATTRIBUTES,
+            _SHARE_ALL,
+            0,
+            _winapi.OPEN_EXISTING,
+            _FILE_FLAG_OPEN_REPARSE_POINT | _FILE_FLAG_BACKUP_SEMANTICS,
+            0,
+        )
+        try:
+            info = BasicInfo()
+            size = ctypes.sizeof(info)
+            ok = kernel32.GetFileInformationByHandleEx(
+                wintypes.HANDLE(handle), _FILE_BASIC_INFO, ctypes.byref(info), size
+            )
+            if ok:
+                attributes = info.attributes & ~_FILE_ATTRIBUTE_READONLY
+                if readonly:
+                    attributes |= _FILE_ATTRIBUTE_READONLY
+                # Zero would mean "leave the attributes unchanged"; NORMAL means none.
+                info.attributes = attributes or _FILE_ATTRIBUTE_NORMAL
+                info.times[:] = [0, 0, 0, 0]
+                ok = kernel32.SetFileInformationByHandle(
+                    wintypes.HANDLE(handle), _FILE_BASIC_INFO, ctypes.byref(info), size
+                )
+            if not ok:
+                code = ctypes.get_last_error()
+                message = ctypes.FormatError(code)
+                raise OSError(None, message, path, code)
+        finally:
+            _winapi.CloseHandle(handle)
+
 else:
     _CREATE_FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_EXCL
     _O_TEMPORARY: Final = 0
+
+    def _set_readonly_no_follow(path: str, *, readonly: bool) -> None:
+        raise OSError(errno.ENOTSUP, "file attributes exist only on Windows", path)
 
     def _open_sharing_delete(path: str, mode: str) -> int:
         raise OSError(errno.ENOTSUP, "share modes exist only on Windows", path)
@@ -88,6 +140,11 @@ _SHARE_ALL: Final = 0x1 | 0x2 | 0x4  # FILE_SHARE_READ | FILE_SHARE_WRITE | FILE
 _FILE_ATTRIBUTE_READONLY: Final = 0x1
 _FILE_ATTRIBUTE_NORMAL: Final = 0x80
 _FILE_ATTRIBUTE_REPARSE_POINT: Final = 0x400
+_FILE_READ_ATTRIBUTES: Final = 0x80
+_FILE_WRITE_ATTRIBUTES: Final = 0x100
+_FILE_FLAG_OPEN_REPARSE_POINT: Final = 0x00200000
+_FILE_FLAG_BACKUP_SEMANTICS: Final = 0x02000000  # needed to open a directory
+_FILE_BASIC_INFO: Final = 0  # FILE_INFO_BY_HANDLE_CLASS.FileBasicInfo
 _ERROR_ACCESS_DENIED: Final = 5
 _ERROR_SHARING_VIOLATION: Final = 32
 _ERROR_DIR_NOT_EMPTY: Final = 145
@@ -384,8 +441,16 @@ class WindowsBackend:
         os.rename(long_path(src), long_path(dst))
 
     def chmod(self, path: str, mode: int, *, follow_symlinks: bool = True) -> None:
-        """``os.chmod``: only the write bit means something (the read-only attribute)."""
-        os.chmod(long_path(path), mode, follow_symlinks=follow_symlinks)
+        """``os.chmod``: only the write bit means something (the read-only attribute).
+
+        With ``follow_symlinks=False`` the attribute of a link or junction itself
+        is changed, never its target's, on every supported Python (CPython offers
+        that only from 3.13 on; before, tempkit does it through the Win32 API).
+        """
+        if follow_symlinks or _CHMOD_NO_FOLLOW:
+            os.chmod(long_path(path), mode, follow_symlinks=follow_symlinks)
+        else:
+            _set_readonly_no_follow(long_path(path), readonly=not mode & stat.S_IWRITE)
 
     def symlink(self, target: str, path: str, *, target_is_directory: bool = False) -> None:
         """``os.symlink`` (needs the privilege or developer mode on Windows)."""
@@ -406,12 +471,17 @@ def _clear_readonly(path: str, st: os.stat_result) -> bool:
     """Clear the read-only attribute of ``path`` itself; False if it was not set."""
     if not _attributes(st) & _FILE_ATTRIBUTE_READONLY:
         return False
-    if is_link_like(st.st_mode, _attributes(st)):
-        # Never change a link's target: only the link itself, where Python can.
+    # Never by a call that follows links: the entry may have been swapped for a
+    # link since it was stat-ed, and the link's target is outside the tree.
+    if _CHMOD_NO_FOLLOW:
         os.chmod(path, stat.S_IWRITE | stat.S_IREAD, follow_symlinks=False)
     else:
-        os.chmod(path, stat.S_IWRITE | stat.S_IREAD)
+        _set_readonly_no_follow(path, readonly=False)
     return True
+
+
+# CPython changes a link's own attributes (follow_symlinks=False) on Windows from 3.13.
+_CHMOD_NO_FOLLOW: Final = os.chmod in os.supports_follow_symlinks or sys.platform != "win32"
 
 
 def _unlink_entry(path: str) -> None:
@@ -514,4 +584,4 @@ class WindowsTreeOps(BackendTreeOps):
         st = self.backend.stat(path, follow_symlinks=False)
         if st.st_mode & stat.S_IWRITE or is_link_like(st.st_mode, _attributes(st)):
             raise PermissionError(errno.EACCES, "access denied and not read-only", path)
-        self.backend.chmod(path, stat.S_IREAD | stat.S_IWRITE)
+        self.backend.chmod(path, stat.S_IREAD | stat.S_IWRITE, follow_symlinks=False)
