@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import tempkit
-from tests.privdrop import NOBODY_GID, NOBODY_UID
+from tests.support.processes import NOBODY_GID, NOBODY_UID
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ import stat
 from pathlib import Path
 
 from tempkit import TempDirPath
-from tests.privdrop import run_unprivileged
+from tests.support.processes import run_unprivileged
 
 
 def test_dir_is_private_and_removed(temp_root: Path) -> None:

@@ -20,8 +20,7 @@ import pytest
 
 import tempkit
 from tempkit import Candidate, PosixBackend, TempDirResolver
-from tests.forked import run_forked
-from tests.privdrop import run_unprivileged
+from tests.support.processes import run_forked, run_unprivileged
 
 ENV_NAMES = ("TMPDIR", "TEMP", "TMP")
 

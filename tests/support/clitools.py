@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from tests.forked import run_forked
+from tests.support.processes import run_forked
 
 # `python -m tempkit` with the interpreter under test; the console script is
 # checked once in test_cli.py.

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from tempkit import TempDirPath, TempFilePath, naming
-from tests.forked import run_forked
-from tests.privdrop import run_unprivileged
+from tests.support.processes import run_forked, run_unprivileged
 
 NAME_CHARS = re.compile(r"[a-z0-9_]+")
 

@@ -32,8 +32,7 @@ from tempkit import (
     naming,
     reset_tempdir_cache,
 )
-from tests.forked import run_forked
-from tests.privdrop import run_unprivileged
+from tests.support.processes import run_forked, run_unprivileged
 
 
 # -- temp file: one unlink, else the careful path -----------------------------------------------

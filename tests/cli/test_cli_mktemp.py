@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.clitools import TEMPKIT, run_main_in_child, tempkit, tree
-from tests.privdrop import run_unprivileged
+from tests.support.clitools import TEMPKIT, run_main_in_child, tempkit, tree
+from tests.support.processes import run_unprivileged
 
 GNU_MKTEMP = shutil.which("mktemp")
 

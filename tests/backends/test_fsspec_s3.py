@@ -19,7 +19,7 @@ import pytest
 import s3fs
 
 from tempkit import BackendPath, CleanupError, FsspecBackend, TempDirPath, TempFilePath
-from tests.s3support import s3_environment, s3_filesystem
+from tests.support.s3 import s3_environment, s3_filesystem
 
 _buckets = itertools.count()
 WORKERS = 2

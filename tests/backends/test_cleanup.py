@@ -19,8 +19,7 @@ import pytest
 
 from tempkit import CleanupError, PosixBackend, TempDirPath
 from tempkit.backends._rmtree import BackendTreeOps, FdTreeOps, remove_tree
-from tests.forked import run_forked
-from tests.privdrop import NOBODY_GID, NOBODY_UID, run_unprivileged
+from tests.support.processes import NOBODY_GID, NOBODY_UID, run_forked, run_unprivileged
 
 T = TypeVar("T")
 

@@ -46,8 +46,7 @@ from hypothesis.stateful import (
 
 from tempkit import BackendPath, CleanupError, MemoryBackend, PosixBackend
 from tempkit.backends.protocol import Backend
-from tests.disk_worker import DiskWorker
-from tests.privdrop import NOBODY_GID, NOBODY_UID
+from tests.support.processes import NOBODY_GID, NOBODY_UID, DiskWorker
 
 EXAMPLES = int(os.environ.get("TEMPKIT_MEMORY_EQUALS_DISK_EXAMPLES", "2000"))
 STEPS = int(os.environ.get("TEMPKIT_MEMORY_EQUALS_DISK_STEPS", "30"))

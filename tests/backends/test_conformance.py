@@ -19,7 +19,7 @@ from fsspec.implementations.memory import MemoryFileSystem
 from tempkit import FsspecBackend, MemoryBackend, PosixBackend
 from tempkit.backends.protocol import Backend
 from tempkit.testing import BackendConformance
-from tests.s3support import s3_environment, s3_filesystem
+from tests.support.s3 import s3_environment, s3_filesystem
 
 _buckets = itertools.count()
 

@@ -48,8 +48,7 @@ from tempkit import (
     use_backend,
 )
 from tempkit.spooled import SpooledTempPath
-from tests.forked import drop_in_child, run_forked
-from tests.privdrop import run_unprivileged
+from tests.support.processes import drop_in_child, run_forked, run_unprivileged
 
 # -- a backend that counts every call ---------------------------------------------------------
 

@@ -481,7 +481,7 @@ def test_walk_reports_errors(tree: Path) -> None:
 
 
 def test_unreadable_dir_in_walk_glob_and_iterdir(unprivileged_dir: Path) -> None:
-    from tests.privdrop import run_unprivileged
+    from tests.support.processes import run_unprivileged
 
     base = unprivileged_dir
 
@@ -580,7 +580,7 @@ def test_mkdir_errors(temp_root: Path) -> None:
 
 
 def test_mkdir_permission_denied(unprivileged_dir: Path) -> None:
-    from tests.privdrop import run_unprivileged
+    from tests.support.processes import run_unprivileged
 
     def attempt() -> str:
         (unprivileged_dir / "ro").mkdir(mode=0o500)

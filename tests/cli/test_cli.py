@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tempkit import Candidate, Resolution
-from tests.clitools import TEMPKIT, tempkit
+from tests.support.clitools import TEMPKIT, tempkit
 
 PY = sys.executable
 

@@ -24,7 +24,7 @@ import tempkit
 from tempkit import MemoryBackend, PosixBackend, TempDirPath
 from tempkit.backends import _rmtree
 from tempkit.backends._rmtree import BackendTreeOps, remove_tree
-from tests.privdrop import run_unprivileged
+from tests.support.processes import run_unprivileged
 
 OUTSIDE_MODE = 0o755
 

@@ -30,8 +30,7 @@ from tempkit import (
     naming,
 )
 from tempkit.backends import posix
-from tests.forked import drop_in_child
-from tests.privdrop import NOBODY_GID, NOBODY_UID, run_unprivileged
+from tests.support.processes import NOBODY_GID, NOBODY_UID, drop_in_child, run_unprivileged
 
 Maker = Callable[..., Any]
 # Each way of making a temp object, as (id, maker, expected kind of entry).

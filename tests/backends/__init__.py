@@ -1,0 +1,1 @@
+"""Tests of tempkit's backends layer."""
