@@ -20,6 +20,8 @@ __all__ = [
     "ALPHABET",
     "DEFAULT_LENGTH",
     "MAX_TRIES",
+    "check_directory_text",
+    "check_encodable",
     "create_unique",
     "parse_template",
     "random_name",
@@ -108,7 +110,40 @@ def validate_affix(value: str | None, what: str, flavour: Flavour) -> str:
         raise ValueError(f"{what} must not contain a path separator or NUL: {value!r}")
     if flavour.name == "windows":
         check_name_part(value, what, final=what == "suffix")
+    else:
+        check_encodable(value)
     return value
+
+
+def check_encodable(text: str) -> None:
+    """Raise UnicodeEncodeError, as ``os`` would, for text no POSIX path can hold.
+
+    POSIX paths are bytes: ``os`` encodes text with the filesystem encoding and
+    ``surrogateescape``, which refuses a lone surrogate outside the escape range.
+    Checking when a name part is given means the refusal comes from ``create()``
+    on every backend, not later from the first system call that sees it.
+    """
+    if not text.isascii():
+        os.fsencode(text)
+
+
+def check_directory_text(directory: str | os.PathLike[str], flavour: Flavour) -> str:
+    """The text of a ``dir`` argument, refused now as the first system call would refuse it.
+
+    Raises:
+        TypeError: ``directory`` is a PathLike whose ``__fspath__`` gives bytes.
+        ValueError: it contains NUL.
+        UnicodeEncodeError: it cannot be encoded as a POSIX path.
+
+    """
+    text = os.fspath(directory)
+    if not isinstance(text, str):
+        raise TypeError(f"expected a str path, got {type(text).__name__}")
+    if "\0" in text:
+        raise ValueError(f"embedded null byte in dir: {text!r}")
+    if flavour.name != "windows":
+        check_encodable(text)
+    return text
 
 
 def parse_template(template: str, flavour: Flavour) -> tuple[str, int]:

@@ -74,6 +74,18 @@ class BackendPath:
         self._str_normcase = None
         return self
 
+    # A path is an immutable value on a shared filesystem: a copy, even a deep
+    # one, is the same path on the same backend (copying a MemoryBackend would
+    # make a second filesystem). A pickle carries the text and the backend.
+    def __copy__(self) -> BackendPath:
+        return self._plain(self)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> BackendPath:
+        return self._plain(self)
+
+    def __reduce__(self) -> tuple[Callable[[str, Backend], BackendPath], tuple[str, Backend]]:
+        return (_plain_path, (self._raw, self._backend))
+
     def _derive(
         self, drive: str, root: str, parts: list[str], raw: str | None = None
     ) -> BackendPath:
@@ -839,3 +851,8 @@ def _join_segments(
     if len(strings) == 1:
         return strings[0]
     return flavour.join(*strings)
+
+
+def _plain_path(raw: str, backend: Backend) -> BackendPath:
+    """Rebuild a pickled path (its text is already canonical)."""
+    return BackendPath._from_normalized(raw, backend)

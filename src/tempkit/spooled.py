@@ -143,7 +143,11 @@ def _choose_backend(directory: str | os.PathLike[str] | None, backend: Backend |
         return directory.backend
     if directory is not None and not isinstance(directory, (str, os.PathLike)):
         raise TypeError(f"dir must be a str or os.PathLike, not {type(directory).__name__}")
-    return backend if backend is not None else get_backend()
+    chosen = backend if backend is not None else get_backend()
+    if directory is not None:
+        # What roll-over would refuse about the text is refused now.
+        naming.check_directory_text(directory, chosen.flavour)
+    return chosen
 
 
 def _close_quietly(file: IO[Any]) -> None:
@@ -515,6 +519,17 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
     def with_suffix(self, suffix: str) -> BackendPath:
         """This path with its last extension replaced (rolls over)."""
         return self.path.with_suffix(suffix)
+
+    # An open file is not a value: like the builtin file objects, it refuses to
+    # be copied or pickled (a copy as a plain path would force the roll-over).
+    def __copy__(self) -> BackendPath:
+        raise TypeError(f"cannot copy {type(self).__name__}: it is an open file")
+
+    def __deepcopy__(self, memo: dict[int, object]) -> BackendPath:
+        raise TypeError(f"cannot copy {type(self).__name__}: it is an open file")
+
+    def __reduce__(self) -> Any:
+        raise TypeError(f"cannot pickle {type(self).__name__}: it is an open file")
 
     def __repr__(self) -> str:
         where = repr(self._raw) if self._rolled else _IN_MEMORY

@@ -325,17 +325,21 @@ _SPECIAL = [
     "./a",
     "a//b",
 ]
+# Names the kernel sees as bytes: a lone surrogate is refused by os before any
+# system call (UnicodeEncodeError), an escaped byte is a name of its own, and
+# escaped UTF-8 bytes name the same entry as the character they encode.
+_ODD_NAMES = ["\ud800", "a/\udfffb", "\udcff", "\udcc3\udca9", "\u00e9", "a/\u00e9"]
 # One flat list per argument: a single draw is much cheaper for Hypothesis than
 # a combination of strategies, and repeating the shallow paths weights them up.
 # (absolute?, relative part): absolute paths go through the root, relative ones
 # through the current directory, which is the root on both sides.
-_RELATIVE = _DEPTH1 * 9 + _DEPTH2 * 3 + _DEPTH3 + _SPECIAL * 2
+_RELATIVE = _DEPTH1 * 9 + _DEPTH2 * 3 + _DEPTH3 + _SPECIAL * 2 + _ODD_NAMES
 PATHS = st.sampled_from([(absolute, path) for path in _RELATIVE for absolute in (False, True)])
 # Link targets never contain "..", so following a link never leaves the root either.
 TARGETS = st.sampled_from(
     [
         (absolute, path)
-        for path in [*_DEPTH1, *_DEPTH2, "a/", "a/./b", "b//c"]
+        for path in [*_DEPTH1, *_DEPTH2, "a/", "a/./b", "b//c", "\ud800", "\udcc3\udca9"]
         for absolute in (False, True)
     ]
 )
@@ -407,7 +411,12 @@ def _inside(spec: PathSpec, name: str) -> PathSpec:
     return (spec[0], spec[1].rstrip("/") + "/" + name)
 
 
-SOME_PATH = st.one_of(entries, entries, st.builds(_inside, entries, st.sampled_from(NAMES)), PATHS)
+SOME_PATH = st.one_of(
+    entries,
+    entries,
+    st.builds(_inside, entries, st.sampled_from([*NAMES, *NAMES, "\u00e9", "\udcc3\udca9"])),
+    PATHS,
+)
 
 
 def _without_parent_steps(spec: PathSpec) -> PathSpec:

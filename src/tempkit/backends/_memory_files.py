@@ -18,6 +18,7 @@ import os
 import sys
 import threading
 import warnings
+from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any, Final
 
 from tempkit.backends._memory_nodes import BLOCK_SIZE, FileNode, now_ns
@@ -26,7 +27,7 @@ from tempkit.backends._memory_tree import OpenRequest
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer, WriteableBuffer
 
-__all__ = ["MemoryFileIO", "ParsedMode", "open_stack", "parse_mode"]
+__all__ = ["MemoryFileIO", "ParsedMode", "open_stack", "parse_mode", "refuse_kindless"]
 
 _SEEK_DATA: Final = getattr(os, "SEEK_DATA", 3)
 _SEEK_HOLE: Final = getattr(os, "SEEK_HOLE", 4)
@@ -40,7 +41,7 @@ class ParsedMode:
     never creates or truncates anything.
     """
 
-    __slots__ = ("binary", "buffering", "raw_mode", "request", "text", "updating")
+    __slots__ = ("binary", "buffering", "kindless", "raw_mode", "request", "text", "updating")
 
     def __init__(
         self,
@@ -86,11 +87,10 @@ class ParsedMode:
                 RuntimeWarning,
                 3,
             )
-        if not (creating or reading or writing or appending):
-            # io.open leaves this complaint to FileIO, which words it so.
-            raise ValueError(
-                "Must have exactly one of create/read/write/append mode and at most one plus"
-            )
+        # io.open leaves this complaint to FileIO, which words it so and makes it
+        # only after turning the path into bytes: the opener raises it, after
+        # checking the path (see ``refuse_kindless``).
+        self.kindless = not (creating or reading or writing or appending)
         # What FileIO reports as its mode, and the flags it passes to open(2).
         plus = "+" if self.updating else ""
         if creating:
@@ -113,6 +113,15 @@ class ParsedMode:
     def appending(self) -> bool:
         """O_APPEND: every write goes to the end."""
         return self.raw_mode[0] == "a"
+
+
+def refuse_kindless(parsed: ParsedMode, check_path: Callable[[], object]) -> None:
+    """Raise FileIO's error for a mode with none of r/w/x/a, once ``check_path`` passed."""
+    if parsed.kindless:
+        check_path()
+        raise ValueError(
+            "Must have exactly one of create/read/write/append mode and at most one plus"
+        )
 
 
 def parse_mode(

@@ -70,6 +70,9 @@ class Names(Protocol):
     def check_name(self, name: str) -> None:
         """Raise PathFailure if ``name`` cannot be looked up or created."""
 
+    def text(self, path: str) -> str:
+        """``path`` as this filesystem stores it (raises what ``os`` raises for bad text)."""
+
 
 def check_path_text(path: str) -> None:
     """What every flavour refuses before splitting: a non-str, a NUL (as ``os`` does), ""."""
@@ -90,7 +93,12 @@ class PosixNames:
     exact_keys: Final = True
 
     def split(self, path: str) -> SplitPath:
-        """Components of ``path``; "" is ENOENT and overlong paths ENAMETOOLONG, as in Linux."""
+        """Components of ``path``; "" is ENOENT and overlong paths ENAMETOOLONG, as in Linux.
+
+        A path the OS could not encode raises UnicodeEncodeError, as ``os`` does.
+        """
+        if isinstance(path, str) and not path.isascii():
+            path = self.text(path)
         check_path_text(path)
         if len(path) >= MAX_PATH_BYTES // 4 and len(os.fsencode(path)) >= MAX_PATH_BYTES:
             raise PathFailure(errno.ENAMETOOLONG)
@@ -101,6 +109,18 @@ class PosixNames:
     def key(self, name: str) -> str:
         """POSIX names are compared as they are."""
         return name
+
+    def text(self, path: str) -> str:
+        """``path`` as the kernel would store and give it back.
+
+        The kernel sees bytes: ``os`` encodes a path with the filesystem
+        encoding and ``surrogateescape``, so a lone surrogate outside the escape
+        range is refused (UnicodeEncodeError, before any other check), and an
+        escaped byte sequence that is valid UTF-8 names the same entry as the
+        character it encodes ("\udcc3\udca9" is "\u00e9"): listings give
+        the decoded form.
+        """
+        return os.fsdecode(os.fsencode(path))
 
     def check_name(self, name: str) -> None:
         """A component longer than NAME_MAX bytes is ENAMETOOLONG."""

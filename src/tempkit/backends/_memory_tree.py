@@ -182,7 +182,9 @@ class MemoryTree:
         searched changes its mode (new entries cannot change it); ``_leave`` and
         ``chmod_node`` take out every route such an event touches.
         """
-        if type(path) is str and not hops:
+        # Non-ASCII text goes the long way, through names.split, which gives it
+        # the form the kernel would store.
+        if type(path) is str and not hops and path.isascii():
             head, _, name = path.rpartition("/")
             if (
                 name
@@ -219,6 +221,16 @@ class MemoryTree:
         if name == "..":
             return (directory, name, _DOTDOT, trailing, directory.parent, hops, None)
         return (directory, name, _NORMAL, trailing, self._lookup(directory, name), hops, None)
+
+    def check_text(self, *paths: str) -> None:
+        """Refuse any of ``paths`` as ``os`` does before the call reaches the kernel.
+
+        Lookups check their path as they split it; this is for calls that must
+        refuse bad text before anything else (two-path calls, a bad open mode).
+        """
+        for path in paths:
+            if isinstance(path, str) and not path.isascii():
+                self.names.text(path)
 
     def _route(self, head: str) -> _Route:
         """How the directory path ``head`` (absolute, or "" for the root) resolves now.
@@ -331,8 +343,10 @@ class MemoryTree:
 
     def symlink(self, target: str, path: str) -> None:
         """Make a symlink (symlink(2)): ENOENT for an empty target or a new name ending in "/"."""
+        self.check_text(target, path)
         if not target:
             raise _fail(errno.ENOENT)
+        target = self.names.text(target)  # as readlink will give it back
         self.names.split(target)  # refuses NUL and overlong targets
         parent, name, kind, trailing, node, _, _ = self.locate(path)
         if kind != _NORMAL or node is not None:
@@ -624,6 +638,7 @@ class MemoryTree:
 
     def rename(self, src: str, dst: str, *, noreplace: bool) -> None:
         """Rename (rename(2), renameat2 RENAME_NOREPLACE) with Linux's checks in its order."""
+        self.check_text(src, dst)
         old_parent, old_name, old_kind, old_trailing, old, _, _ = self.locate(src)
         new_parent, new_name, new_kind, new_trailing, new, _, _ = self.locate(dst)
         if old_kind != _NORMAL:

@@ -35,7 +35,7 @@ from typing import IO, Any, Final
 
 from tempkit._flavour import WINDOWS, Flavour
 from tempkit._winnames import FORBIDDEN, is_reserved_name
-from tempkit.backends._memory_files import MemoryFileIO, ParsedMode, open_stack
+from tempkit.backends._memory_files import MemoryFileIO, ParsedMode, open_stack, refuse_kindless
 from tempkit.backends._memory_names import (
     MAX_NAME_BYTES,
     PathFailure,
@@ -83,6 +83,10 @@ class WindowsNames:
     def key(self, name: str) -> str:
         """Names that differ only in case are the same entry."""
         return name.lower()
+
+    def text(self, path: str) -> str:
+        """Windows paths are UTF-16 text: any string, lone surrogates included, is kept as is."""
+        return path
 
     def check_name(self, name: str) -> None:
         """Refuse what Windows refuses in a name (a drive is only ever a first component)."""
@@ -316,6 +320,7 @@ class WindowsMemoryBackend(MemoryBackend):
     ) -> IO[Any]:
         """Open without sharing delete access, as the builtin ``open`` does on Windows."""
         parsed = ParsedMode(mode, buffering, encoding, errors, newline)
+        refuse_kindless(parsed, lambda: None)  # Windows takes any text as a path
         raw = self._open_raw(path, mode, parsed, perm, "plain")
         return open_stack(raw, parsed, mode, encoding, errors, newline)
 
@@ -332,6 +337,7 @@ class WindowsMemoryBackend(MemoryBackend):
     ) -> IO[Any]:
         """Create ``path`` exclusively; it is removed when its last handle closes."""
         parsed = ParsedMode(mode, buffering, encoding, errors, newline)
+        refuse_kindless(parsed, lambda: None)  # Windows takes any text as a path
         if not parsed.request.exclusive:
             raise ValueError(
                 f"delete-on-close files are created exclusively; mode needs 'x': {mode!r}"
@@ -350,6 +356,7 @@ class WindowsMemoryBackend(MemoryBackend):
     ) -> IO[Any]:
         """Open an existing file sharing delete access (never creates it)."""
         parsed = ParsedMode(mode, buffering, encoding, errors, newline)
+        refuse_kindless(parsed, lambda: None)  # Windows takes any text as a path
         if parsed.request.exclusive:
             raise ValueError(
                 f"open_shared opens an existing file; mode 'x' makes no sense: {mode!r}"

@@ -19,7 +19,12 @@ from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from typing import IO, Any, Final
 
 from tempkit._flavour import POSIX, WINDOWS, Flavour
-from tempkit.backends._memory_files import MemoryFileIO, open_stack, parse_mode
+from tempkit.backends._memory_files import (
+    MemoryFileIO,
+    open_stack,
+    parse_mode,
+    refuse_kindless,
+)
 from tempkit.backends._memory_names import Names, PathFailure, PosixNames
 from tempkit.backends._memory_nodes import Node, now_ns, stat_of
 from tempkit.backends._memory_rmtree import MemoryTreeOps
@@ -193,6 +198,8 @@ class MemoryBackend:
     ) -> IO[Any]:
         """Open like the builtin ``open``: the same io classes over an in-memory raw file."""
         parsed = parse_mode(mode, buffering, encoding, errors, newline)
+        if parsed.kindless:
+            refuse_kindless(parsed, lambda: self._tree.check_text(path))
         with self._lock:
             try:
                 node = self._tree.open(path, parsed.request, perm)
