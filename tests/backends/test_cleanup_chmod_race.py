@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -259,8 +260,25 @@ def race(victim: str, outside: str, stop_file: str) -> None:
 ROUNDS = 300
 
 
-def cleanups_under_attack(base: str, restricted_mode: int, rounds: int) -> tuple[int, list[int]]:
-    """Run ``rounds`` cleanups, each raced by a swapping process; modes seen outside."""
+def start_racer(kind: str, victim: str, outside: str, stop: str) -> Callable[[], None]:
+    """Start a swapping process or thread; the returned call waits for it to stop."""
+    if kind == "thread":
+        thread = threading.Thread(target=race, args=(victim, outside, stop))
+        thread.start()
+        return thread.join
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        try:
+            race(victim, outside, stop)
+        finally:
+            os._exit(0)
+    return lambda: os.waitpid(pid, 0) and None
+
+
+def cleanups_under_attack(
+    base: str, restricted_mode: int, rounds: int, racer: str = "process"
+) -> tuple[int, list[int]]:
+    """Run ``rounds`` cleanups, each raced by a swapping process or thread; modes seen outside."""
     outside = f"{base}/outside"
     os.mkdir(outside, OUTSIDE_MODE)
     with open(f"{outside}/canary", "w") as canary:
@@ -275,19 +293,14 @@ def cleanups_under_attack(base: str, restricted_mode: int, rounds: int) -> tuple
         os.mkdir(f"{victim}/inner")
         os.chmod(victim, restricted_mode)
         stop = f"{base}/stop-{i}"
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            try:
-                race(victim, outside, stop)
-            finally:
-                os._exit(0)
+        wait = start_racer(racer, victim, outside, stop)
         time.sleep(0.0005)
         try:
             tmp.cleanup(ignore_errors=True)
         finally:
             with open(stop, "w"):
                 pass
-            os.waitpid(pid, 0)
+            wait()
         if os.path.lexists(f"{tmp}"):
             hits += 1  # the racer got in the way: the tree was left for the final sweep
         if mode_of(outside) != OUTSIDE_MODE:
@@ -303,17 +316,23 @@ def cleanups_under_attack(base: str, restricted_mode: int, rounds: int) -> tuple
     return hits, changed
 
 
+@pytest.mark.parametrize("racer", ["process", "thread"])
 @pytest.mark.parametrize("restricted_mode", [0o000, 0o300])
-def test_racing_process_as_unprivileged_user(unprivileged_dir: Path, restricted_mode: int) -> None:
+def test_racing_attacker_as_unprivileged_user(
+    unprivileged_dir: Path, restricted_mode: int, racer: str
+) -> None:
     base = str(unprivileged_dir)
-    _, changed = run_unprivileged(lambda: cleanups_under_attack(base, restricted_mode, ROUNDS))
+    _, changed = run_unprivileged(
+        lambda: cleanups_under_attack(base, restricted_mode, ROUNDS, racer)
+    )
     assert changed == []
     assert (unprivileged_dir / "outside" / "canary").read_text() == "precious"
 
 
-def test_racing_process_as_root(tmp_path: Path) -> None:
+@pytest.mark.parametrize("racer", ["process", "thread"])
+def test_racing_attacker_as_root(tmp_path: Path, racer: str) -> None:
     if os.geteuid() != 0:
         pytest.skip("the root case needs root")
-    _, changed = cleanups_under_attack(str(tmp_path), 0o000, ROUNDS)
+    _, changed = cleanups_under_attack(str(tmp_path), 0o000, ROUNDS, racer)
     assert changed == []
     assert (tmp_path / "outside" / "canary").read_text() == "precious"
