@@ -117,7 +117,7 @@ class PosixNames:
         encoding and ``surrogateescape``, so a lone surrogate outside the escape
         range is refused (UnicodeEncodeError, before any other check), and an
         escaped byte sequence that is valid UTF-8 names the same entry as the
-        character it encodes ("\udcc3\udca9" is "\u00e9"): listings give
+        character it encodes ("\\udcc3\\udca9" is "\\u00e9"): listings give
         the decoded form.
         """
         return os.fsdecode(os.fsencode(path))
