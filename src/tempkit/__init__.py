@@ -18,6 +18,12 @@ from tempkit.backends import (
     set_default_backend,
     use_backend,
 )
+from tempkit.crashsafe import (
+    crash_safety_enabled,
+    disable_crash_safety,
+    enable_crash_safety,
+    sweep,
+)
 from tempkit.errors import CleanupError, PersistError
 from tempkit.path import BackendPath
 from tempkit.resolver import (
@@ -34,6 +40,7 @@ if TYPE_CHECKING:  # served lazily at run time (see _LAZY); typed for checkers
     from tempkit.backends.fsspec import FsspecBackend
     from tempkit.backends.memory import MemoryBackend
     from tempkit.backends.windows import WindowsBackend
+    from tempkit.signals import cleanup_on_signals
     from tempkit.spooled import SpooledTempPath
 
 __version__ = "0.1.0"
@@ -45,6 +52,7 @@ _LAZY: dict[str, str] = {
     "MemoryBackend": "tempkit.backends.memory",
     "SpooledTempPath": "tempkit.spooled",
     "WindowsBackend": "tempkit.backends.windows",
+    "cleanup_on_signals": "tempkit.signals",
 }
 
 
@@ -71,10 +79,15 @@ __all__ = [
     "TempPath",
     "WindowsBackend",
     "__version__",
+    "cleanup_on_signals",
+    "crash_safety_enabled",
+    "disable_crash_safety",
+    "enable_crash_safety",
     "get_backend",
     "gettempdir",
     "reset_tempdir_cache",
     "resolver_for",
     "set_default_backend",
+    "sweep",
     "use_backend",
 ]

@@ -25,7 +25,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Finalizer", "finalize"]
+__all__ = ["Finalizer", "finalize", "run_all_now"]
 
 
 class Finalizer(weakref.ref):  # type: ignore[type-arg]
@@ -94,3 +94,17 @@ def _run_at_exit() -> None:
         _shut_down = True
         if reenable_gc:
             gc.enable()
+
+
+def run_all_now() -> None:
+    """Call every attached finalizer now, newest first, as the exit pass would.
+
+    For a process about to end by other means (a signal): unlike the exit pass,
+    finalizers registered afterwards still work, since the process may go on.
+    """
+    while _attached:
+        _, finalizer = _attached.popitem()
+        try:
+            finalizer.func(*finalizer.args)
+        except Exception:
+            sys.excepthook(*sys.exc_info())

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, AnyStr, ClassVar, Final, Generic, cast, overload
 
-from tempkit import naming
+from tempkit import crashsafe, naming
 from tempkit._finalizer import finalize
 from tempkit.backends._current import get_backend
 from tempkit.backends.protocol import Backend
@@ -44,6 +44,7 @@ from tempkit.temp import (
     _finalize,
     _name_parts,
     _placement,
+    _record_or_remove,
 )
 
 if TYPE_CHECKING:
@@ -455,6 +456,8 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         self._raw = raw
         self._rolled = True
         finalizer = self._finalizer
+        if finalizer is not None and crashsafe.recording:
+            _record_or_remove(functools.partial(_close_and_remove, file), backend, raw)
         if finalizer is not None:
             finalizer.detach()
             self._finalizer = finalize(

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, Literal
 
-from tempkit import naming
+from tempkit import crashsafe, naming
 from tempkit._finalizer import Finalizer, finalize
 from tempkit.backends._current import get_backend
 from tempkit.backends.protocol import Backend, DeleteOnCloseBackend
@@ -84,12 +84,23 @@ def _finalize(
     # tree must be gone whatever happens to the warning.
     try:
         remove(backend, raw, True)
+        if crashsafe.lease is not None:
+            crashsafe.released(raw)
     finally:
         warnings.warn(
             f"implicitly cleaning up {kind} {raw!r}; call cleanup() or use a with block",
             ResourceWarning,
             stacklevel=2,
         )
+
+
+def _record_or_remove(remove: Remover, backend: Backend, raw: str) -> None:
+    """Record a new object in this process's lease; if that fails, remove it and re-raise."""
+    try:
+        crashsafe.created(backend, raw)
+    except BaseException:
+        remove(backend, raw, True)
+        raise
 
 
 class TempPath(BackendPath):
@@ -123,6 +134,8 @@ class TempPath(BackendPath):
         self = cls._from_normalized(raw, backend)
         self._policy = policy
         self._state = _ACTIVE
+        if crashsafe.recording and policy != "never":
+            _record_or_remove(remover or cls._remove, backend, raw)
         self._finalizer = (
             None
             if policy == "never"
@@ -147,6 +160,8 @@ class TempPath(BackendPath):
         if finalizer is not None:
             finalizer.detach()
             self._finalizer = None
+        if crashsafe.lease is not None:
+            crashsafe.released(self._raw)
 
     def cleanup(self, *, ignore_errors: bool = False) -> None:
         """Remove the temp object; calling it again does nothing.
@@ -165,6 +180,8 @@ class TempPath(BackendPath):
         if finalizer is not None:
             finalizer.detach()
             self._finalizer = None
+        if crashsafe.lease is not None:
+            crashsafe.released(self._raw)
 
     def keep(self) -> BackendPath:
         """Stop managing the temp object and return it as a plain path."""

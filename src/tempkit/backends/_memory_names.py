@@ -111,13 +111,13 @@ class PosixNames:
         return name
 
     def text(self, path: str) -> str:
-        """``path`` as the kernel would store and give it back.
+        r"""``path`` as the kernel would store and give it back.
 
         The kernel sees bytes: ``os`` encodes a path with the filesystem
         encoding and ``surrogateescape``, so a lone surrogate outside the escape
         range is refused (UnicodeEncodeError, before any other check), and an
         escaped byte sequence that is valid UTF-8 names the same entry as the
-        character it encodes ("\\udcc3\\udca9" is "\\u00e9"): listings give
+        character it encodes ("\udcc3\udca9" is "\u00e9"): listings give
         the decoded form.
         """
         return os.fsdecode(os.fsencode(path))

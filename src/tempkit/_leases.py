@@ -1,0 +1,517 @@
+"""Leases: what a process in crash-safe mode writes down so a sweep can reclaim it later.
+
+One lease per process, in a per-user directory inside the temp dir
+(``<temp dir>/.tempkit-leases-<uid>``, mode 0o700, refused if it is a symlink,
+owned by someone else or open to others). The lease is one file,
+``<pid>-<start>.lease``, that the process opens once, locks with ``flock``
+for its whole life, and appends to: a header naming the process (pid, start
+time, boot id, uid), then one record per temp object it creates (kind,
+device, inode, path). So 100,000 temp objects cost one descriptor, and each
+costs one ``lstat`` and one ``write`` when it is made.
+
+A sweep takes a lease's lock. It cannot while the owner lives (the kernel
+drops an ``flock`` only when every descriptor on it is closed, at the latest
+when the process dies, however it dies). Holding the lock, the sweep also
+checks that the process the header names is not running (a pid now used by
+a process that started at another time is someone else), then removes each
+recorded entry that is still exactly the recorded one (same device and
+inode, owned by this user, same kind), never following a symlink, and finally
+the lease. Anything else it leaves, and says why.
+
+What is not covered: an object whose record was not yet written when the
+process died (the moment between creating it and the ``write`` that
+records it), and records lost to a power failure (leases are not fsynced:
+a lost record leaks an entry, it never makes a sweep remove a wrong one).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from typing import Final, NamedTuple
+
+from tempkit._process import ProcessIdentity, is_running, process_identity
+from tempkit.backends._rmtree import FdTreeOps, remove_tree
+from tempkit.errors import CleanupError
+
+__all__ = [
+    "LEASE_DIR_PREFIX",
+    "Lease",
+    "LeaseRecord",
+    "SweepEntry",
+    "SweepReport",
+    "lease_directory_name",
+    "open_lease_directory",
+    "sweep_directory",
+]
+
+LEASE_DIR_PREFIX: Final = ".tempkit-leases-"
+_SUFFIX: Final = ".lease"
+_MAGIC: Final = b"tempkit-lease 1"
+_DIR_FLAGS: Final = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+_KINDS: Final = {b"d": "directory", b"f": "file"}
+# Rewrite a lease when it holds this many more records than live objects: the
+# file stays small however many objects a long-lived process makes and removes.
+_COMPACT_SLACK: Final = 4096
+
+
+def lease_directory_name(uid: int | None = None) -> str:
+    """The name of a user's lease directory inside a temp dir."""
+    return f"{LEASE_DIR_PREFIX}{os.geteuid() if uid is None else uid}"
+
+
+def open_lease_directory(temp_dir: str, *, create: bool) -> int:
+    """A descriptor on this user's lease directory in ``temp_dir``, checked.
+
+    Raises:
+        FileNotFoundError: there is none and ``create`` is false.
+        PermissionError: it is a symlink, is owned by another user, or lets
+            others in (any group or other permission bit): a lease directory
+            someone else controls could feed a sweep forged records.
+
+    """
+    name = lease_directory_name()
+    path = os.path.join(temp_dir, name)
+    parent = os.open(temp_dir, _DIR_FLAGS)
+    try:
+        if create:
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(name, 0o700, dir_fd=parent)
+        try:
+            fd = os.open(name, _DIR_FLAGS | os.O_NOFOLLOW, dir_fd=parent)
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                raise PermissionError(
+                    errno.EACCES, "lease directory is not a plain directory: refused", path
+                ) from None
+            raise
+    finally:
+        os.close(parent)
+    info = os.fstat(fd)
+    problem = None
+    if info.st_uid != os.geteuid():
+        problem = f"lease directory is owned by uid {info.st_uid}, not {os.geteuid()}: refused"
+    elif stat.S_IMODE(info.st_mode) & 0o077:
+        problem = f"lease directory has mode {stat.S_IMODE(info.st_mode):#o}, not 0o700: refused"
+    if problem is not None:
+        os.close(fd)
+        raise PermissionError(errno.EACCES, problem, path)
+    return fd
+
+
+class LeaseRecord(NamedTuple):
+    """One temp object as its lease recorded it."""
+
+    kind: str  # "file" or "directory"
+    device: int
+    inode: int
+    created_ns: int  # wall clock just after it was made: it was born no later
+    path: str
+
+
+class Lease:
+    """This process's lease: locked for its life, one record appended per temp object."""
+
+    def __init__(self, temp_dir: str) -> None:
+        self.identity = process_identity()
+        self.directory = os.path.join(temp_dir, lease_directory_name())
+        self.name = f"{self.identity.pid}-{self.identity.start or 0}{_SUFFIX}"
+        directory = open_lease_directory(temp_dir, create=True)
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_NOFOLLOW
+            fd = os.open(self.name, flags | os.O_CLOEXEC, 0o600, dir_fd=directory)
+        finally:
+            os.close(directory)
+        self._fd = fd
+        import fcntl  # noqa: PLC0415 - only crash-safe mode needs it
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._header = b"%s %d %d %s %d\n" % (
+            _MAGIC,
+            self.identity.pid,
+            -1 if self.identity.start is None else self.identity.start,
+            (self.identity.boot or "-").encode("ascii"),
+            os.geteuid(),
+        )
+        os.write(fd, self._header)
+        # Records of the objects still owned, by path: what a compaction keeps.
+        self._live: dict[str, bytes] = {}
+        self._written = 0
+        self._compacting = threading.Lock()
+
+    @property
+    def path(self) -> str:
+        """Where the lease file is."""
+        return os.path.join(self.directory, self.name)
+
+    def record(self, path: str, info: os.stat_result) -> None:
+        """Write down the temp object just made at ``path`` (``info`` is its lstat)."""
+        encoded = os.fsencode(path)
+        line = b"%s %d %d %d %d:%s\n" % (
+            b"d" if stat.S_ISDIR(info.st_mode) else b"f",
+            info.st_dev,
+            info.st_ino,
+            time.time_ns(),
+            len(encoded),
+            encoded,
+        )
+        # One write to an O_APPEND file: whole, even with other threads writing.
+        os.write(self._fd, line)
+        self._live[path] = line
+        self._written += 1
+        if self._written > len(self._live) + _COMPACT_SLACK:
+            self._compact()
+
+    def release(self, path: str) -> None:
+        """The object at ``path`` is no longer owned (cleaned up, kept or persisted).
+
+        The lease says so too: the name may be used again (by this very process,
+        even), and a later entry there must never be taken for the recorded one.
+        """
+        if self._live.pop(path, None) is not None and self._fd >= 0:
+            encoded = os.fsencode(path)
+            os.write(self._fd, b"- 0 0 0 %d:%s\n" % (len(encoded), encoded))
+            self._written += 1
+
+    def _compact(self) -> None:
+        # Rewritten in place under the lock we hold all along: no sweep can read
+        # it meanwhile. A crash midway loses records (leaks), never adds any.
+        with self._compacting:
+            data = self._header + b"".join(list(self._live.values()))
+            os.ftruncate(self._fd, 0)
+            os.write(self._fd, data)
+            self._written = len(self._live)
+
+    def close(self) -> None:
+        """End the lease: remove it if nothing is left to reclaim, then drop the lock.
+
+        An object still recorded (its cleanup failed) keeps the lease, so a later
+        sweep can retry once this process is gone.
+        """
+        fd, self._fd = self._fd, -1
+        if fd < 0:
+            return
+        try:
+            if not self._live:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.path)
+        finally:
+            os.close(fd)
+
+    def abandon(self) -> None:
+        """Forget the lease without touching it: a forked child's copy belongs to the parent."""
+        fd, self._fd = self._fd, -1
+        if fd >= 0:
+            os.close(fd)
+        self._live.clear()
+
+
+# -- the sweep -------------------------------------------------------------------------------
+class SweepEntry(NamedTuple):
+    """What a sweep did with one lease or one recorded object, and why."""
+
+    lease: str  # the lease file's path
+    path: str  # the object's path ("" for a line about the lease itself)
+    kind: str  # "file", "directory" or "lease"
+    action: str  # "removed", "would remove", "left", "gone"
+    reason: str
+
+
+class SweepReport(NamedTuple):
+    """Everything one sweep saw: an entry per lease and per recorded object."""
+
+    entries: list[SweepEntry]
+    complete: bool  # False when the time budget ran out before every lease was seen
+
+    @property
+    def removed(self) -> list[SweepEntry]:
+        """The objects removed (or, in a dry run, that would be)."""
+        return [e for e in self.entries if e.kind != "lease" and e.action in _REMOVING]
+
+    @property
+    def left(self) -> list[SweepEntry]:
+        """What the sweep left, with the reason for each."""
+        return [e for e in self.entries if e.action == "left"]
+
+
+_REMOVING: Final = frozenset(("removed", "would remove"))
+
+
+def parse_lease(data: bytes) -> tuple[ProcessIdentity, int, list[LeaseRecord]] | None:
+    """(owner, uid, records) from a lease's bytes, or None if the header is not a lease's.
+
+    A record cut short (a crash or power loss mid-write) ends the list: every
+    record before it is whole, since each was one append.
+    """
+    header, _, body = data.partition(b"\n")
+    fields = header.split(b" ")
+    if len(fields) != 6 or b" ".join(fields[:2]) != _MAGIC:
+        return None
+    try:
+        pid, start, uid = int(fields[2]), int(fields[3]), int(fields[5])
+    except ValueError:
+        return None
+    boot = fields[4].decode("ascii", "replace")
+    owner = ProcessIdentity(pid, None if start < 0 else start, None if boot == "-" else boot)
+    return owner, uid, list(_records(body))
+
+
+def _records(body: bytes) -> Iterator[LeaseRecord]:
+    # "<kind> <device> <inode> <created ns> <length>:<path bytes>\n"; the length lets
+    # a path hold spaces and newlines. Kind "-" marks a path released by its owner.
+    position, size = 0, len(body)
+    while position < size:
+        try:
+            ends = []
+            at = position
+            for _ in range(4):
+                at = body.index(b" ", at) + 1
+                ends.append(at)
+            colon = body.index(b":", at)
+            kind = body[position : ends[0] - 1]
+            start = colon + 1
+            end = start + int(body[ends[3] : colon])
+            if (kind not in _KINDS and kind != b"-") or body[end : end + 1] != b"\n":
+                return
+            yield LeaseRecord(
+                _KINDS.get(kind, "released"),
+                int(body[ends[0] : ends[1] - 1]),
+                int(body[ends[1] : ends[2] - 1]),
+                int(body[ends[2] : ends[3] - 1]),
+                os.fsdecode(body[start:end]),
+            )
+        except ValueError:
+            return
+        position = end + 1
+
+
+_STATX_BTIME: Final = 0x800
+_AT_FDCWD: Final = -100
+_AT_SYMLINK_NOFOLLOW: Final = 0x100
+
+
+def born_ns(path: str) -> tuple[int, int] | None:
+    """(inode, birth time in ns) of ``path`` itself, from statx(2), or None where unknown.
+
+    Inode numbers are reused at once on ext4 and tmpfs: an entry made later
+    under a recorded name can have the recorded device and inode, and only its
+    birth time tells it apart. Python has no statx before 3.15, so it is called
+    through ctypes (only sweeps do this).
+    """
+    import ctypes  # noqa: PLC0415 - only sweeps need it
+    import struct  # noqa: PLC0415
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        statx = libc.statx
+    except (OSError, AttributeError):
+        return None
+    buffer = ctypes.create_string_buffer(256)
+    code = statx(_AT_FDCWD, os.fsencode(path), _AT_SYMLINK_NOFOLLOW, _STATX_BTIME, buffer)
+    if code != 0:
+        return None
+    mask = struct.unpack_from("I", buffer, 0)[0]
+    if not mask & _STATX_BTIME:
+        return None
+    inode = struct.unpack_from("Q", buffer, 32)[0]
+    seconds, nanoseconds = struct.unpack_from("qI", buffer, 80)
+    return inode, seconds * 1_000_000_000 + nanoseconds
+
+
+class _PinnedTop(FdTreeOps):
+    """Tree removal whose top must be the directory a lease recorded (device and inode)."""
+
+    def __init__(self, device: int, inode: int) -> None:
+        self.identity = (device, inode)
+
+    def lstat_mode(self, path: str) -> int:
+        # The walker's first look decides between unlink and a walk: it must see ours.
+        info = os.lstat(path)
+        if (info.st_dev, info.st_ino) != self.identity:
+            raise FileExistsError(errno.EEXIST, "another entry has this name now", path)
+        return info.st_mode
+
+    def open_top(self, path: str) -> int:
+        fd = super().open_top(path)
+        info = os.fstat(fd)
+        if (info.st_dev, info.st_ino) != self.identity:
+            os.close(fd)
+            raise FileExistsError(errno.EEXIST, "another directory has this name now", path)
+        return fd
+
+
+def _remove_file(record: LeaseRecord) -> None:
+    """Unlink the recorded file, relative to its directory, if it is still that file."""
+    parent, name = os.path.split(record.path)
+    directory = os.open(parent, _DIR_FLAGS)
+    try:
+        info = os.stat(name, dir_fd=directory, follow_symlinks=False)
+        if (info.st_dev, info.st_ino) != (record.device, record.inode):
+            raise FileExistsError(errno.EEXIST, "another entry has this name now", record.path)
+        os.unlink(name, dir_fd=directory)
+    finally:
+        os.close(directory)
+
+
+def _why_not(record: LeaseRecord, info: os.stat_result, uid: int) -> str | None:
+    """Why the entry found at a recorded path is not the recorded object, or None."""
+    if (info.st_dev, info.st_ino) != (record.device, record.inode):
+        return "another entry has this name now"
+    birth = born_ns(record.path)
+    if birth is not None and birth[0] == record.inode and birth[1] > record.created_ns:
+        # Same inode number, born after the record was written: a reused inode.
+        return "another entry has this name now"
+    if info.st_uid != uid:
+        return f"owned by uid {info.st_uid}"
+    if stat.S_ISDIR(info.st_mode) != (record.kind == "directory"):
+        return f"no longer a {record.kind}"
+    return None
+
+
+def _reclaim(
+    lease_path: str, records: Iterable[LeaseRecord], uid: int, dry_run: bool
+) -> tuple[list[SweepEntry], bool]:
+    """Remove what a dead owner recorded; (entries, True if nothing recorded is left)."""
+    latest: dict[str, LeaseRecord] = {}
+    for record in records:
+        if record.kind == "released":
+            latest.pop(record.path, None)  # its owner let go of it
+        else:
+            latest[record.path] = record  # a path used twice: the newer record counts
+    entries: list[SweepEntry] = []
+    all_done = True
+    # Deepest first, so a file inside a recorded directory is seen on its own first.
+    for record in sorted(latest.values(), key=lambda r: r.path.count(os.sep), reverse=True):
+        try:
+            info = os.lstat(record.path)
+        except FileNotFoundError:
+            entries.append(SweepEntry(lease_path, record.path, record.kind, "gone", "not there"))
+            continue
+        except OSError as exc:
+            entries.append(SweepEntry(lease_path, record.path, record.kind, "left", str(exc)))
+            all_done = False
+            continue
+        reason = _why_not(record, info, uid)
+        if reason is not None:
+            # Not ours any more: the record is spent, the entry is not touched.
+            entries.append(SweepEntry(lease_path, record.path, record.kind, "left", reason))
+            continue
+        if dry_run:
+            entries.append(
+                SweepEntry(lease_path, record.path, record.kind, "would remove", "owner is gone")
+            )
+            continue
+        try:
+            if record.kind == "directory":
+                remove_tree(
+                    _PinnedTop(record.device, record.inode),
+                    record.path,
+                    os.sep,
+                    ignore_errors=False,
+                )
+            else:
+                _remove_file(record)
+        except FileNotFoundError:
+            entries.append(SweepEntry(lease_path, record.path, record.kind, "gone", "not there"))
+        except (CleanupError, OSError) as exc:
+            entries.append(SweepEntry(lease_path, record.path, record.kind, "left", str(exc)))
+            all_done = False
+        else:
+            entries.append(
+                SweepEntry(lease_path, record.path, record.kind, "removed", "owner is gone")
+            )
+    return entries, all_done
+
+
+def sweep_directory(
+    temp_dir: str,
+    *,
+    dry_run: bool = False,
+    older_than: float | None = None,
+    deadline: float | None = None,
+    skip: str | None = None,
+) -> SweepReport:
+    """Reclaim what dead processes of this user left, as recorded in ``temp_dir``'s leases.
+
+    ``older_than`` (seconds) leaves leases written to more recently than that;
+    ``deadline`` (a ``time.monotonic()`` value) stops before the next lease
+    once passed; ``skip`` names a lease file not to look at (this process's).
+    """
+    entries: list[SweepEntry] = []
+    try:
+        directory = open_lease_directory(temp_dir, create=False)
+    except FileNotFoundError:
+        return SweepReport(entries, True)
+    uid = os.geteuid()
+    lease_dir = os.path.join(temp_dir, lease_directory_name())
+    try:
+        for name in sorted(os.listdir(directory)):
+            if deadline is not None and time.monotonic() > deadline:
+                return SweepReport(entries, False)
+            if not name.endswith(_SUFFIX) or name == skip:
+                continue
+            entries.extend(
+                _sweep_lease(
+                    directory, name, os.path.join(lease_dir, name), uid, dry_run, older_than
+                )
+            )
+    finally:
+        os.close(directory)
+    return SweepReport(entries, True)
+
+
+def _sweep_lease(
+    directory: int, name: str, lease_path: str, uid: int, dry_run: bool, older_than: float | None
+) -> list[SweepEntry]:
+    import fcntl  # noqa: PLC0415 - only crash-safe mode needs it
+
+    def about_lease(action: str, reason: str) -> list[SweepEntry]:
+        return [SweepEntry(lease_path, "", "lease", action, reason)]
+
+    try:
+        fd = os.open(name, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=directory)
+    except FileNotFoundError:
+        return []  # its owner ended it meanwhile
+    except OSError as exc:
+        return about_lease("left", f"cannot open it: {exc.strerror}")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != uid:
+            return about_lease("left", "not a lease of this user")
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return about_lease("left", "its owner is alive (it holds the lease's lock)")
+        try:
+            now = os.stat(name, dir_fd=directory, follow_symlinks=False)
+        except FileNotFoundError:
+            return []
+        if not os.path.samestat(info, now):
+            return about_lease("left", "the lease was replaced meanwhile")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        parsed = parse_lease(b"".join(chunks))
+        if parsed is None:
+            return about_lease("left", "not a tempkit lease")
+        owner, owner_uid, records = parsed
+        if owner_uid != uid:
+            return about_lease("left", f"a lease of uid {owner_uid}")
+        if is_running(owner):
+            return about_lease("left", f"its owner, pid {owner.pid}, is still running")
+        if older_than is not None and time.time() - info.st_mtime < older_than:
+            return about_lease("left", f"written to less than {older_than:g} s ago")
+        found, all_done = _reclaim(lease_path, records, uid, dry_run)
+        if dry_run:
+            return [*found, *about_lease("would remove", f"pid {owner.pid} is gone")]
+        if all_done:
+            os.unlink(name, dir_fd=directory)
+            return [*found, *about_lease("removed", f"pid {owner.pid} is gone")]
+        return [*found, *about_lease("left", "some of its objects could not be removed")]
+    finally:
+        os.close(fd)
