@@ -42,9 +42,11 @@ from tempkit.errors import CleanupError
 __all__ = [
     "LEASE_DIR_PREFIX",
     "Lease",
+    "LeaseHeader",
     "LeaseRecord",
     "SweepEntry",
     "SweepReport",
+    "host_id",
     "lease_directory_name",
     "open_lease_directory",
     "sweep_directory",
@@ -131,12 +133,13 @@ class Lease:
         import fcntl  # noqa: PLC0415 - only crash-safe mode needs it
 
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self._header = b"%s %d %d %s %d\n" % (
+        self._header = b"%s %d %d %s %d %s\n" % (
             _MAGIC,
             self.identity.pid,
             -1 if self.identity.start is None else self.identity.start,
             (self.identity.boot or "-").encode("ascii"),
             os.geteuid(),
+            host_id().encode("ascii"),
         )
         os.write(fd, self._header)
         # Records of the objects still owned, by path: what a compaction keeps.
@@ -242,15 +245,28 @@ class SweepReport(NamedTuple):
 _REMOVING: Final = frozenset(("removed", "would remove"))
 
 
-def parse_lease(data: bytes) -> tuple[ProcessIdentity, int, list[LeaseRecord]] | None:
-    """(owner, uid, records) from a lease's bytes, or None if the header is not a lease's.
+def host_id() -> str:
+    """This machine's name, hex-encoded so that any name fits in one header field."""
+    return os.uname().nodename.encode("utf-8", "surrogateescape").hex() or "-"
+
+
+class LeaseHeader(NamedTuple):
+    """Who wrote a lease: the process, its user, and the machine (``host_id()``)."""
+
+    owner: ProcessIdentity
+    uid: int
+    host: str
+
+
+def parse_lease(data: bytes) -> tuple[LeaseHeader, list[LeaseRecord]] | None:
+    """(header, records) from a lease's bytes, or None if the header is not a lease's.
 
     A record cut short (a crash or power loss mid-write) ends the list: every
     record before it is whole, since each was one append.
     """
     header, _, body = data.partition(b"\n")
     fields = header.split(b" ")
-    if len(fields) != 6 or b" ".join(fields[:2]) != _MAGIC:
+    if len(fields) != 7 or b" ".join(fields[:2]) != _MAGIC:
         return None
     try:
         pid, start, uid = int(fields[2]), int(fields[3]), int(fields[5])
@@ -258,7 +274,7 @@ def parse_lease(data: bytes) -> tuple[ProcessIdentity, int, list[LeaseRecord]] |
         return None
     boot = fields[4].decode("ascii", "replace")
     owner = ProcessIdentity(pid, None if start < 0 else start, None if boot == "-" else boot)
-    return owner, uid, list(_records(body))
+    return LeaseHeader(owner, uid, fields[6].decode("ascii", "replace")), list(_records(body))
 
 
 def _records(body: bytes) -> Iterator[LeaseRecord]:
@@ -499,9 +515,14 @@ def _sweep_lease(
         parsed = parse_lease(b"".join(chunks))
         if parsed is None:
             return about_lease("left", "not a tempkit lease")
-        owner, owner_uid, records = parsed
-        if owner_uid != uid:
-            return about_lease("left", f"a lease of uid {owner_uid}")
+        header, records = parsed
+        owner = header.owner
+        if header.uid != uid:
+            return about_lease("left", f"a lease of uid {header.uid}")
+        if header.host != host_id():
+            # Its process and boot cannot be checked from here (a temp dir shared
+            # over the network): only a sweep on that machine may reclaim it.
+            return about_lease("left", "written on another machine")
         if is_running(owner):
             return about_lease("left", f"its owner, pid {owner.pid}, is still running")
         if older_than is not None and time.time() - info.st_mtime < older_than:

@@ -23,7 +23,7 @@ import pytest
 
 import tempkit
 from tempkit import TempDirPath, TempFilePath, crashsafe
-from tempkit._leases import lease_directory_name, parse_lease
+from tempkit._leases import host_id, lease_directory_name, parse_lease
 from tempkit._process import process_identity, start_time
 from tests.support.processes import NOBODY_UID, run_unprivileged
 
@@ -202,7 +202,9 @@ def test_a_sweep_never_touches_a_live_process(temp_root: Path) -> None:
     assert everything_below(temp_root) == [lease_directory_name()]
 
 
-def write_fake_lease(temp_root: Path, pid: int, start: int, target: Path) -> Path:
+def write_fake_lease(
+    temp_root: Path, pid: int, start: int, target: Path, host: str | None = None
+) -> Path:
     """A lease as process (pid, start) would write it, recording ``target`` as made now."""
     directory = temp_root / lease_directory_name()
     directory.mkdir(mode=0o700, exist_ok=True)
@@ -211,7 +213,8 @@ def write_fake_lease(temp_root: Path, pid: int, start: int, target: Path) -> Pat
     boot = process_identity().boot or "-"
     lease = directory / f"{pid}-{start}.lease"
     lease.write_bytes(
-        b"tempkit-lease 1 %d %d %s %d\n" % (pid, start, boot.encode(), os.geteuid())
+        b"tempkit-lease 1 %d %d %s %d %s\n"
+        % (pid, start, boot.encode(), os.geteuid(), (host or host_id()).encode())
         + b"d %d %d %d %d:%s\n" % (info.st_dev, info.st_ino, time.time_ns(), len(encoded), encoded)
     )
     lease.chmod(0o600)
@@ -242,6 +245,18 @@ def test_a_live_pid_with_its_start_time_is_a_live_owner(temp_root: Path) -> None
     assert target.is_dir()
     assert [e.reason for e in report.left] == [f"its owner, pid {os.getpid()}, is still running"]
     assert lease.exists()
+
+
+def test_a_lease_written_on_another_machine_is_left(temp_root: Path) -> None:
+    # A temp dir shared over the network: that machine's processes cannot be
+    # checked from here, so its leases wait for a sweep there.
+    target = temp_root / "theirs"
+    target.mkdir()
+    write_fake_lease(temp_root, 999_999_999, 1, target, host=b"elsewhere".hex())
+    report = tempkit.sweep([temp_root])
+    assert report.removed == []
+    assert target.is_dir()
+    assert [e.reason for e in report.left] == ["written on another machine"]
 
 
 def test_an_entry_that_merely_has_a_recorded_name_is_left(temp_root: Path) -> None:
@@ -403,15 +418,17 @@ def test_memory_objects_are_not_recorded(temp_root: Path) -> None:
 
 def test_a_torn_last_record_is_ignored(temp_root: Path) -> None:
     data = (
-        b"tempkit-lease 1 5 6 boot 0\n"
+        b"tempkit-lease 1 5 6 boot 0 686f7374\n"
         b"d 1 2 7 4:/a/b\n"
         b"- 0 0 0 4:/a/x\n"
         b"f 1 3 7 9:/a/c\nd 1"  # the last record was cut short
     )
     parsed = parse_lease(data)
     assert parsed is not None
-    owner, uid, records = parsed
-    assert (owner.pid, owner.start, owner.boot, uid) == (5, 6, "boot", 0)
+    header, records = parsed
+    owner = header.owner
+    assert (owner.pid, owner.start, owner.boot, header.uid) == (5, 6, "boot", 0)
+    assert bytes.fromhex(header.host) == b"host"
     assert [(r.kind, r.inode, r.path) for r in records] == [
         ("directory", 2, "/a/b"),
         ("released", 0, "/a/x"),
@@ -425,7 +442,7 @@ def test_names_with_spaces_and_newlines_round_trip(temp_root: Path) -> None:
     assert crashsafe.lease is not None
     parsed = parse_lease(Path(crashsafe.lease.path).read_bytes())
     assert parsed is not None
-    assert [r.path for r in parsed[2]] == [str(odd)]
+    assert [r.path for r in parsed[1]] == [str(odd)]
     odd.cleanup()
 
 
