@@ -57,9 +57,10 @@ _SUFFIX: Final = ".lease"
 _MAGIC: Final = b"tempkit-lease 1"
 _DIR_FLAGS: Final = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 _KINDS: Final = {b"d": "directory", b"f": "file"}
-# Rewrite a lease when it holds this many more records than live objects: the
-# file stays small however many objects a long-lived process makes and removes.
-_COMPACT_SLACK: Final = 4096
+# A new lease maps this much; when records reach the end, the released ones are
+# dropped, and the file doubles only if the live ones still fill half of it.
+_INITIAL_SIZE: Final = 64 * 1024
+_RELEASED: Final = ord("-")
 
 
 def lease_directory_name(uid: int | None = None) -> str:
@@ -117,35 +118,50 @@ class LeaseRecord(NamedTuple):
 
 
 class Lease:
-    """This process's lease: locked for its life, one record appended per temp object."""
+    """This process's lease: locked for its life, one record per temp object.
+
+    The file is mapped into memory (``MAP_SHARED``), so recording an object is a
+    copy into the page cache rather than a system call: what a process wrote
+    there is in the file for every reader the moment it is written, and stays
+    there when the process is killed (only a power failure can lose it).
+    Records go one after the other; the rest of the mapping is zero bytes,
+    where a reader stops. Releasing an object marks its record in place.
+    """
 
     def __init__(self, temp_dir: str) -> None:
+        import fcntl  # noqa: PLC0415 - only crash-safe mode needs these
+        import mmap  # noqa: PLC0415
+
         self.identity = process_identity()
         self.directory = os.path.join(temp_dir, lease_directory_name())
         self.name = f"{self.identity.pid}-{self.identity.start or 0}{_SUFFIX}"
         directory = open_lease_directory(temp_dir, create=True)
         try:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_NOFOLLOW
-            fd = os.open(self.name, flags | os.O_CLOEXEC, 0o600, dir_fd=directory)
+            flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+            fd = os.open(self.name, flags, 0o600, dir_fd=directory)
         finally:
             os.close(directory)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            header = b"%s %d %d %s %d %s\n" % (
+                _MAGIC,
+                self.identity.pid,
+                -1 if self.identity.start is None else self.identity.start,
+                (self.identity.boot or "-").encode("ascii"),
+                os.geteuid(),
+                host_id().encode("ascii"),
+            )
+            os.ftruncate(fd, _INITIAL_SIZE)
+            self._map = mmap.mmap(fd, _INITIAL_SIZE)
+        except BaseException:
+            os.close(fd)
+            raise
         self._fd = fd
-        import fcntl  # noqa: PLC0415 - only crash-safe mode needs it
-
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self._header = b"%s %d %d %s %d %s\n" % (
-            _MAGIC,
-            self.identity.pid,
-            -1 if self.identity.start is None else self.identity.start,
-            (self.identity.boot or "-").encode("ascii"),
-            os.geteuid(),
-            host_id().encode("ascii"),
-        )
-        os.write(fd, self._header)
-        # Records of the objects still owned, by path: what a compaction keeps.
-        self._live: dict[str, bytes] = {}
-        self._written = 0
-        self._compacting = threading.Lock()
+        self._map[: len(header)] = header
+        self._header_end = self._end = len(header)
+        # The objects still owned, by path: (offset of the record, the record).
+        self._live: dict[str, tuple[int, bytes]] = {}
+        self._lock = threading.Lock()
 
     @property
     def path(self) -> str:
@@ -163,32 +179,46 @@ class Lease:
             len(encoded),
             encoded,
         )
-        # One write to an O_APPEND file: whole, even with other threads writing.
-        os.write(self._fd, line)
-        self._live[path] = line
-        self._written += 1
-        if self._written > len(self._live) + _COMPACT_SLACK:
-            self._compact()
+        with self._lock:
+            end = self._end
+            if end + len(line) >= len(self._map):
+                end = self._make_room(len(line))
+            self._map[end : end + len(line)] = line
+            self._end = end + len(line)
+            self._live[path] = (end, line)
 
     def release(self, path: str) -> None:
         """The object at ``path`` is no longer owned (cleaned up, kept or persisted).
 
-        The lease says so too: the name may be used again (by this very process,
-        even), and a later entry there must never be taken for the recorded one.
+        Its record is marked released in place: the name may be used again (by
+        this very process, even), and a later entry there must never be taken
+        for the recorded one.
         """
-        if self._live.pop(path, None) is not None and self._fd >= 0:
-            encoded = os.fsencode(path)
-            os.write(self._fd, b"- 0 0 0 %d:%s\n" % (len(encoded), encoded))
-            self._written += 1
+        with self._lock:
+            entry = self._live.pop(path, None)
+            if entry is not None and self._fd >= 0:
+                self._map[entry[0]] = _RELEASED
 
-    def _compact(self) -> None:
-        # Rewritten in place under the lock we hold all along: no sweep can read
-        # it meanwhile. A crash midway loses records (leaks), never adds any.
-        with self._compacting:
-            data = self._header + b"".join(list(self._live.values()))
-            os.ftruncate(self._fd, 0)
-            os.write(self._fd, data)
-            self._written = len(self._live)
+    def _make_room(self, needed: int) -> int:
+        """Compact the records to the live ones, or grow the file; the new end."""
+        live = list(self._live.items())
+        size = len(self._map)
+        compacted = self._header_end + sum(len(line) for _, (_, line) in live)
+        if compacted + needed >= size // 2:
+            size *= 2
+            while compacted + needed >= size // 2:
+                size *= 2
+            os.ftruncate(self._fd, size)
+            self._map.resize(size)
+        # Rewritten in place under the lock held all along: no sweep reads it
+        # meanwhile. A crash midway can lose records (leaks), never make new ones.
+        end = self._header_end
+        for path, (_, line) in live:
+            self._map[end : end + len(line)] = line
+            self._live[path] = (end, line)
+            end += len(line)
+        self._map[end : self._end] = bytes(self._end - end) if self._end > end else b""
+        return end
 
     def close(self) -> None:
         """End the lease: remove it if nothing is left to reclaim, then drop the lock.
@@ -196,22 +226,25 @@ class Lease:
         An object still recorded (its cleanup failed) keeps the lease, so a later
         sweep can retry once this process is gone.
         """
-        fd, self._fd = self._fd, -1
-        if fd < 0:
-            return
-        try:
-            if not self._live:
-                with contextlib.suppress(OSError):
-                    os.unlink(self.path)
-        finally:
-            os.close(fd)
+        with self._lock:
+            fd, self._fd = self._fd, -1
+            if fd < 0:
+                return
+            try:
+                if not self._live:
+                    with contextlib.suppress(OSError):
+                        os.unlink(self.path)
+            finally:
+                self._map.close()
+                os.close(fd)
 
     def abandon(self) -> None:
         """Forget the lease without touching it: a forked child's copy belongs to the parent."""
         fd, self._fd = self._fd, -1
         if fd >= 0:
+            self._map.close()  # the child's view only; the parent keeps its mapping
             os.close(fd)
-        self._live.clear()
+        self._live = {}
 
 
 # -- the sweep -------------------------------------------------------------------------------
@@ -279,7 +312,7 @@ def parse_lease(data: bytes) -> tuple[LeaseHeader, list[LeaseRecord]] | None:
 
 def _records(body: bytes) -> Iterator[LeaseRecord]:
     # "<kind> <device> <inode> <created ns> <length>:<path bytes>\n"; the length lets
-    # a path hold spaces and newlines. Kind "-" marks a path released by its owner.
+    # a path hold spaces and newlines. Kind "-" marks a record its owner released.
     position, size = 0, len(body)
     while position < size:
         try:
@@ -293,7 +326,7 @@ def _records(body: bytes) -> Iterator[LeaseRecord]:
             start = colon + 1
             end = start + int(body[ends[3] : colon])
             if (kind not in _KINDS and kind != b"-") or body[end : end + 1] != b"\n":
-                return
+                return  # the zero bytes after the last record, or a record cut short
             yield LeaseRecord(
                 _KINDS.get(kind, "released"),
                 int(body[ends[0] : ends[1] - 1]),
@@ -395,9 +428,7 @@ def _reclaim(
     """Remove what a dead owner recorded; (entries, True if nothing recorded is left)."""
     latest: dict[str, LeaseRecord] = {}
     for record in records:
-        if record.kind == "released":
-            latest.pop(record.path, None)  # its owner let go of it
-        else:
+        if record.kind != "released":  # released: its owner let go of it
             latest[record.path] = record  # a path used twice: the newer record counts
     entries: list[SweepEntry] = []
     all_done = True

@@ -39,6 +39,7 @@ _reclaim_seconds: float | None = None
 lease: Lease | None = None
 _lease_pid = 0
 _lock = threading.Lock()
+_local_backends: set[Backend] = set()
 
 
 def enable_crash_safety(*, reclaim: bool = False, reclaim_seconds: float | None = None) -> None:
@@ -80,8 +81,10 @@ def crash_safety_enabled() -> bool:
 
 def created(backend: Backend, path: str) -> None:
     """The temp layer made a managed object at ``path``: record it if the backend is local."""
-    if not _is_local_posix(backend):
-        return
+    if backend not in _local_backends:
+        if not _is_local_posix(backend):
+            return
+        _local_backends.add(backend)  # asked once per backend: this runs on every create
     current = lease if lease is not None and _lease_pid == os.getpid() else _start_lease()
     current.record(path, os.lstat(path))
 

@@ -563,3 +563,33 @@ def test_process_identity_tells_a_reused_pid_from_its_first_owner() -> None:
         child.kill()
         child.wait()
     assert not is_running(alive)
+
+
+def live_records(lease_path: str) -> set[str]:
+    parsed = parse_lease(Path(lease_path).read_bytes())
+    assert parsed is not None
+    return {r.path for r in parsed[1] if r.kind != "released"}
+
+
+def test_a_long_lived_lease_holds_only_live_records_and_one_descriptor(temp_root: Path) -> None:
+    crashsafe.enable_crash_safety()
+    first = TempFilePath.create()
+    assert crashsafe.lease is not None
+    lease_path = crashsafe.lease.path
+    descriptors = len(os.listdir("/proc/self/fd"))
+    alive = [first]
+    most = 0
+    for round_ in range(6):
+        alive.extend(TempFilePath.create() for _ in range(1500))  # beyond the first 64 KiB
+        most = max(most, len(alive))
+        for obj in alive[: len(alive) // 2]:
+            obj.cleanup()
+        alive = alive[len(alive) // 2 :]
+        assert live_records(lease_path) == {str(o) for o in alive}, f"round {round_}"
+    assert len(os.listdir("/proc/self/fd")) == descriptors
+    # 9,000 objects were recorded; the file grew only with the most alive at once.
+    record = len(os.fsencode(str(first))) + 64
+    assert os.path.getsize(lease_path) <= 4 * record * most, "released records were kept"
+    for obj in alive:
+        obj.cleanup()
+    assert live_records(lease_path) == set()
