@@ -383,8 +383,8 @@ def _new_locked_run(backend: Backend, root: str) -> tuple[str, str]:
     ).keep()
     staged = str(staging)
     try:
-        with (staging / LOCK_NAME).open("x", encoding="ascii") as lock:
-            lock.write(f"{os.getpid()}\n")
+        with (staging / LOCK_NAME).open("xb") as lock:
+            lock.write(b"%d\n" % os.getpid())
         for _ in range(naming.MAX_TRIES):
             numbers = _run_numbers(backend, root)
             run = f"{root}{sep}run-{max(numbers, default=-1) + 1}"
