@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import getpass
 import logging
 import os
 import re
 import stat
+import sys
 import time
 import weakref
 from collections.abc import Callable
@@ -71,6 +73,7 @@ def _logger() -> logging.Logger:
     return logging.getLogger("tempkit")
 
 
+@functools.cache
 def root_name() -> str:
     """The per-user root's name, ``tempkit-of-<user>`` (like pytest's ``pytest-of-<user>``)."""
     try:
@@ -91,6 +94,7 @@ class _Base:
     raw: str
     created: bool  # made by this process in this run: it may be removed as a whole
     lock: str | None = None  # the run's lock file, while this process holds it
+    numbered: bool = False  # a run-<N> under the per-user root (retention count applies)
     made: list[str] = field(default_factory=list)  # mktemp entries, when not created
     counters: dict[str, int] = field(default_factory=dict)  # next number per mktemp name
     touched: float = 0.0
@@ -281,10 +285,17 @@ class TempDirFactory:
     def _make_run(self, backend: Backend) -> _Base:
         flavour = backend.flavour
         root = gettempdir(backend).rstrip(flavour.sep) + flavour.sep + root_name()
-        _ensure_private_root(backend, root)
+        new_root = _ensure_private_root(backend, root)
+        if _process_private(backend):
+            # No other session can see this backend: its run needs no lock, and a root
+            # made just now has no old runs to look for (each test's fresh MemoryBackend).
+            run = _new_run(backend, root, first=new_root)
+            if not new_root:
+                _remove_old_runs(backend, root, keep=self.retention_count, current=run)
+            return _Base(run, created=True, numbered=True)
         run, lock = _new_locked_run(backend, root)
         _remove_old_runs(backend, root, keep=self.retention_count, current=run)
-        return _Base(run, created=True, lock=lock, touched=time.time())
+        return _Base(run, created=True, numbered=True, lock=lock, touched=time.time())
 
     def _made(self, base: _Base, raw: str, backend: Backend) -> BackendPath:
         if not base.created:
@@ -292,8 +303,8 @@ class TempDirFactory:
         return BackendPath(raw, backend=backend)
 
     def _finish_base(self, backend: Backend, base: _Base, *, remove: bool) -> None:
+        remove = remove or (base.numbered and self.retention_count == 0)
         if base.lock is not None:
-            remove = remove or self.retention_count == 0
             _quietly(backend.unlink, base.lock)
             base.lock = None
         if remove:
@@ -316,8 +327,10 @@ def _make_or_reuse(backend: Backend, raw: str, what: str) -> _Base:
     return _Base(raw, created=True)
 
 
-def _ensure_private_root(backend: Backend, root: str) -> None:
+def _ensure_private_root(backend: Backend, root: str) -> bool:
     """Make the per-user root, or accept an existing one only if it is safely ours.
+
+    Returns whether the root was made just now.
 
     A symlink, another user's directory or a looser mode is refused, never
     followed or repaired (pytest's CVE-2025-71176 and pytest-dev/pytest#13669):
@@ -341,7 +354,7 @@ def _ensure_private_root(backend: Backend, root: str) -> None:
             errno.ENOTDIR, root, f"tempkit's per-user temp root is not a directory: {advice}"
         )
     if not backend.capabilities.permissions:
-        return  # no owners or modes to check (Windows, object stores)
+        return created  # no owners or modes to check (Windows, object stores)
     uid = _current_uid()
     if uid is not None and info.st_uid != uid:
         raise os_error(
@@ -360,6 +373,7 @@ def _ensure_private_root(backend: Backend, root: str) -> None:
                 f"have reached it: {advice}",
             )
         backend.chmod(root, 0o700)  # ours since a moment ago; the umask took bits away
+    return created
 
 
 def _run_numbers(backend: Backend, root: str) -> dict[int, str]:
@@ -369,6 +383,25 @@ def _run_numbers(backend: Backend, root: str) -> dict[int, str]:
         if match:
             numbers[int(match.group(1))] = entry.path
     return numbers
+
+
+def _process_private(backend: Backend) -> bool:
+    """Whether ``backend`` is a MemoryBackend, whose files no other process can see."""
+    memory = sys.modules.get("tempkit.backends.memory")  # never loaded just to ask
+    return memory is not None and isinstance(backend, memory.MemoryBackend)
+
+
+def _new_run(backend: Backend, root: str, *, first: bool) -> str:
+    """Make ``run-<N>``, N one above the highest (0 in a root made just now)."""
+    prefix = root + backend.flavour.sep + "run-"
+    number = 0 if first else max(_run_numbers(backend, root), default=-1) + 1
+    for number in range(number, number + naming.MAX_TRIES):  # noqa: B020 - resumes the count
+        try:
+            backend.mkdir(f"{prefix}{number}", 0o700)
+        except FileExistsError:
+            continue
+        return f"{prefix}{number}"
+    raise os_error(errno.EEXIST, root, f"no free run number after {naming.MAX_TRIES} tries")
 
 
 def _new_locked_run(backend: Backend, root: str) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tempkit import MemoryBackend
+from tempkit import MemoryBackend, PosixBackend
 from tempkit._pytest_bases import LOCK_NAME, TempDirFactory, root_name
 from tests.support.plugin_suites import runs, seen, suite, user_root, without_basetemp
 
@@ -131,18 +131,27 @@ def test_the_factory_refuses_bad_settings(
         TempDirFactory(**kwargs)  # type: ignore[arg-type]
 
 
-def test_a_run_holds_its_lock_until_it_finishes() -> None:
-    backend = MemoryBackend()
-    factory = TempDirFactory(backend)
+def test_a_run_on_the_disk_holds_its_lock_until_it_finishes(temp_root: Path) -> None:
+    factory = TempDirFactory(PosixBackend())
     base = factory.getbasetemp()
-    root = f"/tmp/{root_name()}"
-    assert str(base) == f"{root}/run-0"
-    assert stat.S_IMODE(backend.stat(root).st_mode) == 0o700
-    assert (base / LOCK_NAME).read_text(encoding="ascii") == f"{os.getpid()}\n"
+    root = user_root(temp_root)
+    assert Path(base) == root / "run-0"
+    assert stat.S_IMODE(root.stat().st_mode) == 0o700
+    assert (Path(base) / LOCK_NAME).read_text(encoding="ascii") == f"{os.getpid()}\n"
     assert factory.getbasetemp() == base  # made once
     (base / "kept").mkdir()
     factory.finish(failed=False)
-    assert sorted(p.name for p in base.iterdir()) == ["kept"]  # policy "all": the lock goes
+    assert runs(temp_root) == {"run-0": ["kept"]}  # policy "all": only the lock goes
+
+
+def test_a_run_in_memory_needs_no_lock() -> None:
+    # No other process can see a MemoryBackend, so no other session can take its run.
+    backend = MemoryBackend()
+    base = TempDirFactory(backend).getbasetemp()
+    assert str(base) == f"/tmp/{root_name()}/run-0"
+    assert list(base.iterdir()) == []
+    assert stat.S_IMODE(backend.stat(f"/tmp/{root_name()}").st_mode) == 0o700
+    assert TempDirFactory(backend).getbasetemp().name == "run-1"  # a second session
 
 
 def test_an_empty_run_is_not_left_behind() -> None:

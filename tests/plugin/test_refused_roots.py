@@ -127,6 +127,7 @@ def test_an_ordinary_user_refuses_a_root_made_by_root(
     planted.mkdir(mode=0o700)
 
     def make_base() -> str:
+        root_name.cache_clear()  # this child is another user than the process it forked from
         return str(TempDirFactory(PosixBackend()).getbasetemp())
 
     with pytest.raises(PermissionError, match=r"belongs to uid 0, not to this user \(uid 65534\)"):
