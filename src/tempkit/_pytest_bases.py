@@ -228,7 +228,20 @@ class TempDirFactory:
         raise os_error(errno.EEXIST, prefix + basename, "no free number for this name")
 
     def make_temp_dir(self, prefix: str, backend: Backend) -> TempDirPath:
-        """A ``TempDirPath`` named ``<prefix><random>`` in the base on ``backend``."""
+        """A fresh ``TempDirPath`` in the base on ``backend``: what ``temp_dir`` is.
+
+        Args:
+            prefix: the start of its name (the random part follows).
+            backend: where to make it.
+
+        Returns:
+            The directory, mode 0o700, managed: the caller keeps or removes it.
+
+        Raises:
+            PermissionError: the per-user root is refused (see ``getbasetemp``).
+            ValueError: ``prefix`` contains a path separator.
+
+        """
         return TempDirPath.create(prefix=prefix, dir=self._base(backend).raw, backend=backend)
 
     def finish(self, *, failed: bool) -> None:

@@ -301,6 +301,10 @@ def pytest_runtest_makereport(
     reports = item.stash.setdefault(_phase_reports, {})
     reports[report.when] = report
     if report.when == "teardown":
+        # The test's own backend (a fresh MemoryBackend, with whatever the policy kept in
+        # it) is needed no more: the item lives until the session ends, the backend need not.
+        if _choice_key in item.stash:
+            del item.stash[_choice_key]
         temp = item.stash.get(_pending_key, None)
         if temp is not None:
             del item.stash[_pending_key]

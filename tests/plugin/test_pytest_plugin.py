@@ -126,6 +126,28 @@ def test_contradiction(memory_backend):
     )
 
 
+def test_a_tests_own_memory_backend_is_let_go_after_the_test(pytester: pytest.Pytester) -> None:
+    # Policy "all" keeps its temp_dir, but nobody can look at it after the test: the
+    # backend and all it holds must not live on until the session ends.
+    _suite(
+        pytester,
+        """
+import gc, weakref
+refs = []
+
+@pytest.mark.tempkit_backend("memory")
+def test_writes_a_lot(temp_dir):
+    (temp_dir / "big").write_bytes(b"x" * 1_000_000)
+    refs.append(weakref.ref(get_backend()))
+
+def test_later():
+    gc.collect()
+    assert refs[0]() is None
+""",
+    )
+    pytester.runpytest().assert_outcomes(passed=2)
+
+
 # -- choosing the backend --------------------------------------------------------------------------
 MARKED_MODULE = """
 pytestmark = pytest.mark.tempkit_backend("memory")
