@@ -12,8 +12,17 @@ Fixtures
     otherwise) and the plugin changes nothing.
     ``memory_backend``: a fresh ``MemoryBackend`` made current for the test (the
     one the marker or option chose, if that is a MemoryBackend made for this test).
-    ``temp_dir``: a ``TempDirPath`` on the test's current backend, removed after
-    the test, kept for a failed test with ``--tempkit-keep-failed``.
+    ``temp_dir_factory``: the session's :class:`TempDirFactory` (pytest's
+    ``tmp_path_factory``): ``mktemp(name)`` and ``getbasetemp()`` on the backend
+    the options chose, or on any backend given.
+    ``temp_dir``: a ``TempDirPath`` on the test's current backend, in the run's
+    base directory there; kept or removed after the test by the retention policy.
+
+Options
+    ``--tempkit-backend`` / ini ``tempkit_backend``; ``--tempkit-keep-failed`` /
+    ini ``tempkit_keep_failed``; ini ``tempkit_retention_count`` (3) and
+    ``tempkit_retention_policy`` ("all", "failed" or "none"), tempkit's
+    counterparts of pytest's ``tmp_path_retention_*``; pytest's ``--basetemp``.
 
 Marker
     ``@pytest.mark.tempkit_backend(spec, **kwargs)``: ``spec`` is "memory",
@@ -23,32 +32,36 @@ Marker
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import re
-import stat
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 import pytest
 
+from tempkit._pytest_bases import POLICIES, TempDirFactory
+from tempkit._pytest_kept import describe_kept, where
 from tempkit.backends import Backend, PosixBackend, get_backend, local_backend, use_backend
-from tempkit.path import BackendPath
+from tempkit.errors import CleanupError
 from tempkit.temp import TempDirPath
 
 if TYPE_CHECKING:
     from tempkit.backends.memory import MemoryBackend
 
-__all__ = ["make_backend", "memory_backend", "temp_dir", "tempkit_backend"]
+__all__ = [
+    "TempDirFactory",
+    "make_backend",
+    "memory_backend",
+    "temp_dir",
+    "temp_dir_factory",
+    "tempkit_backend",
+]
 
 MARKER: Final = "tempkit_backend"
 KEPT_PROPERTY: Final = "tempkit_kept_temp_dir"  # in report.user_properties (and junitxml)
-REPORT_KEY: Final = "tempkit"  # the teardown report section is "Captured tempkit teardown"
-
-# How much of a kept tree the report lists, and how much of a small file it shows
-# when the tree is not on this machine's disk (so it cannot be opened to look).
-LISTING_LIMIT: Final = 50
-PREVIEW_BYTES: Final = 32
+REPORT_SECTION: Final = "Captured tempkit teardown"
 
 _NAMED: Final[Mapping[str, str]] = {
     "memory": "a fresh MemoryBackend for each test",
@@ -57,7 +70,9 @@ _NAMED: Final[Mapping[str, str]] = {
 }
 _phase_reports = pytest.StashKey[dict[str, pytest.TestReport]]()
 _choice_key = pytest.StashKey["_Choice"]()
-_KEPT_DIRS_PLUGIN: Final = "tempkit-kept-dirs"
+_pending_key = pytest.StashKey[TempDirPath]()  # a test's temp_dir, until its teardown report
+_RUN_PLUGIN: Final = "tempkit-run"
+_WORKER_BASE: Final = "tempkit_disk_base"  # in an xdist worker's workerinput
 
 
 @dataclass(frozen=True)
@@ -152,7 +167,7 @@ def _choose(item: pytest.Item) -> _Choice:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """``--tempkit-backend``, ``--tempkit-keep-failed`` and their ini options."""
+    """The command-line and ini options of tempkit."""
     group = parser.getgroup("tempkit", "tempkit temp files and backends")
     group.addoption(
         "--tempkit-backend",
@@ -167,7 +182,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="tempkit_keep_failed",
         action="store_true",
         default=None,
-        help="keep the temp_dir of each failed test and say where it is",
+        help="keep the temp_dir of each failed test, whatever the retention policy, "
+        "and say where it is",
     )
     parser.addini(
         "tempkit_backend",
@@ -177,57 +193,171 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini(
         "tempkit_keep_failed",
-        "keep the temp_dir of each failed test and say where it is",
+        "keep the temp_dir of each failed test, whatever the retention policy, and say where it is",
         type="bool",
         default=False,
+    )
+    parser.addini(
+        "tempkit_retention_count",
+        "how many runs' temp dirs tempkit keeps (this one included; like tmp_path_retention_count)",
+        default="3",
+    )
+    parser.addini(
+        "tempkit_retention_policy",
+        "which temp dirs of a run tempkit keeps: all, failed or none "
+        "(like tmp_path_retention_policy)",
+        default="all",
     )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker; refuse a backend option that names nothing usable."""
+    """Register the marker, check the options, and set up the run's temp dirs."""
     config.addinivalue_line(
         "markers",
         f"{MARKER}(spec, **kwargs): run the test on this tempkit backend: 'memory', 'local', "
         "'posix', 'module:callable', a callable (called with kwargs) or a backend instance",
     )
-    config.pluginmanager.register(_KeptDirs(), _KEPT_DIRS_PLUGIN)
     spec = _option_spec(config)
     if spec is not None:
         try:
             _factory_named(spec)
         except (ImportError, AttributeError, TypeError, ValueError) as exc:
             raise pytest.UsageError(f"tempkit_backend = {spec!r}: {exc}") from exc
+    config.pluginmanager.register(_Run(_make_factory(config, spec)), _RUN_PLUGIN)
+
+
+def _make_factory(config: pytest.Config, spec: str | None) -> TempDirFactory:
+    """The session's factory, as the options and (in an xdist worker) the controller say."""
+    count_text = str(config.getini("tempkit_retention_count")).strip()
+    policy = str(config.getini("tempkit_retention_policy")).strip().lower()
+    try:
+        count = int(count_text)
+    except ValueError:
+        raise pytest.UsageError(
+            f"tempkit_retention_count = {count_text!r}: expected a whole number, 0 or more"
+        ) from None
+    if count < 0 or policy not in POLICIES:
+        raise pytest.UsageError(
+            f"tempkit_retention_count = {count_text!r}, tempkit_retention_policy = {policy!r}: "
+            f"the count must be 0 or more and the policy one of {', '.join(POLICIES)}"
+        )
+    if policy == "none" and _keep_failed(config):
+        policy = "failed"  # what --tempkit-keep-failed asks for: failed tests' dirs stay
+    backend: Callable[[], Backend] | None = None
+    if spec is not None:
+        backend = lambda: make_backend(spec)  # noqa: E731 - one backend, made on first use
+    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        # xdist sets a worker's --basetemp to pytest's own base; ours comes from the controller.
+        shared = workerinput.get(_WORKER_BASE)
+        return TempDirFactory(
+            backend,
+            retention_count=count,
+            retention_policy=policy,
+            shared_base=shared,
+            worker_id=None if shared is None else str(workerinput.get("workerid", "gw")),
+        )
+    return TempDirFactory(
+        backend,
+        basetemp=getattr(config.option, "basetemp", None),
+        retention_count=count,
+        retention_policy=policy,
+    )
+
+
+def _run(config: pytest.Config) -> _Run:
+    run = config.pluginmanager.get_plugin(_RUN_PLUGIN)
+    assert isinstance(run, _Run), "the tempkit plugin was not configured"
+    return run
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Drop the per-run collector (pytester runs several sessions in one process)."""
-    collector = config.pluginmanager.get_plugin(_KEPT_DIRS_PLUGIN)
-    if collector is not None:
-        config.pluginmanager.unregister(collector)
+    """End the run: the retention policy decides which bases stay."""
+    run = config.pluginmanager.get_plugin(_RUN_PLUGIN)
+    if isinstance(run, _Run):
+        config.pluginmanager.unregister(run)  # pytester runs several sessions in one process
+        run.factory.finish(failed=run.failed)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist controller: every worker gets its own base inside this run's base."""
+    run = _run(node.config)
+    # On failure the workers meet the same refusal themselves, as test errors that say why.
+    with contextlib.suppress(OSError):
+        node.workerinput[_WORKER_BASE] = run.factory.disk_base_for_workers()
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Remember each phase's report, so fixtures can tell whether their test failed."""
+    """Remember each phase's report; after the teardown, keep or remove the test's temp_dir.
+
+    The choice waits for the teardown report, so a failure in setup, in the
+    test or in any fixture's teardown counts (pytest-dev/pytest#14998).
+    """
     report = yield
-    item.stash.setdefault(_phase_reports, {})[report.when] = report
+    reports = item.stash.setdefault(_phase_reports, {})
+    reports[report.when] = report
+    if report.when == "teardown":
+        # The test's own backend (a fresh MemoryBackend, with whatever the policy kept in
+        # it) is needed no more: the item lives until the session ends, the backend need not.
+        if _choice_key in item.stash:
+            del item.stash[_choice_key]
+        temp = item.stash.get(_pending_key, None)
+        if temp is not None:
+            del item.stash[_pending_key]
+            _settle(item, temp, report, failed=any(r.failed for r in reports.values()))
     return report
 
 
-class _KeptDirs:
-    """Gathers the kept temp dirs from teardown reports and lists them at the end.
+def _settle(
+    item: pytest.Item, temp: TempDirPath, report: pytest.TestReport, *, failed: bool
+) -> None:
+    """Keep or remove a test's temp_dir, once every phase of the test has its report."""
+    if not temp.managed:
+        return  # the test kept, persisted or removed it itself
+    factory = _run(item.config).factory
+    if failed and _keep_failed(item.config):
+        path = temp.keep()
+        kept = (KEPT_PROPERTY, where(path))
+        item.user_properties.append(kept)
+        report.user_properties.append(kept)
+        report.sections.append((REPORT_SECTION, describe_kept(path)))
+        return
+    policy = factory.retention_policy
+    if policy == "all" or (policy == "failed" and failed):
+        temp.keep()
+        return
+    try:
+        temp.cleanup()
+    except (CleanupError, OSError) as exc:
+        report.outcome = "failed"
+        report.longrepr = f"tempkit could not remove the temp_dir {temp}: {exc}"
 
-    It reads ``user_properties``, which travel with the reports, so directories
-    kept by xdist workers are listed by the controller too.
+
+class _Run:
+    """The run's state: its temp dir factory, whether anything failed, the kept dirs.
+
+    It reads reports, which travel from pytest-xdist workers to the controller,
+    so the controller knows of failures and kept directories in every worker.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, factory: TempDirFactory) -> None:
+        self.factory = factory
+        self.failed = False
         self.kept: list[tuple[str, str]] = []
 
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        """A collection error counts as a failure of the run."""
+        if report.failed:
+            self.failed = True
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """Note each kept directory once, from its test's teardown report."""
+        """Note failures, and each kept directory once, from its test's teardown report."""
+        if report.failed:
+            self.failed = True
         if report.when == "teardown":
             self.kept.extend(
                 (report.nodeid, str(value))
@@ -240,8 +370,8 @@ class _KeptDirs:
         if not self.kept:
             return
         terminalreporter.write_sep("=", "tempkit: temp dirs kept for failed tests")
-        for nodeid, where in self.kept:
-            terminalreporter.write_line(f"{nodeid}: {where}")
+        for nodeid, kept_at in self.kept:
+            terminalreporter.write_line(f"{nodeid}: {kept_at}")
 
 
 # -- fixtures ------------------------------------------------------------------------------------
@@ -280,125 +410,42 @@ def memory_backend(
         yield backend
 
 
-@pytest.fixture
-def temp_dir(request: pytest.FixtureRequest, tempkit_backend: Backend) -> Iterator[TempDirPath]:
-    """A temp directory on the test's current backend, removed after the test.
+@pytest.fixture(scope="session")
+def temp_dir_factory(pytestconfig: pytest.Config) -> TempDirFactory:
+    """The session's temp dir factory: ``mktemp(name)``, ``getbasetemp()``.
 
-    With ``--tempkit-keep-failed`` (or ``tempkit_keep_failed = true``) the
-    directory of a failed test is kept and the report says where it is.
+    Its directories are on the backend the ``tempkit_backend`` option names
+    (one backend for the whole session), else on the backend current when it
+    is first used; pass ``backend=`` to choose another. They belong to the run
+    and stay or go with it, by the retention policy.
+    """
+    return _run(pytestconfig).factory
+
+
+@pytest.fixture
+def temp_dir(
+    request: pytest.FixtureRequest, tempkit_backend: Backend, temp_dir_factory: TempDirFactory
+) -> TempDirPath:
+    """A temp directory on the test's current backend, in the run's base directory there.
+
+    After the test the retention policy decides: "all" keeps it, "failed"
+    keeps it if the test failed (in setup, the test or teardown), "none"
+    removes it. With ``--tempkit-keep-failed`` (or ``tempkit_keep_failed =
+    true``) the directory of a failed test is always kept and the report says
+    where it is.
     """
     if "memory_backend" in request.fixturenames:
         request.getfixturevalue("memory_backend")  # so the directory is made in memory
-    temp = TempDirPath.create(prefix=_prefix_for(request.node.name))
-    yield temp
-    item = request.node
-    if temp.managed and _failed(item) and _keep_failed(item.config):
-        path = temp.keep()
-        where = _where(path)
-        item.user_properties.append((KEPT_PROPERTY, where))
-        item.add_report_section("teardown", REPORT_KEY, _describe_kept(path))
-        return
-    temp.cleanup()
+    temp = temp_dir_factory.make_temp_dir(_prefix_for(request.node.name), get_backend())
+    request.node.stash[_pending_key] = temp
+    return temp
 
 
 def _prefix_for(test_name: str) -> str:
     # Like tmp_path: the test's name, made safe for one path component and kept short.
-    return "pytest-" + re.sub(r"[^\w.-]", "_", test_name)[:30] + "-"
-
-
-def _failed(item: pytest.Item) -> bool:
-    reports = item.stash.get(_phase_reports, {})
-    return any(report.failed for report in reports.values())
+    return re.sub(r"[^\w.-]", "_", test_name)[:30] + "-"
 
 
 def _keep_failed(config: pytest.Config) -> bool:
     option = config.getoption("tempkit_keep_failed")
     return bool(option) if option is not None else bool(config.getini("tempkit_keep_failed"))
-
-
-# -- describing a kept tree ----------------------------------------------------------------------
-
-
-def _where(path: BackendPath) -> str:
-    """The path as the summary line shows it: a plain path on disk, else backend:path."""
-    backend = path.backend
-    if backend.capabilities.local_paths:
-        return str(path)
-    return f"{backend.name}:{path}"
-
-
-def _describe_kept(path: BackendPath) -> str:
-    backend = path.backend
-    if backend.capabilities.local_paths:
-        head = f"kept the temp_dir of this failed test on disk: {path}\n(remove it when done)"
-    elif backend.name == "memory":
-        head = (
-            f"kept the temp_dir of this failed test in memory ({backend!r}): {path}\n"
-            "it has no path on disk and is gone when pytest exits; it held:"
-        )
-    else:
-        head = f"kept the temp_dir of this failed test on {backend!r}: {path}\nit holds:"
-    lines = _listing(path, preview=not backend.capabilities.local_paths)
-    return "\n".join([head, *lines]) + "\n"
-
-
-def _listing(root: BackendPath, *, preview: bool) -> list[str]:
-    """An indented listing of ``root``, depth first in name order (links are not followed)."""
-    lines = [f"{root}/"]
-    stack: list[tuple[BackendPath, int]] = []
-    failure = _push_children(stack, root, 1)
-    if failure:
-        lines.append("    " + failure)
-    while stack:
-        if len(lines) > LISTING_LIMIT:
-            lines.append(f"... (the listing stops at {LISTING_LIMIT} entries)")
-            break
-        path, depth = stack.pop()
-        text, is_dir = _describe_entry(path, preview=preview)
-        lines.append("    " * depth + text)
-        if is_dir:
-            failure = _push_children(stack, path, depth + 1)
-            if failure:
-                lines.append("    " * (depth + 1) + failure)
-    return lines
-
-
-def _push_children(stack: list[tuple[BackendPath, int]], directory: BackendPath, depth: int) -> str:
-    """Push the entries of ``directory`` (first name on top); return why not, if it fails."""
-    try:
-        children = sorted(directory.iterdir(), key=lambda p: p.name, reverse=True)
-    except OSError as exc:
-        return f"(cannot list: {type(exc).__name__}: {exc.strerror or exc})"
-    stack.extend((child, depth) for child in children)
-    return ""
-
-
-def _describe_entry(path: BackendPath, *, preview: bool) -> tuple[str, bool]:
-    """One listing line for ``path``, and whether it is a directory to descend into."""
-    try:
-        info = path.lstat()
-    except OSError as exc:
-        return f"{path.name}  ({type(exc).__name__})", False
-    mode = info.st_mode
-    permissions = f"{stat.S_IMODE(mode):04o}"
-    if stat.S_ISDIR(mode):
-        return f"{path.name}/  ({permissions})", True
-    if stat.S_ISLNK(mode):
-        try:
-            return f"{path.name} -> {path.readlink()}", False
-        except OSError:
-            return f"{path.name} -> ?", False
-    text = f"{path.name}  ({info.st_size} bytes, {permissions})"
-    if preview and stat.S_ISREG(mode):
-        text += _preview(path)
-    return text, False
-
-
-def _preview(path: BackendPath) -> str:
-    try:
-        with path.open("rb") as file:
-            data = file.read(PREVIEW_BYTES + 1)
-    except OSError as exc:
-        return f"  (unreadable: {type(exc).__name__})"
-    shown = repr(data[:PREVIEW_BYTES])
-    return f"  {shown}{'...' if len(data) > PREVIEW_BYTES else ''}"

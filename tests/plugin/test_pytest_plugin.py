@@ -1,4 +1,4 @@
-"""The pytest plugin, run for real by pytest's own ``pytester``.
+"""The pytest plugin's backends and kept trees, run for real by pytest's own ``pytester``.
 
 Each test writes a small test suite, runs pytest on it (in this process unless
 the test needs a separate one) and checks the outcomes; the inner tests assert
@@ -10,7 +10,6 @@ looked at on the real disk afterwards and removed.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,68 +19,53 @@ import pytest
 import tempkit
 from tempkit import MemoryBackend, PosixBackend
 from tempkit.pytest_plugin import make_backend
+from tests.support.plugin_suites import runs, seen, suite, user_root, without_basetemp
 
 pytest_plugins = ["pytester"]
 
-# What every inner suite imports: the backends to compare with, and a file to
-# report paths through (the inner tests run in pytester's directory).
-HEADER = """
-import json, os, pathlib
-import pytest
-import tempkit
-from tempkit import MemoryBackend, PosixBackend, TempDirPath, get_backend
-from tempkit.backends import local_backend
-
-def note(key, value):
-    seen = pathlib.Path("seen.json")
-    data = json.loads(seen.read_text()) if seen.exists() else {}
-    data[key] = value
-    seen.write_text(json.dumps(data))
-"""
+_seen = seen
 
 
 def _suite(pytester: pytest.Pytester, body: str, name: str = "test_inner") -> None:
-    pytester.makepyfile(**{name: HEADER + body})
-
-
-def _seen(pytester: pytest.Pytester) -> dict[str, str]:
-    import json
-
-    data: dict[str, str] = json.loads((pytester.path / "seen.json").read_text())
-    return data
+    without_basetemp(pytester)
+    suite(pytester, body, name)
 
 
 # -- fixtures ------------------------------------------------------------------------------------
-def test_temp_dir_is_on_the_local_disk_by_default_and_removed_after_a_passing_test(
+def test_temp_dir_is_on_the_local_disk_by_default_in_the_runs_base(
     pytester: pytest.Pytester, temp_root: Path
 ) -> None:
     _suite(
         pytester,
         """
-def test_first(temp_dir, tempkit_backend):
+def test_first(temp_dir, tempkit_backend, temp_dir_factory):
     assert tempkit_backend is local_backend() is get_backend()
     assert temp_dir.backend is local_backend()
-    assert temp_dir.parent == tempkit.BackendPath(tempkit.gettempdir())
-    assert temp_dir.name.startswith("pytest-test_first-")
+    assert temp_dir.parent == temp_dir_factory.getbasetemp()
+    assert temp_dir.name.startswith("test_first-")
     assert oct(temp_dir.stat().st_mode & 0o777) == "0o700"
     (temp_dir / "out.txt").write_text("data", encoding="utf-8")
     note("first", str(temp_dir))
 
 def test_second(temp_dir):
-    assert not pathlib.Path(json.loads(pathlib.Path("seen.json").read_text())["first"]).exists()
-    assert temp_dir.exists()
+    first = pathlib.Path(json.loads(pathlib.Path("seen.json").read_text())["first"])
+    assert first.exists() and first != temp_dir
+    assert first.parent == pathlib.Path(temp_dir.parent)
 """,
     )
     result = pytester.runpytest()
     result.assert_outcomes(passed=2)
     first = Path(_seen(pytester)["first"])
-    assert first.parent == temp_root
-    assert not first.exists()
-    assert list(temp_root.iterdir()) == []
+    assert first.parent == user_root(temp_root) / "run-0"
+    assert (first / "out.txt").read_text(encoding="utf-8") == "data"  # policy "all" keeps it
+    assert [entry.name for entry in temp_root.iterdir()] == [user_root(temp_root).name]
+    [(run, names)] = runs(temp_root).items()
+    assert run == "run-0"
+    assert [name.rsplit("-", 1)[0] for name in names] == ["test_first", "test_second"]  # no lock
 
 
 def test_memory_backend_is_current_for_the_test_only_and_temp_dir_follows_it(
-    pytester: pytest.Pytester,
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _suite(
         pytester,
@@ -107,10 +91,14 @@ def test_memory_backend_first(memory_backend, temp_dir):
 def test_after(tempkit_backend):
     assert get_backend() is local_backend() is tempkit_backend
     for memory, path in made.values():
-        assert not path.exists()  # cleaned up in its own backend
-        assert list(memory.scandir("/tmp")) == []
+        assert path.parent.parent == tempkit.BackendPath(
+            "/tmp/" + os.environ["ROOT_NAME"], backend=memory
+        )
+        assert path.exists()  # kept, by policy "all", in its own backend
+        assert not pathlib.Path(str(path)).exists()  # never on the disk
 """,
     )
+    monkeypatch.setenv("ROOT_NAME", user_root(Path("/")).name)
     pytester.runpytest().assert_outcomes(passed=3)
 
 
@@ -124,7 +112,7 @@ def test_memory_backend_under_a_memory_marker_is_the_markers_backend(
 def test_same(memory_backend, tempkit_backend, temp_dir):
     assert memory_backend is tempkit_backend is get_backend()
     assert memory_backend.environ() == {"TMPDIR": "/"}
-    assert str(temp_dir.parent) == "/"
+    assert str(temp_dir.parent.parent.parent) == "/"
 
 @pytest.mark.tempkit_backend("posix")
 def test_contradiction(memory_backend):
@@ -136,6 +124,28 @@ def test_contradiction(memory_backend):
     result.stdout.fnmatch_lines(
         ["*test_contradiction asks for memory_backend but its tempkit_backend marker chose*"]
     )
+
+
+def test_a_tests_own_memory_backend_is_let_go_after_the_test(pytester: pytest.Pytester) -> None:
+    # Policy "all" keeps its temp_dir, but nobody can look at it after the test: the
+    # backend and all it holds must not live on until the session ends.
+    _suite(
+        pytester,
+        """
+import gc, weakref
+refs = []
+
+@pytest.mark.tempkit_backend("memory")
+def test_writes_a_lot(temp_dir):
+    (temp_dir / "big").write_bytes(b"x" * 1_000_000)
+    refs.append(weakref.ref(get_backend()))
+
+def test_later():
+    gc.collect()
+    assert refs[0]() is None
+""",
+    )
+    pytester.runpytest().assert_outcomes(passed=2)
 
 
 # -- choosing the backend --------------------------------------------------------------------------
@@ -220,7 +230,7 @@ def scratch_world():
         pytester,
         """
 def test_scratch(temp_dir):
-    assert str(temp_dir.parent) == "/scratch"
+    assert str(temp_dir.parent.parent.parent) == "/scratch"
 """,
     )
     pytester.runpytest().assert_outcomes(passed=1)
@@ -333,7 +343,17 @@ def broken(temp_dir):
 
 def test_setup_error(broken):
     pass
+
+@pytest.fixture
+def broken_teardown(temp_dir):
+    yield
+    note("teardown", str(temp_dir))
+    raise RuntimeError("teardown broke")
+
+def test_teardown_error(broken_teardown):
+    pass
 """
+OUTCOMES = {"passed": 2, "failed": 1, "xfailed": 1, "errors": 2}
 
 
 def test_keep_failed_keeps_the_tree_on_disk_and_says_where(
@@ -341,40 +361,55 @@ def test_keep_failed_keeps_the_tree_on_disk_and_says_where(
 ) -> None:
     _suite(pytester, FAILING)
     # A separate process, loading the plugin through its entry point as users get it.
-    result = pytester.runpytest_subprocess("--tempkit-keep-failed", "--junitxml=report.xml")
-    result.assert_outcomes(passed=1, failed=1, xfailed=1, errors=1)
+    # Policy "none" would remove every directory; --tempkit-keep-failed keeps the failed ones.
+    result = pytester.runpytest_subprocess(
+        "--tempkit-keep-failed", "--junitxml=report.xml", "-o", "tempkit_retention_policy=none"
+    )
+    result.assert_outcomes(**OUTCOMES)
     seen = {key: Path(value) for key, value in _seen(pytester).items()}
-    try:
-        assert not seen["passes"].exists()
-        assert not seen["xfail"].exists()  # an expected failure is not a failure
-        assert (seen["fails"] / "sub" / "result.txt").read_text(encoding="utf-8") == "wrong answer"
-        assert seen["setup"].is_dir()
-        result.stdout.fnmatch_lines(
-            [
-                "*Captured tempkit teardown*",
-                f"kept the temp_dir of this failed test on disk: {seen['fails']}",
-                "*result.txt  (12 bytes, *)",
-                "*tempkit: temp dirs kept for failed tests*",
-                f"test_inner.py::test_fails: {seen['fails']}",
-                f"test_inner.py::test_setup_error: {seen['setup']}",
-            ]
-        )
-        junit = (pytester.path / "report.xml").read_text(encoding="utf-8")
-        assert f'name="tempkit_kept_temp_dir" value="{seen["fails"]}"' in junit
-    finally:
-        for key in ("fails", "setup"):
-            shutil.rmtree(seen[key], ignore_errors=True)
-    assert list(temp_root.iterdir()) == []
+    assert not seen["passes"].exists()
+    assert not seen["xfail"].exists()  # an expected failure is not a failure
+    assert (seen["fails"] / "sub" / "result.txt").read_text(encoding="utf-8") == "wrong answer"
+    result.stdout.fnmatch_lines(
+        [
+            "*Captured tempkit teardown*",
+            f"kept the temp_dir of this failed test on disk: {seen['fails']}",
+            "*result.txt  (12 bytes, *)",
+            "*tempkit: temp dirs kept for failed tests*",
+            f"test_inner.py::test_fails: {seen['fails']}",
+            f"test_inner.py::test_setup_error: {seen['setup']}",
+            f"test_inner.py::test_teardown_error: {seen['teardown']}",
+        ]
+    )
+    junit = (pytester.path / "report.xml").read_text(encoding="utf-8")
+    assert f'name="tempkit_kept_temp_dir" value="{seen["fails"]}"' in junit
+    assert runs(temp_root) == {
+        "run-0": sorted(seen[key].name for key in ("fails", "setup", "teardown"))
+    }
 
 
-def test_without_keep_failed_a_failed_tests_tree_is_removed(
-    pytester: pytest.Pytester, temp_root: Path
+@pytest.mark.parametrize(
+    ("policy", "kept"),
+    [
+        ("all", ["fails", "passes", "setup", "teardown", "xfail"]),
+        ("failed", ["fails", "setup", "teardown"]),  # setup and teardown errors are failures
+        ("none", None),
+    ],
+)
+def test_the_retention_policy_decides_which_trees_stay_after_the_run(
+    pytester: pytest.Pytester, temp_root: Path, policy: str, kept: list[str] | None
 ) -> None:
     _suite(pytester, FAILING)
-    result = pytester.runpytest()
-    result.assert_outcomes(passed=1, failed=1, xfailed=1, errors=1)
-    assert "kept" not in result.stdout.str()
-    assert list(temp_root.iterdir()) == []
+    result = pytester.runpytest("-o", f"tempkit_retention_policy={policy}")
+    result.assert_outcomes(**OUTCOMES)
+    assert "kept the temp_dir" not in result.stdout.str()  # only --tempkit-keep-failed reports
+    seen = {key: Path(value) for key, value in _seen(pytester).items()}
+    if kept is None:
+        assert runs(temp_root) == {}  # the run is gone: nothing but the empty per-user root
+    else:
+        assert runs(temp_root) == {"run-0": sorted(seen[key].name for key in kept)}
+    if "fails" in (kept or []):
+        assert (seen["fails"] / "sub" / "result.txt").read_text(encoding="utf-8") == "wrong answer"
 
 
 def test_keep_failed_from_the_ini_file_and_memory_trees_are_listed(
@@ -397,7 +432,7 @@ def test_fails_in_memory(temp_dir):
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     path = _seen(pytester)["fails"]
-    assert path.startswith("/tmp/pytest-test_fails_in_memory-")
+    assert path.startswith(f"/tmp/{user_root(Path('/')).name}/run-0/test_fails_in_memory-")
     result.stdout.fnmatch_lines(
         [
             f"kept the temp_dir of this failed test in memory (MemoryBackend(*)): {path}",
