@@ -22,8 +22,9 @@ site) says how to run the block:
     server's address in ``AWS_ENDPOINT_URL`` and dummy credentials, and the
     bucket ``my-bucket`` made beforehand. The bucket must be empty afterwards.
 ``<!-- example: windows -->``
-    The block uses what only Windows has; it is skipped elsewhere, with that
-    reason, and runs where the suite runs on Windows.
+    The block uses what only Windows has: tests/windows runs it on the real
+    Windows interpreter (under wine on Linux: ``scripts/windows-python test``),
+    and it is skipped here with that reason.
 ``<!-- example: skip REASON -->``
     Not run; the test is skipped with REASON.
 """
@@ -35,49 +36,15 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.support.doc_examples import KINDS, PAGES, Example, examples
 from tests.support.s3 import s3_environment, s3_filesystem
 
-ROOT = Path(__file__).resolve().parents[2]
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 PLACEHOLDER_DIRS = ("/srv/out", "/srv/reports")
 S3_BUCKET = "my-bucket"
-KINDS = ("run", "pytest", "s3", "windows", "skip")
-
-_FENCE = re.compile(r"^```python[ \t]*\n(?P<code>.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
-_DIRECTIVE = re.compile(r"<!--\s*example:\s*(?P<kind>[\w-]+)\s*(?P<reason>.*?)\s*-->\s*\Z")
-
-
-@dataclass(frozen=True)
-class Example:
-    """One ```python block: where it is, its code, and how to run it."""
-
-    page: Path
-    line: int
-    code: str
-    kind: str = "run"
-    reason: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.page.relative_to(ROOT)}:{self.line}"
-
-
-def examples(page: Path) -> list[Example]:
-    """The ```python blocks of ``page``, each with the directive on the line before it."""
-    text = page.read_text(encoding="utf-8")
-    found = []
-    for match in _FENCE.finditer(text):
-        before = text[: match.start()].rstrip("\n").rpartition("\n")[2]
-        directive = _DIRECTIVE.search(before)
-        kind, reason = ("run", "") if directive is None else directive.group("kind", "reason")
-        line = text.count("\n", 0, match.start()) + 1
-        found.append(Example(page, line, match.group("code"), kind, reason))
-    return found
-
 
 ALL_EXAMPLES = [example for page in PAGES for example in examples(page)]
 
@@ -102,8 +69,8 @@ def s3_endpoint() -> Iterator[str]:
 def test_example_runs(example: Example, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     if example.kind == "skip":
         pytest.skip(example.reason)
-    if example.kind == "windows" and sys.platform != "win32":
-        pytest.skip("uses what only Windows has (delete-on-close); runs on Windows only")
+    if example.kind == "windows":
+        pytest.skip("Windows only: tests/windows runs it on a Windows interpreter")
     work, tmpdir = tmp_path / "work", tmp_path / "tmpdir"
     work.mkdir()
     tmpdir.mkdir()
