@@ -4,7 +4,8 @@ Each ```` ```python ```` block is one test. It runs in a fresh interpreter under
 ``-W error::ResourceWarning``, in a fresh empty directory with ``TMPDIR``
 pointing at another fresh directory, and passes when it exits with 0, writes
 nothing to stderr (a forgotten temp object's warning is printed there by its
-finalizer) and leaves nothing in ``TMPDIR``. A block that is only a signature or
+finalizer) and leaves nothing in ``TMPDIR`` (but an empty lease directory of crash
+safety, which stays by design). A block that is only a signature or
 output belongs in a ``text`` fence, where it is not run.
 
 Placeholder directories that a reader's machine would have (``/srv/out``) are
@@ -58,6 +59,19 @@ def test_every_example_is_found_and_has_a_known_kind() -> None:
     assert all(e.reason for e in ALL_EXAMPLES if e.kind == "skip"), "a skip needs a reason"
 
 
+def leftovers(tmpdir: Path) -> list[Path]:
+    """What an example left in its TMPDIR, but crash safety's per-user lease directory.
+
+    That directory is shared by every process of the user and stays by design; the
+    lease each process wrote in it must be gone, so it must be empty.
+    """
+    return [
+        path
+        for path in tmpdir.iterdir()
+        if not (path.name.startswith(".tempkit-leases-") and not any(path.iterdir()))
+    ]
+
+
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
     """One local S3 server for every example that talks to S3."""
@@ -108,7 +122,7 @@ def test_example_runs(example: Example, tmp_path: Path, request: pytest.FixtureR
         assert proc.stderr == "", f"{example} wrote to stderr\n{output}"
         if example.kind == "pytest":
             assert re.search(r"\b\d+ passed\b", proc.stdout), output
-        assert list(tmpdir.iterdir()) == [], f"{example} left temp files behind"
+        assert leftovers(tmpdir) == [], f"{example} left temp files behind"
         if bucket is not None:
             assert bucket.find(S3_BUCKET) == [], f"{example} left objects in {S3_BUCKET}"
     finally:
