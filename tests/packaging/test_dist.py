@@ -2,7 +2,8 @@
 
 The distributions are built once per module with ``python -m build`` (the sdist,
 then the wheel from the unpacked sdist, so a file missing from the sdist breaks
-the wheel), without build isolation: hatchling comes from the dev group.
+the wheel), without build isolation: hatchling comes from the dev group. The
+build reads a copy of the project's files, as a fresh clone has them.
 """
 
 from __future__ import annotations
@@ -45,15 +46,38 @@ class Dists:
     wheel: Path
 
 
+def project_copy(target: Path) -> Path:
+    """The project's files (tracked, or new and not ignored) copied to ``target``.
+
+    The build reads this copy, so nothing another test or tool writes into the
+    checkout while the suite runs can get into, or break, the distributions.
+    """
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():  # a file deleted but not yet staged is listed too
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
 @pytest.fixture(scope="module")
 def dists(tmp_path_factory: pytest.TempPathFactory) -> Dists:
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
-        check=True,
+    project = project_copy(tmp_path_factory.mktemp("project"))
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(project)],
         capture_output=True,
+        text=True,
         timeout=600,
+        check=False,
     )
+    assert built.returncode == 0, f"build failed:\n{built.stdout}\n{built.stderr}"
     (sdist,) = out.glob("*.tar.gz")
     (wheel,) = out.glob("*.whl")
     return Dists(sdist, wheel)
