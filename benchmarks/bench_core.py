@@ -38,6 +38,7 @@ from tempkit import TempDirPath, TempFilePath
 
 RAW_FILE_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 FORBIDDEN_ON_IMPORT = ("fsspec", "hypothesis", "pytest")
+IMPORT_TEMP_OBJECTS = "from tempkit import TempDirPath, TempFilePath"
 MIB = 1024 * 1024
 
 
@@ -246,13 +247,15 @@ def _import_case(config: Config) -> Case:
         return run
 
     baseline = "python -c 'import tempfile, pathlib'"
+    # The package serves its names lazily, so a bare `import tempkit` loads almost
+    # nothing: the case imports the temp objects, as code that uses tempkit does.
     return ComparisonCase(
         name="import",
-        title="4. `import tempkit` in a fresh interpreter",
+        title="4. importing tempkit's temp objects in a fresh interpreter",
         ops=ops,
         unit="interpreter",
         contestants=[
-            Contestant("python -c 'import tempkit'", importer("import tempkit")),
+            Contestant(f"python -c '{IMPORT_TEMP_OBJECTS}'", importer(IMPORT_TEMP_OBJECTS)),
             Contestant(baseline, importer("import tempfile, pathlib")),
             Contestant("python -c 'pass' (startup only)", importer("pass")),
         ],
@@ -260,14 +263,14 @@ def _import_case(config: Config) -> Case:
         timer=children_cpu if config.clock == "cpu" else None,
         clock_name="CPU time" if config.clock == "cpu" else None,
         notes=[
-            f"checked: `import tempkit` imports none of {', '.join(FORBIDDEN_ON_IMPORT)}",
+            f"checked: the import loads none of {', '.join(FORBIDDEN_ON_IMPORT)}",
         ],
     )
 
 
 def _check_never_imported(python: str, env: dict[str, str]) -> None:
     code = (
-        "import sys, tempkit\n"
+        f"import sys\n{IMPORT_TEMP_OBJECTS}\n"
         f"print(' '.join(m for m in {FORBIDDEN_ON_IMPORT!r} "
         "if any(k == m or k.startswith(m + '.') for k in sys.modules)))"
     )

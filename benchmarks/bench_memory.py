@@ -36,7 +36,7 @@ def cases(config: Config) -> list[Case]:
         from fsspec.implementations.memory import MemoryFileSystem
         from pyfakefs.fake_filesystem_unittest import Patcher
     except ImportError as exc:
-        raise Skip(f"needs fsspec and pyfakefs: pip install -e '.[test]' ({exc})") from None
+        raise Skip(f"needs fsspec and pyfakefs (the dev group): {exc}") from None
     from tempkit import FsspecBackend, MemoryBackend
 
     ops = config.pick(full=1000, quick=20)

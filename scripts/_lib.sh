@@ -3,8 +3,10 @@
 #
 #   tk_discover            pick the interpreters to use -> TK_PYTHONS / TK_VERSIONS
 #                          (oldest and newest supported CPython found, ascending)
-#   tk_ensure_venv PY VER  create/reuse .venv/py3.X for PY and `pip install -e '.[test]'`
-#                          into it when pyproject.toml changed -> TK_VENV
+#   tk_ensure_venv PY VER  create/reuse .venv/py3.X for PY and install the development
+#                          set into it when pyproject.toml changed -> TK_VENV
+#                          (TK_DEV_INSTALL: tempkit editable with the extras users get,
+#                          plus the `dev` dependency group: test, lint and docs tools)
 #
 # Environment:
 #   TEMPKIT_TEST_PYTHONS   space-separated interpreters (paths or command names);
@@ -13,6 +15,11 @@
 
 TK_SUPPORTED_MINORS="10 11 12 13"
 TK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# What the development venvs hold: every extra and every development tool. The dev
+# dependency group (PEP 735, pyproject.toml) needs pip 25.1 or newer.
+TK_DEV_INSTALL=(-e '.[s3,test-s3]' --group dev)
+TK_PIP_FOR_GROUPS='pip>=25.1'
 
 # Keep pip predictable and quiet regardless of the user's pip configuration.
 export PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -172,10 +179,11 @@ tk_ensure_venv() {
     have=
     [ -f "$stamp" ] && have=$(cat "$stamp")   # (re-read: --clear removed it)
     if [ "$have" != "$want" ]; then
-        echo "tempkit: installing tempkit[test] (editable) into ${venv#"$TK_ROOT"/}"
+        echo "tempkit: installing tempkit (editable) and the dev tools into ${venv#"$TK_ROOT"/}"
         rm -f "$stamp"
-        if ! (cd "$TK_ROOT" && "$venv/bin/python" -m pip install -q -e '.[test]'); then
-            echo "error: pip install -e '.[test]' failed in ${venv#"$TK_ROOT"/}" >&2
+        if ! "$venv/bin/python" -m pip install -q --upgrade "$TK_PIP_FOR_GROUPS" ||
+            ! (cd "$TK_ROOT" && "$venv/bin/python" -m pip install -q "${TK_DEV_INSTALL[@]}"); then
+            echo "error: pip install ${TK_DEV_INSTALL[*]} failed in ${venv#"$TK_ROOT"/}" >&2
             return 1
         fi
         printf '%s\n' "$want" >"$stamp"

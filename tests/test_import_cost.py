@@ -17,6 +17,8 @@ NEVER = ("fsspec", "s3fs", "hypothesis", "pytest")
 # dataclasses pulls in inspect (and ast, dis, tokenize); secrets pulls in hmac and
 # hashlib; logging is loaded when a message is first logged.
 AVOIDED = ("dataclasses", "inspect", "secrets", "hashlib", "logging")
+# The package serves its names lazily: the checks import what code using tempkit imports.
+IMPORTS = ("import tempkit", "from tempkit import TempDirPath, TempFilePath, BackendPath")
 
 
 def loaded_after(code: str) -> set[str]:
@@ -33,16 +35,18 @@ def modules_after(code: str) -> set[str]:
     return {name.partition(".")[0] for name in loaded_after(code)}
 
 
+@pytest.mark.parametrize("code", IMPORTS)
 @pytest.mark.parametrize("name", NEVER)
-def test_import_tempkit_never_imports_optional_or_test_modules(name: str) -> None:
-    assert name not in modules_after("import tempkit")
+def test_import_tempkit_never_imports_optional_or_test_modules(name: str, code: str) -> None:
+    assert name not in modules_after(code)
 
 
+@pytest.mark.parametrize("code", IMPORTS)
 @pytest.mark.parametrize("name", AVOIDED)
-def test_import_tempkit_avoids_costly_standard_modules(name: str) -> None:
+def test_import_tempkit_avoids_costly_standard_modules(name: str, code: str) -> None:
     # tempfile and pathlib are the baseline the benchmark compares against.
     assert name not in modules_after("import tempfile, pathlib")
-    assert name not in modules_after("import tempkit")
+    assert name not in modules_after(code)
 
 
 def test_the_probe_sees_modules_that_are_imported() -> None:
@@ -53,3 +57,10 @@ def test_the_probe_sees_modules_that_are_imported() -> None:
 def test_lazy_names_still_resolve_and_then_load_their_module() -> None:
     assert "tempkit.backends.memory" not in loaded_after("import tempkit")
     assert "tempkit.backends.memory" in loaded_after("import tempkit\ntempkit.MemoryBackend")
+
+
+def test_import_tempkit_loads_no_module_of_its_own_until_a_name_is_used() -> None:
+    ours = {name for name in loaded_after("import tempkit") if name.startswith("tempkit")}
+    assert ours == {"tempkit", "tempkit._lazy"}
+    code = "import tempkit\nfor name in tempkit.__all__: getattr(tempkit, name)"
+    assert {"tempkit.temp", "tempkit.path", "tempkit.resolver"} <= loaded_after(code)

@@ -7,52 +7,80 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from tempkit._lazy import lazy_attributes
-from tempkit.backends import (
-    Backend,
-    Capabilities,
-    PosixBackend,
-    get_backend,
-    set_default_backend,
-    use_backend,
-)
-from tempkit.crashsafe import (
-    crash_safety_enabled,
-    disable_crash_safety,
-    enable_crash_safety,
-    sweep,
-)
-from tempkit.errors import CleanupError, PersistError
-from tempkit.path import BackendPath
-from tempkit.resolver import (
-    Candidate,
-    Resolution,
-    TempDirResolver,
-    gettempdir,
-    reset_tempdir_cache,
-    resolver_for,
-)
-from tempkit.temp import CleanupPolicy, OpenTempFile, TempDirPath, TempFilePath, TempPath
 
+# Not typing.TYPE_CHECKING: importing typing is a sizeable part of what
+# `tempkit mktemp` would cost to start (type checkers read this name as True).
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # served lazily at run time (see _LAZY); typed for checkers
+    from tempkit.backends import (
+        Backend,
+        Capabilities,
+        PosixBackend,
+        get_backend,
+        set_default_backend,
+        use_backend,
+    )
     from tempkit.backends.fsspec import FsspecBackend
     from tempkit.backends.memory import MemoryBackend
     from tempkit.backends.windows import WindowsBackend
+    from tempkit.crashsafe import (
+        crash_safety_enabled,
+        disable_crash_safety,
+        enable_crash_safety,
+        sweep,
+    )
+    from tempkit.errors import CleanupError, PersistError
+    from tempkit.path import BackendPath
+    from tempkit.resolver import (
+        Candidate,
+        Resolution,
+        TempDirResolver,
+        gettempdir,
+        reset_tempdir_cache,
+        resolver_for,
+    )
     from tempkit.signals import cleanup_on_signals
     from tempkit.spooled import SpooledTempPath
+    from tempkit.temp import CleanupPolicy, OpenTempFile, TempDirPath, TempFilePath, TempPath
 
 __version__ = "0.1.0"
 
-# Names served on first use, so ``import tempkit`` stays as cheap as
-# ``import tempfile, pathlib`` and optional dependencies load only when used.
+# Every name is served on first use (PEP 562), so importing the package costs
+# next to nothing: ``import tempkit`` loads no backend, and a submodule such as
+# the ``tempkit mktemp`` command loads only what it needs, which matters for a
+# command a shell script runs once per line. Optional dependencies load only
+# when used.
 _LAZY: dict[str, str] = {
+    "Backend": "tempkit.backends",
+    "BackendPath": "tempkit.path",
+    "Candidate": "tempkit.resolver",
+    "Capabilities": "tempkit.backends",
+    "CleanupError": "tempkit.errors",
+    "CleanupPolicy": "tempkit.temp",
     "FsspecBackend": "tempkit.backends.fsspec",
     "MemoryBackend": "tempkit.backends.memory",
+    "OpenTempFile": "tempkit.temp",
+    "PersistError": "tempkit.errors",
+    "PosixBackend": "tempkit.backends",
+    "Resolution": "tempkit.resolver",
     "SpooledTempPath": "tempkit.spooled",
+    "TempDirPath": "tempkit.temp",
+    "TempDirResolver": "tempkit.resolver",
+    "TempFilePath": "tempkit.temp",
+    "TempPath": "tempkit.temp",
     "WindowsBackend": "tempkit.backends.windows",
     "cleanup_on_signals": "tempkit.signals",
+    "crash_safety_enabled": "tempkit.crashsafe",
+    "disable_crash_safety": "tempkit.crashsafe",
+    "enable_crash_safety": "tempkit.crashsafe",
+    "get_backend": "tempkit.backends",
+    "gettempdir": "tempkit.resolver",
+    "reset_tempdir_cache": "tempkit.resolver",
+    "resolver_for": "tempkit.resolver",
+    "set_default_backend": "tempkit.backends",
+    "sweep": "tempkit.crashsafe",
+    "use_backend": "tempkit.backends",
 }
 
 

@@ -6,7 +6,9 @@ asks for them, so importing the package stays cheap.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, MutableMapping
+TYPE_CHECKING = False  # not typing's: see tempkit/__init__.py
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, MutableMapping
 
 __all__ = ["lazy_attributes"]
 

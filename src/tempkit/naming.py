@@ -10,11 +10,17 @@ from __future__ import annotations
 import errno
 import functools
 import os
-from collections.abc import Callable
-from typing import Final, TypeVar
 
-from tempkit._flavour import Flavour
-from tempkit._winnames import check_name_part
+# Names for the type checker only: `tempkit mktemp` loads this module on every
+# call, and typing and the path-syntax module are most of what it would cost.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Final, TypeVar
+
+    from tempkit._flavour import Flavour
+
+    T = TypeVar("T")
 
 __all__ = [
     "ALPHABET",
@@ -34,8 +40,6 @@ MIN_TEMPLATE_XS: Final = 3
 # Enough that a collision streak this long means a broken name source or an
 # attacker filling the directory, not bad luck (37**8 names).
 MAX_TRIES: Final = 100
-
-T = TypeVar("T")
 
 
 @functools.lru_cache(maxsize=8)
@@ -109,6 +113,8 @@ def validate_affix(value: str | None, what: str, flavour: Flavour) -> str:
     if flavour.has_separator(value) or "\0" in value:
         raise ValueError(f"{what} must not contain a path separator or NUL: {value!r}")
     if flavour.name == "windows":
+        from tempkit._winnames import check_name_part  # noqa: PLC0415 - Windows names only
+
         check_name_part(value, what, final=what == "suffix")
     else:
         check_encodable(value)

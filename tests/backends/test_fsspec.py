@@ -34,16 +34,6 @@ def test_import_tempkit_does_not_import_fsspec() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_import_tempkit_testing_is_what_imports_pytest() -> None:
-    code = (
-        "import sys, tempkit\n"
-        "assert 'pytest' not in sys.modules\n"
-        "import tempkit.testing\n"
-        "assert 'pytest' in sys.modules\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
-
-
 def test_each_memory_backend_has_its_own_store() -> None:
     shared_before = dict(MemoryFileSystem.store)
     first, second = memory_backend(), memory_backend()

@@ -73,6 +73,8 @@ def test_kit_fails_a_backend_whose_create_is_not_exclusive(tmp_path: Path) -> No
         "test_exclusive_create_has_exactly_one_winner",
     }, output
     assert "4 failed, 39 passed" in output, output
+    # The kit's plain asserts are rewritten by pytest even though it is imported lazily.
+    assert "At index 0 diff: 'won' != 'refused'" in output, output
 
 
 def test_kit_reports_each_capability_it_cannot_check(tmp_path: Path) -> None:
@@ -80,3 +82,31 @@ def test_kit_reports_each_capability_it_cannot_check(tmp_path: Path) -> None:
     assert "not applicable: backend declares no symlinks" in output, output
     assert "not applicable: backend declares no permissions" in output, output
     assert " failed" not in output, output
+
+
+def test_only_the_kit_imports_pytest() -> None:
+    code = (
+        "import sys, tempkit, tempkit.testing, tempkit.testing.s3\n"
+        "assert 'pytest' not in sys.modules, 'imported before the kit was used'\n"
+        "from tempkit.testing import BackendConformance, require\n"
+        "assert 'pytest' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_without_pytest_the_kit_says_what_to_install() -> None:
+    """pytest is made unimportable in a child; tests/packaging checks a venv without it."""
+    code = (
+        "import sys\n"
+        "sys.modules['pytest'] = None  # as if pytest were not installed\n"
+        "import tempkit.testing\n"
+        "from tempkit.testing.s3 import local_s3_server  # needs no pytest\n"
+        "try:\n"
+        "    from tempkit.testing import BackendConformance\n"
+        "except ModuleNotFoundError as exc:\n"
+        "    print(exc.name, exc, sep='|')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out == "pytest|tempkit.testing needs pytest: pip install 'tempkit[test]'\n"

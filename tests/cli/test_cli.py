@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import shutil
 import signal
 import stat
 import subprocess
@@ -23,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from tempkit import Candidate, Resolution
-from tests.support.clitools import TEMPKIT, tempkit
+from tests.support.clitools import TEMPKIT, is_gnu_coreutils, tempkit
 
 PY = sys.executable
 
@@ -34,7 +35,8 @@ PY = sys.executable
 def test_help_on_every_subcommand(command: list[str]) -> None:
     proc = tempkit(*command, "--help")
     assert proc.returncode == 0
-    assert proc.stdout.startswith(f"usage: tempkit {' '.join(command)}".rstrip())
+    # "Usage:" for mktemp, as GNU writes it; argparse's "usage:" for the others.
+    assert proc.stdout.lower().startswith(f"usage: tempkit {' '.join(command)}".rstrip())
     assert proc.stderr == ""
 
 
@@ -56,12 +58,7 @@ def test_console_script_matches_python_m() -> None:
         ["bogus"],
         ["where", "--backend", "nope"],
         ["where", "extra"],
-        ["run"],
-        ["run", "--"],
-        ["run", "--keep"],
-        ["run", "--keep", "--keep-on-failure", "--", "true"],
-        ["run", "--prefix", "a/b", "--", "true"],
-        ["mktemp", "--bogus"],
+        ["where", "--json", "--path"],
         ["demo", "--bogus"],
     ],
     ids=" ".join,
@@ -166,6 +163,22 @@ def test_where_on_the_memory_backend(temp_root: Path) -> None:
     assert list(temp_root.iterdir()) == [], "a memory backend never touches the disk"
 
 
+def test_where_path_prints_only_the_chosen_dir(temp_root: Path, tmp_path: Path) -> None:
+    proc = tempkit("where", "--path")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"{temp_root}\n", "")
+    # The resolver's choice, not just $TMPDIR: a missing $TMPDIR passes to $TEMP.
+    env = {**os.environ, "TMPDIR": str(tmp_path / "missing"), "TEMP": str(tmp_path)}
+    assert tempkit("where", "--path", env=env).stdout == f"{tmp_path}\n"
+    assert tempkit("where", "--path", "--backend", "memory").stdout == "/tmp\n"
+    # What a shell script does with it.
+    script = 'd=$("$@" where --path) && test -d "$d" && printf "%s" "$d"'
+    shell = subprocess.run(
+        ["sh", "-c", script, "sh", *TEMPKIT], capture_output=True, text=True, check=True
+    )
+    assert shell.stdout == str(temp_root)
+    assert list(temp_root.iterdir()) == [], "the probe files are removed"
+
+
 # -- demo ---------------------------------------------------------------------------------
 
 
@@ -262,6 +275,90 @@ def test_run_command_not_found_or_not_executable(temp_root: Path, tmp_path: Path
     refused = tempkit("run", "--", str(text))
     assert refused.returncode == 126
     assert refused.stderr.count("\n") == 1
+    assert list(temp_root.iterdir()) == []
+
+
+ENV = shutil.which("env")
+needs_gnu_env = pytest.mark.skipif(not is_gnu_coreutils(ENV), reason="needs GNU coreutils env")
+
+
+def _env(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The real GNU ``env`` with ``args``, named ``env`` in its messages."""
+    assert ENV is not None
+    return subprocess.run(
+        ["env", *args], executable=ENV, cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+@needs_gnu_env
+@pytest.mark.parametrize(
+    ("case", "status"),
+    [
+        ("not found", 127),
+        ("not executable", 126),
+        ("a directory", 126),
+        ("missing interpreter", 127),
+        ("exit status", 3),
+    ],
+)
+def test_run_cannot_run_a_command_like_env(
+    case: str, status: int, temp_root: Path, tmp_path: Path
+) -> None:
+    text = tmp_path / "not-executable"
+    text.write_text("just text\n")
+    script = tmp_path / "bad-interpreter"
+    script.write_text("#!/no/such/interpreter\n")
+    script.chmod(0o755)
+    command = {
+        "not found": ["no-such-command-here"],
+        "not executable": [str(text)],
+        "a directory": [str(tmp_path)],
+        "missing interpreter": [str(script)],
+        "exit status": ["sh", "-c", "exit 3"],
+    }[case]
+    theirs = _env("--", *command)
+    ours = tempkit("run", "--", *command)
+    assert ours.returncode == theirs.returncode == status
+    # One line on stderr when the command cannot run, as env writes.
+    assert ours.stderr.count("\n") == theirs.stderr.count("\n") == (0 if status == 3 else 1)
+    assert list(temp_root.iterdir()) == []
+
+
+@needs_gnu_env
+def test_run_own_failure_exits_125_like_env(temp_root: Path, tmp_path: Path) -> None:
+    # env cannot enter its directory; tempkit cannot make its temp dir (name too long).
+    theirs = _env("-C", str(tmp_path / "missing"), "true")
+    ours = tempkit("run", "--prefix", "p" * 300, "--", "true")
+    assert ours.returncode == theirs.returncode == 125
+    assert ours.stderr == "tempkit run: cannot create a temp dir: File name too long\n"
+    assert list(temp_root.iterdir()) == []
+
+
+@needs_gnu_env
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--bogus"],
+        ["--bogus", "--", "true"],
+        [],
+        ["--"],
+        ["--keep"],
+        ["--prefix"],
+        ["--keep", "--keep-on-failure", "--", "true"],
+        ["--prefix", "a/b", "--", "true"],
+    ],
+    ids=lambda args: " ".join(args) or "(no args)",
+)
+def test_run_bad_usage_exits_125_like_env(args: list[str], temp_root: Path) -> None:
+    """2 is a status commands return themselves; env's 125 is one a script can tell apart."""
+    theirs = _env("--bogus")
+    ours = tempkit("run", *args)
+    assert ours.returncode == theirs.returncode == 125
+    assert ours.stdout == theirs.stdout == ""
+    message, hint = ours.stderr.splitlines()
+    assert message.startswith("tempkit run: ")
+    assert hint == "Try 'tempkit run --help' for more information."
+    assert theirs.stderr.splitlines()[1] == "Try 'env --help' for more information."
     assert list(temp_root.iterdir()) == []
 
 

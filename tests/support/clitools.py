@@ -26,6 +26,14 @@ def tempkit(
     return subprocess.run([*TEMPKIT, *args], cwd=cwd, text=True, check=False, **kwargs)
 
 
+def is_gnu_coreutils(program: str | None) -> bool:
+    """Whether ``program`` is the GNU coreutils tool, which the CLI tests compare against."""
+    if program is None:
+        return False
+    version = subprocess.run([program, "--version"], capture_output=True, text=True, check=False)
+    return "GNU coreutils" in version.stdout
+
+
 def tree(root: Path) -> set[str]:
     """Every path below ``root``, relative to it."""
     return {str(p.relative_to(root)) for p in root.rglob("*")}

@@ -1,25 +1,52 @@
 """The ``tempkit`` command line tool (console script ``tempkit``, or ``python -m tempkit``).
 
-One module per subcommand, each with a ``register(subparsers)`` that adds its
-parser and sets ``func`` to the function that runs it and returns the exit
-status. Bad usage is argparse's business: a short message and status 2.
+One module per subcommand, each with a ``main(args)`` that parses its own
+command line and returns the exit status. :func:`main` picks the module by the
+first argument and imports only that one: a shell script pays the start-up of
+a whole process for every ``tempkit mktemp``, so that command loads neither
+argparse nor the temp-object layer.
+
+Bad usage follows the tool each command stands in for: ``mktemp`` exits with 1
+like GNU mktemp, ``run`` with 125 like ``env`` (so a script can tell it from
+the command's own status), and ``where``, ``demo`` and ``tempkit`` itself with
+argparse's 2.
 """
 
 from __future__ import annotations
 
-import argparse
 import io
 import sys
-from collections.abc import Sequence
 
-from tempkit.cli import _demo, _mktemp, _run, _where
 from tempkit.cli._output import silence_stdout
 
-__all__ = ["build_parser", "main"]
+# Not typing's TYPE_CHECKING: `tempkit mktemp` starts faster without typing.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Sequence
+    from typing import Final
+
+__all__ = ["COMMANDS", "build_parser", "main"]
+
+# Every subcommand and its one-line summary, in the order `tempkit --help` lists them.
+COMMANDS: Final = {
+    "mktemp": "create a temporary file or directory and print its name (GNU mktemp)",
+    "run": "run a command in a fresh temp dir (its cwd and TMPDIR), then remove the dir",
+    "where": "show the resolved temp dir and why it was chosen",
+    "demo": "create, show and clean up a small temp tree",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every subcommand."""
+    """The parser of ``tempkit`` itself: ``--help``, ``--version`` and the commands.
+
+    Returns:
+        A parser whose subcommands only list each command and its summary; a
+        command's own options are parsed by that command's module.
+
+    """
+    import argparse  # noqa: PLC0415 - `tempkit mktemp` starts faster without it
+
     from tempkit import __version__  # noqa: PLC0415 - the package is initialised by now
 
     parser = argparse.ArgumentParser(
@@ -27,24 +54,47 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"tempkit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    _mktemp.register(sub)
-    _run.register(sub)
-    _where.register(sub)
-    _demo.register(sub)
+    for name, summary in COMMANDS.items():
+        sub.add_parser(name, help=summary, add_help=False)
     return parser
 
 
+def _command(name: str) -> Callable[[Sequence[str]], int]:
+    """The ``main`` of subcommand ``name``, importing its module only now."""
+    # One import per branch: each command loads only its own module.
+    if name == "mktemp":
+        from tempkit.cli._mktemp import main  # noqa: PLC0415
+    elif name == "run":
+        from tempkit.cli._run import main  # noqa: PLC0415
+    elif name == "where":
+        from tempkit.cli._where import main  # noqa: PLC0415
+    else:
+        from tempkit.cli._demo import main  # noqa: PLC0415
+    return main
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line tool; returns the exit status."""
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list[:1] == ["mktemp"]:
-        args_list[1:] = _mktemp.normalize_args(args_list[1:])
+    """Run the command line tool.
+
+    Args:
+        argv: The arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns:
+        The exit status. ``--help``, ``--version`` and argparse's usage errors
+        raise ``SystemExit`` instead, as argparse does.
+
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
     # Paths are bytes to the OS: print undecodable ones back as the same bytes.
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="surrogateescape")
-    args = build_parser().parse_args(args_list)
+    if args and args[0] in COMMANDS:
+        name, rest = args[0], args[1:]
+    else:  # --help, --version, a mistake, or options before the command
+        namespace, rest = build_parser().parse_known_args(args)
+        name = namespace.command
     try:
-        status: int = args.func(args)
+        status = _command(name)(rest)
         if sys.stdout is not None:
             sys.stdout.flush()
     except BrokenPipeError:

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from collections.abc import Sequence
 
 from tempkit.temp import TempDirPath
 
-__all__ = ["register"]
+__all__ = ["build_parser", "main"]
 
 
-def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    """Add the ``demo`` subcommand."""
-    parser = subparsers.add_parser(
-        "demo",
-        help="create, show and clean up a small temp tree",
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``tempkit demo``."""
+    return argparse.ArgumentParser(
+        prog="tempkit demo",
         description="Create a small tree in a fresh temp dir, list it with its modes, "
         "and show that leaving the with block removed it.",
     )
-    parser.set_defaults(func=_cmd_demo)
 
 
-def _cmd_demo(args: argparse.Namespace) -> int:
+def main(args: Sequence[str]) -> int:
+    """Run ``tempkit demo ARGS``; returns the exit status."""
+    build_parser().parse_args(args)
     out = sys.stdout
     with TempDirPath.create(prefix="tempkit-demo-") as tmp:
         out.write(f"created {tmp}\n")

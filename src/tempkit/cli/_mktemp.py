@@ -9,133 +9,131 @@ Options, defaults, diagnostics and exit statuses follow GNU mktemp (coreutils
   directory, length, prefix and suffix as GNU's, and the same character class;
 - the name is printed as built from the template (a relative template gives a
   relative name), and nothing is left behind when creating or printing fails;
-- ``-q`` silences only creation failures; template errors are always reported.
+- ``-q`` silences only creation failures; template errors are always reported;
+- the command line parses as GNU's does (options after the template, long
+  options abbreviated, ``--tmpdir`` taking DIR only after ``=``), and a
+  mistake is reported in GNU's words with ``Try 'tempkit mktemp --help' for
+  more information.`` and exit status 1.
 
-The one deliberate difference: command-line syntax errors (an unknown option,
-a missing option argument, two templates) exit with 2 like every tempkit
-command, where GNU uses 1.
+A shell script pays the start-up of one process per call, so this module
+loads only the naming layer: no argparse, no typing, no backend layer. Like
+GNU mktemp it works on the local disk, with the three system calls it needs
+made here directly (see ``_create_file``).
 """
 
 from __future__ import annotations
 
-import argparse
 import errno
 import os
-import string
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Final
 
 from tempkit import naming
-from tempkit.backends._current import get_backend
-from tempkit.backends.protocol import Backend
-from tempkit.cli._output import error, quote, silence_stdout
+from tempkit.cli._getopt import (
+    NO_ARGUMENT,
+    OPTIONAL_ARGUMENT,
+    REQUIRED_ARGUMENT,
+    LongOption,
+    UsageError,
+    parse,
+)
+from tempkit.cli._output import error, quote, silence_stdout, usage_error
 
-__all__ = ["DEFAULT_TEMPLATE", "GNU_ALPHABET", "normalize_args", "register"]
+TYPE_CHECKING = False  # not typing's, which would cost this command a sizeable part of its start
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from typing import Final
+
+__all__ = ["DEFAULT_TEMPLATE", "GNU_ALPHABET", "main"]
 
 DEFAULT_TEMPLATE: Final = "tmp.XXXXXXXXXX"
-GNU_ALPHABET: Final = string.ascii_letters + string.digits
+GNU_ALPHABET: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 # GNU mktemp's fallback when neither the option nor $TMPDIR names a directory.
 FALLBACK_DIR: Final = "/tmp"
 
 
-def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    """Add the ``mktemp`` subcommand."""
-    from tempkit import __version__  # noqa: PLC0415 - the package is initialised by now
+HELP: Final = f"""\
+Usage: tempkit mktemp [OPTION]... [TEMPLATE]
+Create a temporary file or directory, safely, and print its name.
+TEMPLATE must contain at least {naming.MIN_TEMPLATE_XS} consecutive 'X's in last component.
+If TEMPLATE is not specified, use {DEFAULT_TEMPLATE}, and --tmpdir is implied.
+Files are created u+rw, and directories u+rwx, minus umask restrictions.
 
-    parser = subparsers.add_parser(
-        "mktemp",
-        help="create a temporary file or directory and print its name (GNU mktemp)",
-        description="Create a temporary file or directory, safely, and print its name. "
-        f"TEMPLATE must contain at least {naming.MIN_TEMPLATE_XS} consecutive 'X's in its "
-        f"last component. If TEMPLATE is not given, use {DEFAULT_TEMPLATE}, and --tmpdir "
-        "is implied. Files are created u+rw, and directories u+rwx, minus umask "
-        "restrictions. Behaves like GNU coreutils mktemp; exit status 0 on success, "
-        "1 on failure, 2 on bad usage.",
-    )
-    parser.add_argument(
-        "-d", "--directory", action="store_true", help="create a directory, not a file"
-    )
-    parser.add_argument(
-        "-u",
-        "--dry-run",
-        action="store_true",
-        help="do not create anything; merely print a name (unsafe)",
-    )
-    parser.add_argument(
-        "-q",
-        "--quiet",
-        action="store_true",
-        help="suppress diagnostics about file/dir-creation failure",
-    )
-    parser.add_argument(
-        "--suffix",
-        metavar="SUFF",
-        help="append SUFF to TEMPLATE; SUFF must not contain a slash. This option is "
-        "implied if TEMPLATE does not end in X",
-    )
-    parser.add_argument(
-        "-p",
-        dest="tmpdir",
-        metavar="DIR",
-        help="interpret TEMPLATE relative to DIR; if DIR is empty, use $TMPDIR if set, "
-        "else /tmp. With this option, TEMPLATE must not be an absolute name; unlike "
-        "with -t, TEMPLATE may contain slashes, but mktemp creates only the final component",
-    )
-    parser.add_argument(
-        "--tmpdir",
-        dest="tmpdir",
-        nargs="?",
-        const="",
-        metavar="DIR",
-        help="like -p; DIR is optional and must be attached with '=' (--tmpdir=DIR)",
-    )
-    parser.add_argument(
-        "-t",
-        dest="deprecated_t",
-        action="store_true",
-        help="interpret TEMPLATE as a single file name component, relative to a "
-        "directory: $TMPDIR, if set; else the directory specified via -p; else /tmp "
-        "[deprecated]",
-    )
-    parser.add_argument("--version", action="version", version=f"tempkit mktemp {__version__}")
-    parser.add_argument("template", nargs="?", metavar="TEMPLATE")
-    parser.set_defaults(func=_cmd_mktemp)
+  -d, --directory     create a directory, not a file
+  -u, --dry-run       do not create anything; merely print a name (unsafe)
+  -q, --quiet         suppress diagnostics about file/dir-creation failure
+      --suffix=SUFF   append SUFF to TEMPLATE; SUFF must not contain a slash.
+                        This option is implied if TEMPLATE does not end in X
+  -p DIR, --tmpdir[=DIR]  interpret TEMPLATE relative to DIR; if DIR is not
+                        specified, use $TMPDIR if set, else /tmp.  With
+                        this option, TEMPLATE must not be an absolute name;
+                        unlike with -t, TEMPLATE may contain slashes, but
+                        mktemp creates only the final component
+  -t                  interpret TEMPLATE as a single file name component,
+                        relative to a directory: $TMPDIR, if set; else the
+                        directory specified via -p; else /tmp [deprecated]
+      --help          display this help and exit
+      --version       output version information and exit
+
+Behaves like GNU coreutils mktemp. Exit status 0 on success, 1 on failure
+(a bad command line, a bad template, or a name that could not be created).
+"""
+
+# GNU mktemp's options: short ones in getopt syntax, long ones with their short key.
+SHORT_OPTIONS: Final = "dp:qtuV"
+LONG_OPTIONS: Final = (
+    LongOption("directory", NO_ARGUMENT, "d"),
+    LongOption("quiet", NO_ARGUMENT, "q"),
+    LongOption("dry-run", NO_ARGUMENT, "u"),
+    LongOption("suffix", REQUIRED_ARGUMENT, "suffix"),
+    LongOption("tmpdir", OPTIONAL_ARGUMENT, "p"),
+    LongOption("help", NO_ARGUMENT, "help"),
+    LongOption("version", NO_ARGUMENT, "V"),
+)
 
 
-def normalize_args(args: Sequence[str]) -> list[str]:
-    """Make a bare ``--tmpdir`` (or an abbreviation) mean ``--tmpdir=``.
+class _Options:
+    """The parsed command line (``tmpdir`` is "" for a bare ``--tmpdir``)."""
 
-    GNU's ``--tmpdir`` takes its optional DIR only when attached with ``=``, so
-    in ``mktemp --tmpdir foo.XXX`` the template is ``foo.XXX``; argparse would
-    take it as DIR. ``--tmpdir=`` (empty DIR) means the same as a bare one.
-    """
-    out: list[str] = []
-    takes_value = False
-    for index, arg in enumerate(args):
-        if takes_value:
-            takes_value = False
-        elif arg == "--":
-            return out + list(args[index:])
-        elif arg.startswith("--") and "=" not in arg and len(arg) > 2:
-            if "--tmpdir".startswith(arg):
-                out.append("--tmpdir=")
-                continue
-            takes_value = "--suffix".startswith(arg)
-        elif arg.startswith("-") and len(arg) > 1 and not arg.startswith("--"):
-            # A cluster of short options: -p takes the rest of it, or the next argument.
-            flags = arg[1:]
-            takes_value = "p" in flags and flags.index("p") == len(flags) - 1
-        out.append(arg)
-    return out
+    __slots__ = ("deprecated_t", "directory", "dry_run", "quiet", "suffix", "template", "tmpdir")
+
+    def __init__(self, template: str | None, seen: dict[str, str | None]) -> None:
+        self.template = template
+        self.directory = "d" in seen
+        self.dry_run = "u" in seen
+        self.quiet = "q" in seen
+        self.suffix = seen.get("suffix")
+        self.tmpdir = seen["p"] or "" if "p" in seen else None
+        self.deprecated_t = "t" in seen
+
+
+def main(args: Sequence[str]) -> int:
+    """Run ``tempkit mktemp ARGS``; returns the exit status."""
+    try:
+        permute = "POSIXLY_CORRECT" not in os.environ
+        parsed, operands = parse(args, SHORT_OPTIONS, LONG_OPTIONS, permute=permute)
+        if len(operands) > 1:
+            raise UsageError("too many templates")
+    except UsageError as exc:
+        usage_error("mktemp", str(exc))
+        return 1
+    seen: dict[str, str | None] = {}
+    for key, value in parsed:
+        if key == "help":
+            sys.stdout.write(HELP)
+            return 0
+        if key == "V":
+            from tempkit import __version__  # noqa: PLC0415 - only --version needs it
+
+            sys.stdout.write(f"tempkit mktemp {__version__}\n")
+            return 0
+        seen[key] = value  # the last one wins, as with GNU
+    return _make(_Options(operands[0] if operands else None, seen))
 
 
 class _TemplateError(Exception):
     """A template GNU mktemp refuses before touching the disk (reported even with -q)."""
 
 
-@dataclass(frozen=True)
 class _Template:
     """A full template, split the way GNU mktemp fills it in.
 
@@ -143,9 +141,12 @@ class _Template:
     before the last ``suffix_len`` characters.
     """
 
-    path: str
-    x_count: int
-    suffix_len: int
+    __slots__ = ("path", "suffix_len", "x_count")
+
+    def __init__(self, path: str, x_count: int, suffix_len: int) -> None:
+        self.path = path
+        self.x_count = x_count
+        self.suffix_len = suffix_len
 
     @property
     def directory(self) -> str:
@@ -171,7 +172,7 @@ def _join(directory: str, name: str) -> str:
     return f"{stem}/{name}"
 
 
-def _parse_template(args: argparse.Namespace, environ: Mapping[str, str]) -> _Template:
+def _parse_template(args: _Options, environ: Mapping[str, str]) -> _Template:
     """Apply GNU mktemp's template rules, in its order, to the parsed options."""
     template = args.template
     use_dir = args.tmpdir is not None or args.deprecated_t
@@ -210,40 +211,59 @@ def _parse_template(args: argparse.Namespace, environ: Mapping[str, str]) -> _Te
     return _Template(full, x_count, len(suffix))
 
 
-def _absent(backend: Backend) -> Callable[[str], None]:
+# The local disk, through `os` as GNU mktemp uses it. The flags are
+# PosixBackend.create_file's: exclusive, never through a symlink, not inherited
+# by child processes (O_NOINHERIT and O_BINARY are Windows' spellings).
+_CREATE_FLAGS: Final = (
+    os.O_RDWR
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_NOINHERIT", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def _create_file(path: str) -> None:
+    """Create ``path`` as an empty file, mode 0o600 minus the umask, or fail."""
+    os.close(os.open(path, _CREATE_FLAGS, 0o600))
+
+
+def _create_dir(path: str) -> None:
+    """Create ``path`` as a directory, mode 0o700 minus the umask, or fail."""
+    os.mkdir(path, 0o700)
+
+
+def _check_absent(path: str) -> None:
     """For ``-u``: "make" a name by checking that nothing (not even a dangling link) has it."""
-
-    def check(path: str) -> None:
-        try:
-            backend.stat(path, follow_symlinks=False)
-        except FileNotFoundError:
-            return
-        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), path)
-
-    return check
-
-
-def _cmd_mktemp(args: argparse.Namespace) -> int:
-    backend = get_backend()
     try:
-        template = _parse_template(args, backend.environ())
+        os.lstat(path)
+    except FileNotFoundError:
+        return
+    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), path)
+
+
+def _make(args: _Options) -> int:
+    try:
+        template = _parse_template(args, os.environ)
     except _TemplateError as exc:
         error("mktemp", str(exc))
         return 1
 
     kind = "directory" if args.directory else "file"
     if args.dry_run:
-        make: Callable[[str], None] = _absent(backend)
+        make: Callable[[str], None] = _check_absent
     elif args.directory:
-        make = backend.mkdir
+        make = _create_dir
     else:
-        make = backend.create_file
+        make = _create_file
     try:
-        # The library works on absolute paths; the name is printed as the template gave it.
-        where = backend.flavour.module.join(backend.getcwd(), template.directory)
+        # Names are made absolute; the name is printed as the template gave it.
+        where = os.path.join(os.getcwd(), template.directory)
         created, _ = naming.create_unique(
             where,
-            backend.flavour.sep,
+            os.sep,
             template.prefix,
             template.suffix,
             template.x_count,
@@ -257,7 +277,7 @@ def _cmd_mktemp(args: argparse.Namespace) -> int:
             error("mktemp", f"failed to create {what}: {reason}")
         return 1
 
-    name = template.directory + created.rpartition(backend.flavour.sep)[2]
+    name = template.directory + created.rpartition(os.sep)[2]
     try:
         if sys.stdout is None:  # started with stdout closed
             raise OSError(errno.EBADF, os.strerror(errno.EBADF))
@@ -266,7 +286,7 @@ def _cmd_mktemp(args: argparse.Namespace) -> int:
     except OSError as exc:
         # Nobody learnt the name, so nobody would ever remove what it names.
         if not args.dry_run:
-            _remove_quietly(backend, created, args.directory)
+            _remove_quietly(created, args.directory)
         silence_stdout()
         if not args.quiet:
             error("mktemp", f"write error: {exc.strerror or exc}")
@@ -274,11 +294,11 @@ def _cmd_mktemp(args: argparse.Namespace) -> int:
     return 0
 
 
-def _remove_quietly(backend: Backend, path: str, is_dir: bool) -> None:
+def _remove_quietly(path: str, is_dir: bool) -> None:
     try:
         if is_dir:
-            backend.rmdir(path)
+            os.rmdir(path)
         else:
-            backend.unlink(path)
+            os.unlink(path)
     except OSError:
         pass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["error", "quote", "silence_stdout"]
+__all__ = ["error", "quote", "silence_stdout", "usage_error"]
 
 
 def quote(text: str) -> str:
@@ -19,6 +19,17 @@ def error(command: str, message: str) -> None:
     """Write ``tempkit COMMAND: message`` to stderr as exactly one line."""
     line = " ".join(f"tempkit {command}: {message}".splitlines())
     sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def usage_error(command: str, message: str) -> None:
+    """Report a command line that does not parse, in the two lines of GNU tools.
+
+    ``tempkit COMMAND: message``, then where to find help; the caller exits
+    with its command's status for bad usage.
+    """
+    error(command, message)
+    sys.stderr.write(f"Try 'tempkit {command} --help' for more information.\n")
     sys.stderr.flush()
 
 

@@ -9,27 +9,32 @@ status meaning
 ====== ==========================================================
 N      the command exited with N
 128+n  the command was killed by signal n
-125    tempkit itself failed (no temp dir could be created)
+125    tempkit itself failed: bad usage, or no temp dir could be created
 126    the command was found but could not be started
 127    the command was not found
-2      bad usage
 ====== ==========================================================
+
+Bad usage exits with 125 too, as with ``env``: 2 is a status many commands
+return themselves, and a script must be able to tell tempkit's failure from
+the command's.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-from typing import Any, Final
+import sys
+from collections.abc import Sequence
+from typing import Final, NoReturn
 
 from tempkit import naming
 from tempkit.backends._current import get_backend
-from tempkit.cli._output import error, quote
+from tempkit.cli._output import error, quote, usage_error
 from tempkit.cli._signals import SignalRelay
 from tempkit.errors import CleanupError
 from tempkit.temp import TempDirPath
 
-__all__ = ["DEFAULT_PREFIX", "register"]
+__all__ = ["DEFAULT_PREFIX", "EXIT_CANNOT_RUN", "EXIT_NOT_FOUND", "EXIT_TEMPKIT_FAILED", "main"]
 
 DEFAULT_PREFIX: Final = "tempkit-run-"
 EXIT_TEMPKIT_FAILED: Final = 125
@@ -37,16 +42,26 @@ EXIT_CANNOT_RUN: Final = 126
 EXIT_NOT_FOUND: Final = 127
 
 
-def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    """Add the ``run`` subcommand."""
-    parser = subparsers.add_parser(
-        "run",
-        help="run a command in a fresh temp dir (its cwd and TMPDIR), then remove the dir",
+class _RunParser(argparse.ArgumentParser):
+    """argparse, but bad usage is reported as ``env`` does and exits with 125."""
+
+    def error(self, message: str) -> NoReturn:
+        """Report ``message`` in two lines on stderr and exit with 125."""
+        usage_error("run", message)
+        sys.exit(EXIT_TEMPKIT_FAILED)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``tempkit run``."""
+    parser = _RunParser(
+        prog="tempkit run",
         usage="tempkit run [-h] [--keep | --keep-on-failure] [--prefix P] [--] CMD [ARGS...]",
         description="Run CMD with a fresh private temp dir as its working directory and "
         "as its TMPDIR, pass its exit status through (128+N when killed by signal N), and "
         "remove the dir afterwards. SIGINT, SIGTERM and SIGHUP are passed on to CMD, and "
-        "the dir is removed when it dies from them.",
+        "the dir is removed when it dies from them. Exit status 125 when tempkit itself "
+        "fails (bad usage, no temp dir), 126 when CMD cannot be run, 127 when it is not "
+        "found.",
     )
     keep = parser.add_mutually_exclusive_group()
     keep.add_argument(
@@ -65,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         help=f"start the dir's name with P (default {DEFAULT_PREFIX!r})",
     )
     parser.add_argument("command", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-    parser.set_defaults(func=_cmd_run, parser=parser)
+    return parser
 
 
 def _prefix(value: str) -> str:
@@ -75,13 +90,19 @@ def _prefix(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    command: list[str] = args.command
+def main(args: Sequence[str]) -> int:
+    """Run ``tempkit run ARGS``; returns the exit status (see the module docstring)."""
+    parser = build_parser()
+    options = parser.parse_args(args)
+    command: list[str] = options.command
     if command[:1] == ["--"]:
         command = command[1:]
     if not command:
-        args.parser.error("no command given")
+        parser.error("no command given")
+    return _run(command, options)
 
+
+def _run(command: list[str], args: argparse.Namespace) -> int:
     with SignalRelay() as relay:
         try:
             tmp = TempDirPath.create(prefix=args.prefix)

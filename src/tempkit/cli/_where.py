@@ -5,34 +5,41 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from tempkit.backends._current import get_backend
 from tempkit.backends.protocol import Backend
+from tempkit.cli._output import error
 from tempkit.resolver import Resolution, resolver_for
 
-__all__ = ["register"]
+__all__ = ["build_parser", "main"]
 
 BACKENDS = ("memory", "posix")
 
 
-def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    """Add the ``where`` subcommand."""
-    parser = subparsers.add_parser(
-        "where",
-        help="show the resolved temp dir and why it was chosen",
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``tempkit where``."""
+    parser = argparse.ArgumentParser(
+        prog="tempkit where",
         description="Show the temp dir tempkit uses and every candidate the resolver "
         "considered ($TMPDIR, $TEMP, $TMP, the platform list, the current directory): "
         "chosen, usable, or why it was rejected. Exit status 1 when none is usable.",
     )
-    parser.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    output.add_argument(
+        "--path",
+        action="store_true",
+        help="print only the chosen dir, for $(tempkit where --path); nothing when none is usable",
+    )
     parser.add_argument(
         "--backend",
         choices=BACKENDS,
         help="backend to resolve on (default: the local disk); memory shows what a "
         "fresh MemoryBackend (empty environment, cwd /) resolves to",
     )
-    parser.set_defaults(func=_cmd_where)
+    return parser
 
 
 def _backend_named(name: str | None) -> Backend:
@@ -76,10 +83,17 @@ def _table(resolution: Resolution, backend: Backend) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cmd_where(args: argparse.Namespace) -> int:
-    backend = _backend_named(args.backend)
+def main(args: Sequence[str]) -> int:
+    """Run ``tempkit where ARGS``; returns 0, or 1 when no candidate is usable."""
+    options = build_parser().parse_args(args)
+    backend = _backend_named(options.backend)
     resolution = resolver_for(backend).explain()
-    if args.json:
+    if options.path:
+        if resolution.chosen is None:
+            error("where", "no usable temp dir (run 'tempkit where' to see why)")
+            return 1
+        sys.stdout.write(resolution.chosen + "\n")
+    elif options.json:
         data: dict[str, Any] = {"backend": backend.name, **resolution.as_dict()}
         for entry, status in zip(data["candidates"], _statuses(resolution), strict=True):
             entry["status"] = status

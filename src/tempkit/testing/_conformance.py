@@ -35,7 +35,26 @@ _WHY: dict[str, str] = {
 
 
 def require(backend: Backend, capability: str) -> None:
-    """Skip the running test, saying why, unless ``backend`` declares ``capability``."""
+    """Skip the running test, saying why, unless ``backend`` declares ``capability``.
+
+    Call it at the start of a test of your own that needs, say, permission bits::
+
+        def test_read_only_reports(backend):
+            require(backend, "permissions")
+            ...
+
+    Args:
+        backend: The backend the test runs on.
+        capability: The name of a :class:`~tempkit.backends.Capabilities` field
+            (``"permissions"``, ``"symlinks"``, ``"local_paths"``, ...).
+
+    Raises:
+        pytest.skip.Exception: The backend declares the capability false; the
+            skip reason reads "not applicable: backend declares no CAPABILITY"
+            and says what that means.
+        AttributeError: ``capability`` is not a capability's name.
+
+    """
     if not getattr(backend.capabilities, capability):
         reason = _WHY.get(capability, "")
         pytest.skip(
@@ -88,12 +107,24 @@ class BackendConformance:
 
     @pytest.fixture
     def backend(self) -> Backend:
-        """The backend under test: override this fixture."""
+        """The backend under test: override this fixture.
+
+        Returns:
+            The backend every test of the kit runs against; a fresh one per test
+            keeps the tests independent.
+
+        """
         pytest.fail("override the 'backend' fixture to return the backend under test")
 
     @pytest.fixture
     def scratch(self, backend: Backend) -> Iterator[str]:
-        """A fresh empty directory on ``backend`` for one test, removed afterwards."""
+        """A fresh empty directory on ``backend`` for one test, removed afterwards.
+
+        Yields:
+            The directory's path, a string in the backend's flavour, made with
+            ``backend.mkdir`` under the backend's resolved temp directory.
+
+        """
         path = _join(backend, gettempdir(backend), f"conformance-{random_name(10)}")
         backend.mkdir(path)
         yield path

@@ -67,7 +67,20 @@ def local_s3_server() -> Iterator[str]:
     """Run a moto S3 server for the ``with`` block and yield its endpoint URL.
 
     A free port is picked; if another process takes it before moto binds it,
-    a new port is tried (a few times). The server is stopped on exit.
+    a new port is tried (a few times). The server is stopped on exit. It needs
+    moto's server (``pip install 'tempkit[test-s3]'``); give clients the
+    endpoint and :data:`DUMMY_CREDENTIALS`::
+
+        with local_s3_server() as endpoint:
+            fs = s3fs.S3FileSystem(endpoint_url=endpoint, key="testing", secret="testing")
+
+    Yields:
+        The server's endpoint, ``http://127.0.0.1:PORT``.
+
+    Raises:
+        OSError: The server could not be started (most often: moto[server] is
+            not installed).
+
     """
     env = {**os.environ, **DUMMY_CREDENTIALS}
     for _ in range(_ATTEMPTS):
