@@ -25,7 +25,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Finalizer", "finalize", "run_all_now"]
+__all__ = ["Finalizer", "finalize", "run_all_now", "run_exit_pass"]
 
 
 class Finalizer(weakref.ref):  # type: ignore[type-arg]
@@ -108,3 +108,8 @@ def run_all_now() -> None:
             finalizer.func(*finalizer.args)
         except Exception:
             sys.excepthook(*sys.exc_info())
+
+
+def run_exit_pass() -> None:
+    """Run the exit pass now (it runs once: at interpreter exit it is then a no-op)."""
+    _run_at_exit()

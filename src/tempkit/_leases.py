@@ -30,25 +30,36 @@ import contextlib
 import errno
 import os
 import stat
+import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Final, NamedTuple
 
-from tempkit._process import ProcessIdentity, is_running, process_identity
-from tempkit.backends._rmtree import FdTreeOps, remove_tree
-from tempkit.errors import CleanupError
+# Leases need flock, effective uids and /proc: POSIX only. (This also tells
+# mypy --platform win32 that nothing below is for Windows.)
+assert sys.platform != "win32", "crash-safe leases are POSIX-only"
+
+from tempkit._process import ProcessIdentity, is_running, process_identity  # noqa: E402
+from tempkit.backends._rmtree import FdTreeOps, remove_tree  # noqa: E402
+from tempkit.crashsafe import SweepEntry, SweepReport  # noqa: E402
+from tempkit.errors import CleanupError  # noqa: E402
 
 __all__ = [
     "LEASE_DIR_PREFIX",
     "Lease",
     "LeaseHeader",
     "LeaseRecord",
-    "SweepEntry",
-    "SweepReport",
+    "current",
+    "end_lease_now",
+    "forget",
     "host_id",
     "lease_directory_name",
     "open_lease_directory",
+    "own_lease_name",
+    "parse_lease",
+    "record_created",
+    "record_released",
     "sweep_directory",
 ]
 
@@ -247,35 +258,86 @@ class Lease:
         self._live = {}
 
 
+# -- this process's lease ---------------------------------------------------------------------
+_current: Lease | None = None
+_current_pid = 0
+_starting = threading.Lock()
+
+
+def current() -> Lease | None:
+    """This process's lease, if it has recorded anything (a forked child has none yet)."""
+    return _current if _current_pid == os.getpid() else None
+
+
+def record_created(path: str) -> None:
+    """Record the object just made at ``path`` in this process's lease, made on first use."""
+    lease = _current if _current is not None and _current_pid == os.getpid() else _start_lease()
+    lease.record(path, os.lstat(path))
+
+
+def record_released(path: str) -> None:
+    """The object at ``path`` is no longer owned: mark its record released."""
+    if _current is not None and _current_pid == os.getpid():
+        _current.release(path)
+
+
+def own_lease_name() -> str | None:
+    """The file name of this process's lease (a sweep must not look at it)."""
+    lease = current()
+    return None if lease is None else lease.name
+
+
+def end_lease_now() -> None:
+    """End this process's lease at once: it is about to die (of a signal, say)."""
+    lease = current()
+    if lease is not None:
+        lease.close()
+
+
+def _start_lease() -> Lease:
+    global _current, _current_pid
+    from tempkit import _finalizer, crashsafe  # noqa: PLC0415 - at run time only
+    from tempkit.backends.posix import PosixBackend  # noqa: PLC0415
+    from tempkit.resolver import gettempdir  # noqa: PLC0415
+
+    with _starting:
+        if _current is not None and _current_pid == os.getpid():
+            return _current
+        temp_dir = gettempdir(PosixBackend())
+        lease = Lease(temp_dir)
+        _current, _current_pid = lease, os.getpid()
+        import atexit  # noqa: PLC0415
+
+        # After the exit pass has cleaned up what is left, the lease has nothing
+        # to cover and goes too. atexit runs this before handlers registered
+        # earlier, so the pass is run here first (running it twice is harmless).
+        atexit.register(_end_at_exit, lease, _finalizer.run_exit_pass)
+    budget = crashsafe.reclaim_seconds
+    if budget is not None:
+        sweep_directory(temp_dir, deadline=time.monotonic() + budget, skip=lease.name)
+    return lease
+
+
+def _end_at_exit(lease: Lease, run_exit_pass: Callable[[], None]) -> None:
+    if _current is lease and _current_pid == os.getpid():
+        run_exit_pass()
+        lease.close()
+
+
+def forget(lease: Lease | None = None) -> None:
+    """Drop this process's lease without ending it (a forked child's copy is the parent's)."""
+    global _current, _current_pid
+    inherited = _current if lease is None else lease
+    if inherited is _current:
+        _current, _current_pid = None, 0
+    if inherited is not None:
+        inherited.abandon()
+
+
+os.register_at_fork(after_in_child=forget)
+
+
 # -- the sweep -------------------------------------------------------------------------------
-class SweepEntry(NamedTuple):
-    """What a sweep did with one lease or one recorded object, and why."""
-
-    lease: str  # the lease file's path
-    path: str  # the object's path ("" for a line about the lease itself)
-    kind: str  # "file", "directory" or "lease"
-    action: str  # "removed", "would remove", "left", "gone"
-    reason: str
-
-
-class SweepReport(NamedTuple):
-    """Everything one sweep saw: an entry per lease and per recorded object."""
-
-    entries: list[SweepEntry]
-    complete: bool  # False when the time budget ran out before every lease was seen
-
-    @property
-    def removed(self) -> list[SweepEntry]:
-        """The objects removed (or, in a dry run, that would be)."""
-        return [e for e in self.entries if e.kind != "lease" and e.action in _REMOVING]
-
-    @property
-    def left(self) -> list[SweepEntry]:
-        """What the sweep left, with the reason for each."""
-        return [e for e in self.entries if e.action == "left"]
-
-
-_REMOVING: Final = frozenset(("removed", "would remove"))
 
 
 def host_id() -> str:

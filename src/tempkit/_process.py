@@ -11,7 +11,11 @@ evidence (tempkit's leases also hold an ``flock`` for the owner's lifetime).
 from __future__ import annotations
 
 import os
+import sys
 from typing import Final, NamedTuple
+
+# os.kill(pid, 0) probes a process on POSIX; on Windows it would terminate it.
+assert sys.platform != "win32", "process identities are read on POSIX only"
 
 __all__ = ["ProcessIdentity", "boot_id", "is_running", "process_identity", "start_time"]
 

@@ -4,24 +4,25 @@ Off by default, and then free: the temp layer checks one flag. Switched on by
 :func:`enable_crash_safety` or by ``TEMPKIT_CRASH_SAFE=1`` in the environment
 (so ``tempkit run`` or a CI job can turn it on for programs it does not
 control), every temp object this process creates on the local POSIX backend
-is recorded in the process's lease (see ``tempkit._leases``) until it is
-cleaned up, kept or persisted. After the process dies, however it dies,
-:func:`sweep` (or ``tempkit sweep``) removes exactly those objects.
+is recorded in the process's lease (see ``tempkit._leases``, which holds the
+lease and the sweep) until it is cleaned up, kept or persisted. After the
+process dies, however it dies, :func:`sweep` (or ``tempkit sweep``) removes
+exactly those objects.
 """
 
 from __future__ import annotations
 
 import os
-import threading
-import time
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Final
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 if TYPE_CHECKING:
-    from tempkit._leases import Lease, SweepReport
     from tempkit.backends.protocol import Backend
 
 __all__ = [
+    "SweepEntry",
+    "SweepReport",
     "crash_safety_enabled",
     "disable_crash_safety",
     "enable_crash_safety",
@@ -34,12 +35,59 @@ DEFAULT_RECLAIM_SECONDS: Final = 0.05
 
 # Read by the temp layer on every create: one global, so the mode costs nothing when off.
 recording = os.environ.get(ENVIRONMENT_VARIABLE, "") not in ("", "0")
-_reclaim_seconds: float | None = None
-# This process's lease once it has recorded something; cleanup then tells it.
-lease: Lease | None = None
-_lease_pid = 0
-_lock = threading.Lock()
+# True once this process has a lease: from then on, cleanup tells the lease.
+leased = False
+# The start-up sweep's time budget, when enable_crash_safety(reclaim=True) asked for one.
+reclaim_seconds: float | None = None
 _local_backends: set[Backend] = set()
+# The lease engine's two calls, bound on first use (the engine is POSIX-only).
+_record: Callable[[str], None] | None = None
+_release: Callable[[str], None] | None = None
+
+
+class SweepEntry(NamedTuple):
+    """What a sweep did with one lease or one recorded object, and why.
+
+    Attributes:
+        lease: the lease file's path.
+        path: the object's path ("" for a line about the lease itself).
+        kind: "file", "directory" or "lease".
+        action: "removed", "would remove" (a dry run), "left" or "gone".
+        reason: why, in words.
+
+    """
+
+    lease: str
+    path: str
+    kind: str
+    action: str
+    reason: str
+
+
+class SweepReport(NamedTuple):
+    """Everything one sweep saw: an entry per lease and per recorded object.
+
+    Attributes:
+        entries: every entry, in the order the sweep met them.
+        complete: False when a time budget ran out before every lease was seen.
+
+    """
+
+    entries: list[SweepEntry]
+    complete: bool
+
+    @property
+    def removed(self) -> list[SweepEntry]:
+        """The objects removed (or, in a dry run, that would be)."""
+        return [e for e in self.entries if e.kind != "lease" and e.action in _REMOVING]
+
+    @property
+    def left(self) -> list[SweepEntry]:
+        """What the sweep left, with the reason for each."""
+        return [e for e in self.entries if e.action == "left"]
+
+
+_REMOVING: Final = frozenset(("removed", "would remove"))
 
 
 def enable_crash_safety(*, reclaim: bool = False, reclaim_seconds: float | None = None) -> None:
@@ -60,12 +108,17 @@ def enable_crash_safety(*, reclaim: bool = False, reclaim_seconds: float | None 
         ValueError: ``reclaim_seconds`` is negative.
 
     """
-    global recording, _reclaim_seconds
-    if reclaim_seconds is not None and reclaim_seconds < 0:
-        raise ValueError(f"reclaim_seconds must be >= 0, not {reclaim_seconds!r}")
-    if reclaim:
-        _reclaim_seconds = DEFAULT_RECLAIM_SECONDS if reclaim_seconds is None else reclaim_seconds
+    global recording
+    _set_reclaim(reclaim, reclaim_seconds)
     recording = True
+
+
+def _set_reclaim(reclaim: bool, seconds: float | None) -> None:
+    global reclaim_seconds
+    if seconds is not None and seconds < 0:
+        raise ValueError(f"reclaim_seconds must be >= 0, not {seconds!r}")
+    if reclaim:
+        reclaim_seconds = DEFAULT_RECLAIM_SECONDS if seconds is None else seconds
 
 
 def disable_crash_safety() -> None:
@@ -85,76 +138,30 @@ def created(backend: Backend, path: str) -> None:
         if not _is_local_posix(backend):
             return
         _local_backends.add(backend)  # asked once per backend: this runs on every create
-    current = lease if lease is not None and _lease_pid == os.getpid() else _start_lease()
-    current.record(path, os.lstat(path))
+    global leased, _record, _release
+    if _record is None and sys.platform != "win32":  # _is_local_posix said so already
+        from tempkit import _leases  # noqa: PLC0415 - loaded once something is recorded
+
+        _record, _release = _leases.record_created, _leases.record_released
+    if _record is not None:
+        _record(path)
+        leased = True
 
 
 def released(path: str) -> None:
     """The object at ``path`` is cleaned up, kept or persisted: the lease forgets it."""
-    current = lease
-    if current is not None and _lease_pid == os.getpid():
-        current.release(path)
+    if _release is not None:
+        _release(path)
 
 
 def _is_local_posix(backend: Backend) -> bool:
     capabilities = backend.capabilities
-    return capabilities.local_paths and capabilities.descriptors and backend.flavour.name == "posix"
-
-
-def _start_lease() -> Lease:
-    """This process's lease, made on its first recorded object (and anew after a fork)."""
-    global lease, _lease_pid
-    from tempkit import _finalizer  # noqa: PLC0415 - kept off the import path
-    from tempkit._leases import Lease  # noqa: PLC0415
-    from tempkit.backends.posix import PosixBackend  # noqa: PLC0415
-    from tempkit.resolver import gettempdir  # noqa: PLC0415
-
-    with _lock:
-        if lease is not None and _lease_pid == os.getpid():
-            return lease
-        if lease is not None:
-            lease.abandon()  # a forked child: that lease is the parent's
-        temp_dir = gettempdir(PosixBackend())
-        new = Lease(temp_dir)
-        lease, _lease_pid = new, os.getpid()
-        import atexit  # noqa: PLC0415
-
-        # After the exit pass has cleaned up what is left, the lease has nothing
-        # to cover and goes too; atexit runs this before handlers registered
-        # earlier, so the pass is run here first (running it twice is harmless).
-        atexit.register(_end_lease, new, _finalizer)
-    if _reclaim_seconds is not None:
-        from tempkit._leases import sweep_directory  # noqa: PLC0415
-
-        sweep_directory(temp_dir, deadline=time.monotonic() + _reclaim_seconds, skip=new.name)
-    return new
-
-
-def _end_lease(ending: Lease, finalizers: object) -> None:
-    if lease is ending and _lease_pid == os.getpid():
-        run_exit_pass = getattr(finalizers, "_run_at_exit", None)
-        if run_exit_pass is not None:
-            run_exit_pass()
-        ending.close()
-
-
-def end_lease_now() -> None:
-    """End this process's lease at once (it is about to die of a signal): see ``signals``."""
-    if lease is not None and _lease_pid == os.getpid():
-        lease.close()
-
-
-def _forget_after_fork() -> None:
-    # The child must neither write to nor end its parent's lease; it makes its own.
-    global lease, _lease_pid
-    inherited = lease
-    lease, _lease_pid = None, 0
-    if inherited is not None:
-        inherited.abandon()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_after_fork)
+    return (
+        sys.platform != "win32"
+        and capabilities.local_paths
+        and capabilities.descriptors
+        and backend.flavour.name == "posix"
+    )
 
 
 def sweep(
@@ -183,21 +190,29 @@ def sweep(
         PermissionError: a lease directory is a symlink, another user's, or open
             to others.
         ValueError: ``older_than`` is negative.
+        TypeError: ``dirs`` holds something that is not a str path.
+        NotImplementedError: on Windows, where crash-safe mode records nothing.
 
     """
-    from tempkit._leases import SweepReport, sweep_directory  # noqa: PLC0415
+    if sys.platform == "win32":
+        raise NotImplementedError(
+            "crash-safe leases need POSIX; on Windows use delete_on_close=True files, "
+            "which the OS removes even when the process is killed"
+        )
+    from tempkit import _leases  # noqa: PLC0415
     from tempkit.backends.posix import PosixBackend  # noqa: PLC0415
     from tempkit.resolver import gettempdir  # noqa: PLC0415
 
     if older_than is not None and older_than < 0:
         raise ValueError(f"older_than must be >= 0, not {older_than!r}")
     targets = [gettempdir(PosixBackend())] if dirs is None else [os.fspath(d) for d in dirs]
-    own = lease.name if lease is not None and _lease_pid == os.getpid() else None
-    entries = []
+    entries: list[SweepEntry] = []
     for temp_dir in targets:
         if not isinstance(temp_dir, str):
             raise TypeError(f"dirs must hold str paths, not {type(temp_dir).__name__}")
         entries.extend(
-            sweep_directory(temp_dir, dry_run=dry_run, older_than=older_than, skip=own).entries
+            _leases.sweep_directory(
+                temp_dir, dry_run=dry_run, older_than=older_than, skip=_leases.own_lease_name()
+            ).entries
         )
     return SweepReport(entries, True)

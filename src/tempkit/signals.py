@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterable
@@ -57,7 +58,10 @@ class SignalCleanup:
         elif previous == signal.SIG_DFL:
             # Die of the signal as without tempkit: the default action, re-delivered.
             # No atexit runs then, so the lease (all its objects just removed) ends here.
-            crashsafe.end_lease_now()
+            if crashsafe.leased and sys.platform != "win32":
+                from tempkit import _leases  # noqa: PLC0415 - loaded already, once leased
+
+                _leases.end_lease_now()
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
 

@@ -362,6 +362,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         self._state = _ACTIVE
         self._plan = plan
         self._rolled = False
+        self._raw = ""  # the path, once it has one (at roll-over)
         self._file = cast("IO[AnyStr]", file)
         self._text = text
         self._write = cast("Callable[[AnyStr], int]", file.write)

@@ -84,7 +84,7 @@ def _finalize(
     # tree must be gone whatever happens to the warning.
     try:
         remove(backend, raw, True)
-        if crashsafe.lease is not None:
+        if crashsafe.leased:
             crashsafe.released(raw)
     finally:
         warnings.warn(
@@ -160,7 +160,7 @@ class TempPath(BackendPath):
         if finalizer is not None:
             finalizer.detach()
             self._finalizer = None
-        if crashsafe.lease is not None:
+        if crashsafe.leased:
             crashsafe.released(self._raw)
 
     def cleanup(self, *, ignore_errors: bool = False) -> None:
@@ -180,7 +180,7 @@ class TempPath(BackendPath):
         if finalizer is not None:
             finalizer.detach()
             self._finalizer = None
-        if crashsafe.lease is not None:
+        if crashsafe.leased:
             crashsafe.released(self._raw)
 
     def keep(self) -> BackendPath:

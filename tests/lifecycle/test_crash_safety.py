@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import tempkit
-from tempkit import TempDirPath, TempFilePath, crashsafe
+from tempkit import TempDirPath, TempFilePath, _leases, crashsafe
 from tempkit._leases import host_id, lease_directory_name, parse_lease
 from tempkit._process import process_identity, start_time
 from tests.support.processes import NOBODY_UID, run_unprivileged
@@ -30,15 +30,29 @@ from tests.support.processes import NOBODY_UID, run_unprivileged
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="crash-safe mode is POSIX-only")
 
 
+def current_lease() -> _leases.Lease:
+    lease = _leases.current()
+    assert lease is not None
+    return lease
+
+
+def end_lease() -> None:
+    """End this process's lease as a process ending normally would, and forget it."""
+    lease = _leases.current()
+    if lease is not None:
+        lease.close()
+    _leases.forget()
+
+
 @pytest.fixture(autouse=True)
 def recording_off() -> Iterator[None]:
     """Each test starts and ends with the mode off and no lease in this process."""
     crashsafe.disable_crash_safety()
+    crashsafe.reclaim_seconds = None
     yield
     crashsafe.disable_crash_safety()
-    if crashsafe.lease is not None:
-        crashsafe.lease.close()
-        crashsafe.lease = None
+    crashsafe.reclaim_seconds = None
+    end_lease()
 
 
 def start_worker(temp_root: Path, body: str, **env: str) -> subprocess.Popen[str]:
@@ -320,7 +334,7 @@ def test_two_users_cannot_sweep_each_others_objects(
         crashsafe.enable_crash_safety()
         mine = TempDirPath.create()
         _held.append(mine)  # alive until the child's os._exit, which runs no cleanup
-        crashsafe.lease = None  # "dies" without ending its lease (as SIGKILL would)
+        _leases.forget()  # "dies" without ending its lease (as SIGKILL would)
         seen = [e.path for e in tempkit.sweep([shared]).removed]
         return str(mine), seen, lease_directory_name()
 
@@ -365,9 +379,7 @@ def test_start_up_reclaim_sweeps_dead_leases_when_asked(temp_root: Path) -> None
     crashsafe.enable_crash_safety()
     with TempDirPath.create():
         assert os.path.isdir(dead)  # without reclaim, nothing is swept
-    assert crashsafe.lease is not None
-    crashsafe.lease.close()
-    crashsafe.lease = None  # as a new process would start
+    end_lease()  # as a new process would start
     crashsafe.enable_crash_safety(reclaim=True)
     with TempDirPath.create():
         assert not os.path.exists(dead)
@@ -376,14 +388,14 @@ def test_start_up_reclaim_sweeps_dead_leases_when_asked(temp_root: Path) -> None
 def test_a_forked_child_has_a_lease_of_its_own(temp_root: Path) -> None:
     crashsafe.enable_crash_safety()
     parents = TempDirPath.create()
-    assert crashsafe.lease is not None
-    parent_lease = crashsafe.lease.path
+    assert _leases.current() is not None
+    parent_lease = current_lease().path
 
     def child() -> tuple[str, str]:
         made = TempFilePath.create()
         _held.append(made)  # alive until os._exit, which runs no cleanup
-        assert crashsafe.lease is not None
-        return crashsafe.lease.path, str(made)
+        assert _leases.current() is not None
+        return current_lease().path, str(made)
 
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child
@@ -413,7 +425,7 @@ def test_memory_objects_are_not_recorded(temp_root: Path) -> None:
     backend = MemoryBackend()
     with TempDirPath.create(backend=backend):
         pass
-    assert crashsafe.lease is None
+    assert _leases.current() is None
 
 
 def test_a_torn_last_record_is_ignored(temp_root: Path) -> None:
@@ -439,8 +451,8 @@ def test_a_torn_last_record_is_ignored(temp_root: Path) -> None:
 def test_names_with_spaces_and_newlines_round_trip(temp_root: Path) -> None:
     crashsafe.enable_crash_safety()
     odd = TempDirPath.create(prefix="odd name\nwith newline ")
-    assert crashsafe.lease is not None
-    parsed = parse_lease(Path(crashsafe.lease.path).read_bytes())
+    assert _leases.current() is not None
+    parsed = parse_lease(Path(current_lease().path).read_bytes())
     assert parsed is not None
     assert [r.path for r in parsed[1]] == [str(odd)]
     odd.cleanup()
@@ -574,8 +586,8 @@ def live_records(lease_path: str) -> set[str]:
 def test_a_long_lived_lease_holds_only_live_records_and_one_descriptor(temp_root: Path) -> None:
     crashsafe.enable_crash_safety()
     first = TempFilePath.create()
-    assert crashsafe.lease is not None
-    lease_path = crashsafe.lease.path
+    assert _leases.current() is not None
+    lease_path = current_lease().path
     descriptors = len(os.listdir("/proc/self/fd"))
     alive = [first]
     most = 0
