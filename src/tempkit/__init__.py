@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # served lazily at run time (see _LAZY); typed for checkers
     from tempkit.backends.memory import MemoryBackend
     from tempkit.backends.windows import WindowsBackend
     from tempkit.crashsafe import (
+        SweepEntry,
+        SweepReport,
         crash_safety_enabled,
         disable_crash_safety,
         enable_crash_safety,
@@ -70,6 +72,8 @@ _LAZY: dict[str, str] = {
     "TempFilePath": "tempkit.temp",
     "TempPath": "tempkit.temp",
     "WindowsBackend": "tempkit.backends.windows",
+    "SweepEntry": "tempkit.crashsafe",
+    "SweepReport": "tempkit.crashsafe",
     "cleanup_on_signals": "tempkit.signals",
     "crash_safety_enabled": "tempkit.crashsafe",
     "disable_crash_safety": "tempkit.crashsafe",
@@ -101,6 +105,8 @@ __all__ = [
     "PosixBackend",
     "Resolution",
     "SpooledTempPath",
+    "SweepEntry",
+    "SweepReport",
     "TempDirPath",
     "TempDirResolver",
     "TempFilePath",

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
+import mmap
 import os
 import stat
 import sys
@@ -140,9 +142,6 @@ class Lease:
     """
 
     def __init__(self, temp_dir: str) -> None:
-        import fcntl  # noqa: PLC0415 - only crash-safe mode needs these
-        import mmap  # noqa: PLC0415
-
         self.identity = process_identity()
         self.directory = os.path.join(temp_dir, lease_directory_name())
         self.name = f"{self.identity.pid}-{self.identity.start or 0}{_SUFFIX}"
@@ -414,14 +413,14 @@ def born_ns(path: str) -> tuple[int, int] | None:
     birth time tells it apart. Python has no statx before 3.15, so it is called
     through ctypes (only sweeps do this).
     """
-    import ctypes  # noqa: PLC0415 - only sweeps need it
-    import struct  # noqa: PLC0415
-
     try:
+        import ctypes  # noqa: PLC0415 - only sweeps need it
+        import struct  # noqa: PLC0415
+
         libc = ctypes.CDLL(None, use_errno=True)
         statx = libc.statx
-    except (OSError, AttributeError):
-        return None
+    except (ImportError, OSError, AttributeError):
+        return None  # unknown: the device, inode and release records still decide
     buffer = ctypes.create_string_buffer(256)
     code = statx(_AT_FDCWD, os.fsencode(path), _AT_SYMLINK_NOFOLLOW, _STATX_BTIME, buffer)
     if code != 0:
@@ -502,7 +501,7 @@ def _reclaim(
             entries.append(SweepEntry(lease_path, record.path, record.kind, "gone", "not there"))
             continue
         except OSError as exc:
-            entries.append(SweepEntry(lease_path, record.path, record.kind, "left", str(exc)))
+            entries.append(SweepEntry(lease_path, record.path, record.kind, "failed", str(exc)))
             all_done = False
             continue
         reason = _why_not(record, info, uid)
@@ -528,7 +527,7 @@ def _reclaim(
         except FileNotFoundError:
             entries.append(SweepEntry(lease_path, record.path, record.kind, "gone", "not there"))
         except (CleanupError, OSError) as exc:
-            entries.append(SweepEntry(lease_path, record.path, record.kind, "left", str(exc)))
+            entries.append(SweepEntry(lease_path, record.path, record.kind, "failed", str(exc)))
             all_done = False
         else:
             entries.append(
@@ -577,8 +576,6 @@ def sweep_directory(
 def _sweep_lease(
     directory: int, name: str, lease_path: str, uid: int, dry_run: bool, older_than: float | None
 ) -> list[SweepEntry]:
-    import fcntl  # noqa: PLC0415 - only crash-safe mode needs it
-
     def about_lease(action: str, reason: str) -> list[SweepEntry]:
         return [SweepEntry(lease_path, "", "lease", action, reason)]
 

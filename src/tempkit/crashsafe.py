@@ -52,7 +52,9 @@ class SweepEntry(NamedTuple):
         lease: the lease file's path.
         path: the object's path ("" for a line about the lease itself).
         kind: "file", "directory" or "lease".
-        action: "removed", "would remove" (a dry run), "left" or "gone".
+        action: "removed", "would remove" (a dry run), "gone" (not there any
+            more), "left" (on purpose: not ours, or its owner lives) or "failed"
+            (it should have gone, and removing it failed).
         reason: why, in words.
 
     """
@@ -83,8 +85,13 @@ class SweepReport(NamedTuple):
 
     @property
     def left(self) -> list[SweepEntry]:
-        """What the sweep left, with the reason for each."""
+        """What the sweep left on purpose, with the reason for each."""
         return [e for e in self.entries if e.action == "left"]
+
+    @property
+    def failed(self) -> list[SweepEntry]:
+        """What should have gone, but removing it failed (the reason is the error)."""
+        return [e for e in self.entries if e.action == "failed"]
 
 
 _REMOVING: Final = frozenset(("removed", "would remove"))

@@ -8,6 +8,7 @@ symlink in the tree points to, not an entry that merely has a recorded name.
 
 from __future__ import annotations
 
+import ctypes  # noqa: F401 - loaded before a child drops root (it cannot read it then)
 import json
 import os
 import signal

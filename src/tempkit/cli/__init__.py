@@ -8,8 +8,8 @@ argparse nor the temp-object layer.
 
 Bad usage follows the tool each command stands in for: ``mktemp`` exits with 1
 like GNU mktemp, ``run`` with 125 like ``env`` (so a script can tell it from
-the command's own status), and ``where``, ``demo`` and ``tempkit`` itself with
-argparse's 2.
+the command's own status), and ``where``, ``sweep``, ``demo`` and ``tempkit``
+itself with argparse's 2.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ COMMANDS: Final = {
     "mktemp": "create a temporary file or directory and print its name (GNU mktemp)",
     "run": "run a command in a fresh temp dir (its cwd and TMPDIR), then remove the dir",
     "where": "show the resolved temp dir and why it was chosen",
+    "sweep": "remove what dead processes left in crash-safe mode",
     "demo": "create, show and clean up a small temp tree",
 }
 
@@ -68,6 +69,8 @@ def _command(name: str) -> Callable[[Sequence[str]], int]:
         from tempkit.cli._run import main  # noqa: PLC0415
     elif name == "where":
         from tempkit.cli._where import main  # noqa: PLC0415
+    elif name == "sweep":
+        from tempkit.cli._sweep import main  # noqa: PLC0415
     else:
         from tempkit.cli._demo import main  # noqa: PLC0415
     return main
