@@ -145,29 +145,37 @@ class Lease:
         self.identity = process_identity()
         self.directory = os.path.join(temp_dir, lease_directory_name())
         self.name = f"{self.identity.pid}-{self.identity.start or 0}{_SUFFIX}"
+        # Built under a private name, then linked into place: a sweep that finds
+        # the lease finds it locked and with its header, never half made.
+        building = f".{self.name}.{os.urandom(4).hex()}"
         directory = open_lease_directory(temp_dir, create=True)
         try:
             flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-            fd = os.open(self.name, flags, 0o600, dir_fd=directory)
+            fd = os.open(building, flags, 0o600, dir_fd=directory)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                header = b"%s %d %d %s %d %s\n" % (
+                    _MAGIC,
+                    self.identity.pid,
+                    -1 if self.identity.start is None else self.identity.start,
+                    (self.identity.boot or "-").encode("ascii"),
+                    os.geteuid(),
+                    host_id().encode("ascii"),
+                )
+                os.ftruncate(fd, _INITIAL_SIZE)
+                self._map = mmap.mmap(fd, _INITIAL_SIZE)
+                self._map[: len(header)] = header
+                # link, not rename: a lease of that name (a dead process's) is never replaced.
+                os.link(building, self.name, src_dir_fd=directory, dst_dir_fd=directory)
+            except BaseException:
+                os.close(fd)
+                raise
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(building, dir_fd=directory)
         finally:
             os.close(directory)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            header = b"%s %d %d %s %d %s\n" % (
-                _MAGIC,
-                self.identity.pid,
-                -1 if self.identity.start is None else self.identity.start,
-                (self.identity.boot or "-").encode("ascii"),
-                os.geteuid(),
-                host_id().encode("ascii"),
-            )
-            os.ftruncate(fd, _INITIAL_SIZE)
-            self._map = mmap.mmap(fd, _INITIAL_SIZE)
-        except BaseException:
-            os.close(fd)
-            raise
         self._fd = fd
-        self._map[: len(header)] = header
         self._header_end = self._end = len(header)
         # The objects still owned, by path: (offset of the record, the record).
         self._live: dict[str, tuple[int, bytes]] = {}
