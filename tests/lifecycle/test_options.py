@@ -29,7 +29,7 @@ from tempkit.options import (
 
 def test_no_arguments_give_the_shared_defaults_bound_to_no_backend_yet() -> None:
     assert create_options() is DEFAULTS
-    assert DEFAULTS == CreateOptions(None, None, "tmp", "", 8, "always")
+    assert CreateOptions(None, None, "tmp", "", 8, "always") == DEFAULTS
 
 
 def test_any_argument_fixes_the_backend_now() -> None:
@@ -97,7 +97,7 @@ def test_make_creates_the_entry_under_a_fresh_name(temp_root: Path) -> None:
 
 def test_an_opener_makes_the_file_and_returns_it_open(temp_root: Path) -> None:
     args = open_args("w+")
-    backend, path, file = DEFAULTS.make(args.opener)
+    _, path, file = DEFAULTS.make(args.opener)
     with file:
         file.write("text")
         file.seek(0)
