@@ -228,12 +228,7 @@ class TempFilePath(TempPath):
         if delete_on_close is not False:
             return cls._create_delete_on_close(options, delete_on_close)
         backend, raw, _ = options.make(MAKE_FILE)
-        # What _adopt_file does for a file that is not delete-on-close, without its
-        # call: this is the create() people write in loops.
-        self = cls._adopt(raw, backend, options.policy)
-        self._delete_on_close = False
-        self._holder = None
-        return self
+        return cls._adopt_file(raw, backend, options.policy)
 
     @classmethod
     def _create_delete_on_close(cls, options: CreateOptions, delete_on_close: bool) -> Self:
