@@ -199,12 +199,9 @@ def create_options(
         UnicodeEncodeError: a name part cannot be encoded as a POSIX path.
 
     """
-    if prefix is None and suffix is None and template is None and length is None:
-        if dir is None and backend is None and cleanup == "always":
-            return DEFAULTS  # the call most people write
-        names = (DEFAULT_PREFIX, "", naming.DEFAULT_LENGTH)
-    else:
-        names = None
+    default_names = prefix is None and suffix is None and template is None and length is None
+    if default_names and dir is None and backend is None and cleanup == "always":
+        return DEFAULTS  # the call most people write
     policy = check_policy(cleanup)
     if isinstance(dir, BackendPath):
         if backend is not None and dir.backend != backend:
@@ -214,9 +211,12 @@ def create_options(
         raise TypeError(f"dir must be a str or os.PathLike, not {type(dir).__name__}")
     if backend is None:
         backend = get_backend()
-    if names is None:
-        names = _name_parts(prefix, suffix, template, length, backend)
-    return CreateOptions._make((backend, dir, *names, policy))
+    if default_names:
+        return CreateOptions._make(
+            (backend, dir, DEFAULT_PREFIX, "", naming.DEFAULT_LENGTH, policy)
+        )
+    prefix, suffix, length = _name_parts(prefix, suffix, template, length, backend)
+    return CreateOptions._make((backend, dir, prefix, suffix, length, policy))
 
 
 def _name_parts(
