@@ -112,8 +112,9 @@ class CreateOptions(NamedTuple):
     all-defaults value (None: the backend current when an entry is made);
     ``dir`` is kept as given (None: the backend's temp dir) and resolved when
     an entry is made. A new entry is named ``prefix`` + ``length`` random
-    characters + ``suffix``. A NamedTuple: an immutable value, built in C by
-    ``_make`` (no Python ``__new__``) on every ``create()`` that gives arguments.
+    characters + ``suffix``. A NamedTuple: an immutable value, which
+    ``create_options`` builds with ``tuple.__new__`` and the makers read by
+    unpacking (both in C: no Python frame, no attribute lookups).
     """
 
     backend: Backend | None
@@ -129,7 +130,7 @@ class CreateOptions(NamedTuple):
         ``dir`` is made absolute against the backend's current directory;
         without one, the backend's temp dir is resolved (see ``resolver``).
         """
-        backend, directory = self.backend, self.dir
+        backend, directory, _, _, _, _ = self
         if backend is None:
             backend = get_backend()
         if directory is None:
@@ -158,12 +159,15 @@ class CreateOptions(NamedTuple):
             The backend, the path made, and what the call returned.
 
         """
+        _, _, prefix, suffix, length, _ = self
         backend, directory = self.place()
         path, made = naming.create_unique(
-            directory, backend.flavour.sep, self.prefix, self.suffix, self.length, maker(backend)
+            directory, backend.flavour.sep, prefix, suffix, length, maker(backend)
         )
         return backend, path, made
 
+
+_new_options: Final = tuple.__new__
 
 # What create() with no arguments asks for: the current backend's temp dir, "tmp"
 # and 8 random characters, cleanup "always". Shared: nothing to check or build.
@@ -212,11 +216,12 @@ def create_options(
     if backend is None:
         backend = get_backend()
     if default_names:
-        return CreateOptions._make(
-            (backend, dir, DEFAULT_PREFIX, "", naming.DEFAULT_LENGTH, policy)
-        )
-    prefix, suffix, length = _name_parts(prefix, suffix, template, length, backend)
-    return CreateOptions._make((backend, dir, prefix, suffix, length, policy))
+        prefix, suffix, length = DEFAULT_PREFIX, "", naming.DEFAULT_LENGTH
+    else:
+        prefix, suffix, length = _name_parts(prefix, suffix, template, length, backend)
+    # What CreateOptions(...) and _make() do, without their Python-level frames: this
+    # runs on every create() that is given an argument.
+    return _new_options(CreateOptions, (backend, dir, prefix, suffix, length, policy))
 
 
 def _name_parts(
