@@ -143,8 +143,10 @@ class TempPath(BackendPath):
     def _release(self, state: str) -> None:
         """End ownership: the object is cleaned up, kept or persisted."""
         self._state = state
-        if _take_finalizer(id(self), None) is not None and crashsafe.lease is not None:
-            crashsafe.released(self._raw)
+        record = _take_finalizer(id(self), None)
+        if record is not None and crashsafe.lease is not None:
+            # The path the record covers: a spooled file still in memory has none yet.
+            crashsafe.released(record[3])
 
     def __del__(
         self,
