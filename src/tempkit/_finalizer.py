@@ -37,7 +37,16 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Finalizer", "Record", "attach", "finalize", "run", "run_all_now", "run_exit_pass", "take"]
+__all__ = [
+    "Finalizer",
+    "Record",
+    "attach",
+    "finalize",
+    "run",
+    "run_all_now",
+    "run_exit_pass",
+    "take",
+]
 
 # A call to make: the function, then its arguments.
 Record = tuple[Any, ...]

@@ -82,7 +82,7 @@ def finalize_forgotten(remove: Remover, backend: Backend, raw: str, kind: str) -
     # tree must be gone whatever happens to the warning.
     try:
         remove(backend, raw, True)
-        if crashsafe.lease is not None:
+        if crashsafe.leased:
             crashsafe.released(raw)
     finally:
         warnings.warn(
@@ -144,7 +144,7 @@ class TempPath(BackendPath):
         """End ownership: the object is cleaned up, kept or persisted."""
         self._state = state
         record = _take_finalizer(id(self), None)
-        if record is not None and crashsafe.lease is not None:
+        if record is not None and crashsafe.leased:
             # The path the record covers: a spooled file still in memory has none yet.
             crashsafe.released(record[3])
 

@@ -613,7 +613,7 @@ def test_a_spooled_file_still_in_memory_cleans_up_in_crash_safe_mode(temp_root: 
 
     crashsafe.enable_crash_safety()
     TempFilePath.create().cleanup()  # the lease exists from here on
-    assert crashsafe.lease is not None
+    lease = current_lease()
     spooled = SpooledTempPath.create()
     spooled.write(b"data")
     spooled.cleanup()  # nothing on the disk, nothing recorded: nothing to release
@@ -622,7 +622,7 @@ def test_a_spooled_file_still_in_memory_cleans_up_in_crash_safe_mode(temp_root: 
     rolled.rollover()
     path = rolled.name
     assert path is not None
-    assert path in crashsafe.lease._live
+    assert path in lease._live
     rolled.cleanup()
-    assert path not in crashsafe.lease._live
+    assert path not in lease._live
     assert not os.path.lexists(path)
