@@ -32,7 +32,8 @@ if TYPE_CHECKING:  # served lazily at run time (see _LAZY); typed for checkers
         enable_crash_safety,
         sweep,
     )
-    from tempkit.errors import CleanupError, PersistError
+    from tempkit.errors import CleanupError
+    from tempkit.lifecycle import CleanupPolicy, PersistError, TempPath
     from tempkit.path import BackendPath
     from tempkit.resolver import (
         Candidate,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:  # served lazily at run time (see _LAZY); typed for checkers
     )
     from tempkit.signals import cleanup_on_signals
     from tempkit.spooled import SpooledTempPath
-    from tempkit.temp import CleanupPolicy, OpenTempFile, TempDirPath, TempFilePath, TempPath
+    from tempkit.temp import OpenTempFile, TempDirPath, TempFilePath
 
 __version__ = "0.1.0"
 
@@ -59,18 +60,18 @@ _LAZY: dict[str, str] = {
     "Candidate": "tempkit.resolver",
     "Capabilities": "tempkit.backends",
     "CleanupError": "tempkit.errors",
-    "CleanupPolicy": "tempkit.temp",
+    "CleanupPolicy": "tempkit.lifecycle",
     "FsspecBackend": "tempkit.backends.fsspec",
     "MemoryBackend": "tempkit.backends.memory",
     "OpenTempFile": "tempkit.temp",
-    "PersistError": "tempkit.errors",
+    "PersistError": "tempkit.lifecycle",
     "PosixBackend": "tempkit.backends",
     "Resolution": "tempkit.resolver",
     "SpooledTempPath": "tempkit.spooled",
     "TempDirPath": "tempkit.temp",
     "TempDirResolver": "tempkit.resolver",
     "TempFilePath": "tempkit.temp",
-    "TempPath": "tempkit.temp",
+    "TempPath": "tempkit.lifecycle",
     "WindowsBackend": "tempkit.backends.windows",
     "SweepEntry": "tempkit.crashsafe",
     "SweepReport": "tempkit.crashsafe",

@@ -1,44 +1,65 @@
-"""Finalizers for temp objects: the contract of ``weakref.finalize`` at a third of its cost.
+"""Finalizers: the contract of ``weakref.finalize`` at a fraction of its cost.
 
-Every temp object registers a finalizer when it is created and detaches it when it
-is cleaned up, so the registration sits on the hot path of ``create()``.
-``weakref.finalize`` builds a registry record, draws an index from a counter and
-hashes itself into a dictionary each time; here the weak reference *is* the
-record, keyed by its identity.
+Every temp object is attached here when it is created and detached when it is
+cleaned up, so both sit on the hot path of ``create()``. Two kinds of thing can
+be attached, in one registry keyed by identity:
 
-The contract is the same as ``weakref.finalize`` with ``atexit=True``:
+* any object, through :func:`finalize`, which hangs a weak reference on it (the
+  weak reference is the key; its callback runs the record);
+* an object that finalizes itself: it files a record under its own ``id()``
+  with :func:`attach`, and its ``__del__`` takes the record out with
+  :func:`take` and hands it to :func:`run`. No weak reference is made: that is
+  what temp objects do, since it halves the cost of being attached and detached
+  (``attach`` and ``take`` are the registry's own dict methods, so neither
+  runs any Python code).
 
-* when the object is garbage collected, ``func(*args)`` is called once;
-* at interpreter exit, every finalizer still attached is called, newest first
-  (including any created while exiting), with the garbage collector paused; an
+The contract is the same as ``weakref.finalize`` with ``atexit=True``, except
+after a fork:
+
+* when the object is garbage collected, the record's call is made once;
+* at interpreter exit, every record still attached is called, newest first
+  (including any attached while exiting), with the garbage collector paused; an
   exception from one is reported through ``sys.excepthook`` and the rest still run;
 * after that pass nothing runs any more, not even for objects collected during
   the interpreter's own teardown;
-* ``detach()`` stops it for good.
+* ``detach()`` stops it for good;
+* a forked child starts with nothing attached: what its parent attached is the
+  parent's to finalize, so the child's copies of those objects never act.
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
+import os
 import sys
 import weakref
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Finalizer", "finalize", "run_all_now", "run_exit_pass"]
+__all__ = [
+    "Finalizer",
+    "Record",
+    "attach",
+    "finalize",
+    "run",
+    "run_all_now",
+    "run_exit_pass",
+    "take",
+]
+
+# A call to make: the function, then its arguments.
+Record = tuple[Any, ...]
 
 
 class Finalizer(weakref.ref):  # type: ignore[type-arg]
-    """The weak reference to a temp object, carrying what to call when it goes."""
+    """The weak reference :func:`finalize` hangs on an object."""
 
-    __slots__ = ("args", "func")
-
-    func: Callable[..., object]
-    args: tuple[Any, ...]
+    __slots__ = ()
 
     def detach(self) -> bool:
         """Stop this finalizer; True if it was still attached."""
-        return _attached.pop(id(self), None) is not None
+        return take(id(self), None) is not None
 
     @property
     def alive(self) -> bool:
@@ -46,33 +67,62 @@ class Finalizer(weakref.ref):  # type: ignore[type-arg]
         return id(self) in _attached
 
 
-# Attached finalizers by identity, in creation order (dicts keep it), so the exit
-# pass can run them newest first. Holding them here also keeps each weak
-# reference, and so its callback, alive as long as its object.
-_attached: dict[int, Finalizer] = {}
-_exiting_registered = False
+# Attached records by the identity of what triggers them, in creation order (dicts
+# keep it), so the exit pass can run them newest first.
+_attached: dict[int, Record] = {}
 _shut_down = False
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_attached.clear)
+
+
+# ``attach(key, record)``: file ``record`` (``func, *args``) to be called when the
+# object ``key`` names goes; attaching again under the same key replaces it.
+attach = _attached.__setitem__
+
+# ``take(key, None)``: the record filed under ``key``, no longer attached (None if
+# there was none). Detaching is this one dict operation: it runs on every cleanup.
+take = _attached.pop
+
+
+def run(record: Record) -> None:
+    """Make the call of a record just taken out, unless the exit pass is over."""
+    if not _shut_down:
+        record[0](*record[1:])
 
 
 def finalize(obj: object, func: Callable[..., object], *args: Any) -> Finalizer:
     """Call ``func(*args)`` when ``obj`` is collected or, if it is still alive, at exit."""
-    global _exiting_registered
-    if not _exiting_registered:
-        import atexit  # noqa: PLC0415 - only needed once something is registered
-
-        atexit.register(_run_at_exit)
-        _exiting_registered = True
-    finalizer = Finalizer(obj, _collected)
-    finalizer.func = func
-    finalizer.args = args
-    _attached[id(finalizer)] = finalizer
+    finalizer = Finalizer(obj, _weakly_collected)
+    # The record holds the weak reference itself: a weak reference must outlive its
+    # object for its callback to run, and the record lives exactly as long as needed.
+    attach(id(finalizer), (_call, finalizer, func, *args))
     return finalizer
 
 
-def _collected(finalizer: Finalizer) -> None:
+def _call(_finalizer: Finalizer, func: Callable[..., object], *args: Any) -> None:
+    func(*args)
+
+
+def _weakly_collected(finalizer: Finalizer) -> None:
     # The weak reference's callback: its object was just collected.
-    if _attached.pop(id(finalizer), None) is not None and not _shut_down:
-        finalizer.func(*finalizer.args)
+    record = take(id(finalizer), None)
+    if record is not None:
+        run(record)
+
+
+def run_all_now() -> None:
+    """Call every attached record now, newest first, as the exit pass would.
+
+    For a process about to end by other means (a signal): unlike the exit pass,
+    records attached afterwards still work, since the process may go on.
+    """
+    while _attached:
+        _, record = _attached.popitem()  # the newest, even if attached just now
+        try:
+            record[0](*record[1:])
+        except Exception:
+            sys.excepthook(*sys.exc_info())
 
 
 def _run_at_exit() -> None:
@@ -84,32 +134,19 @@ def _run_at_exit() -> None:
                 # Collection now would race the pass below for the same objects.
                 reenable_gc = True
                 gc.disable()
-            while _attached:
-                _, finalizer = _attached.popitem()  # the newest, even if made just now
-                try:
-                    finalizer.func(*finalizer.args)
-                except Exception:
-                    sys.excepthook(*sys.exc_info())
+            run_all_now()
     finally:
         _shut_down = True
         if reenable_gc:
             gc.enable()
 
 
-def run_all_now() -> None:
-    """Call every attached finalizer now, newest first, as the exit pass would.
-
-    For a process about to end by other means (a signal): unlike the exit pass,
-    finalizers registered afterwards still work, since the process may go on.
-    """
-    while _attached:
-        _, finalizer = _attached.popitem()
-        try:
-            finalizer.func(*finalizer.args)
-        except Exception:
-            sys.excepthook(*sys.exc_info())
-
-
 def run_exit_pass() -> None:
     """Run the exit pass now (it runs once: at interpreter exit it is then a no-op)."""
     _run_at_exit()
+
+
+# Registered once, when tempkit is imported: at exit, the pass runs after the exit
+# handlers registered later (they still find their temp objects) and before those
+# registered earlier.
+atexit.register(_run_at_exit)

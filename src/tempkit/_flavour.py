@@ -98,9 +98,19 @@ class Flavour:
             return bool(root)
         return bool(drive and root) or drive[:2] == "\\\\"
 
-    def match_part(self, pattern: str) -> re.Pattern[str]:
-        """Compile one glob component into a full-match regex for this flavour."""
-        return _compile_part(pattern, self.case_sensitive)
+    def is_canonical_absolute(self, path: str) -> bool:
+        """True when ``path`` is absolute and already in the form ``format(*parse(path))`` gives.
+
+        A quick test for text that needs no parsing (the ``dir=`` people
+        write); False means "parse it to know", never "it is not absolute".
+        POSIX only: every Windows path takes the long way.
+        """
+        if self.module is not posixpath or path[:1] != "/":
+            return False
+        # Canonical: no empty part (a doubled or trailing slash) and no "." part.
+        return path == "/" or (
+            "//" not in path and "/./" not in path and path[-1] != "/" and path[-2:] != "/."
+        )
 
     def has_separator(self, text: str) -> bool:
         """True when ``text`` contains a separator of this flavour."""

@@ -179,7 +179,7 @@ def _recursive_selector(rest: list[str], options: _Options) -> Selector:
 def _entries(path: BackendPath) -> list[DirEntry]:
     """The entries of ``path``, read at once so no directory handle stays open."""
     try:
-        return list(path.backend.scandir(path._io_path()))
+        return list(path.backend.scandir(path.__str__()))
     except OSError:
         return []
 

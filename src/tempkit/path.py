@@ -107,21 +107,23 @@ class BackendPath:
         """The backend this path lives on."""
         return self._backend
 
-    @property
-    def _path(self) -> str:
-        return self._raw
+    # The path's text has two spellings. ``_raw`` is the canonical text as stored
+    # ("" for the current directory); reading it never does any work. ``str()`` is
+    # the text to hand to the backend ("." for the current directory); a subclass
+    # may do work first (a SpooledTempPath rolls over to get one). Methods call
+    # ``self.__str__()``: a plain method call, without the dispatch of the str
+    # builtin, which costs about as much again on every I/O call.
+    def __str__(self) -> str:
+        return self._raw or "."
 
     def _pieces(self) -> tuple[str, str, list[str]]:
         parsed = self._parsed
         if parsed is None:
-            parsed = self._parsed = self._backend.flavour.parse(self._path)
+            parsed = self._parsed = self._backend.flavour.parse(self.__str__())
         return parsed
 
-    def __str__(self) -> str:
-        return self._path or "."
-
     def __fspath__(self) -> str:
-        return self._backend.fspath(str(self))
+        return self._backend.fspath(self.__str__())
 
     def __repr__(self) -> str:
         backend = "" if self._backend.capabilities.local_paths else f", backend={self._backend!r}"
@@ -443,11 +445,11 @@ class BackendPath:
     # -- I/O: inspection -------------------------------------------------------------
     def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
         """Stat this path through its backend."""
-        return self._backend.stat(self._io_path(), follow_symlinks=follow_symlinks)
+        return self._backend.stat(self.__str__(), follow_symlinks=follow_symlinks)
 
     def lstat(self) -> os.stat_result:
         """Stat this path without following a final symlink."""
-        return self._backend.stat(self._io_path(), follow_symlinks=False)
+        return self._backend.stat(self.__str__(), follow_symlinks=False)
 
     def _is_kind(self, kind: Callable[[int], bool], follow_symlinks: bool = True) -> bool:
         """Whether the entry's mode passes ``kind``; False when it cannot be stat'ed.
@@ -456,7 +458,7 @@ class BackendPath:
         and pathlib 3.13 have it.
         """
         try:
-            mode = self._backend.stat(self._io_path(), follow_symlinks=follow_symlinks).st_mode
+            mode = self._backend.stat(self.__str__(), follow_symlinks=follow_symlinks).st_mode
         except (OSError, ValueError):
             return False
         return kind(mode)
@@ -506,7 +508,7 @@ class BackendPath:
         3.13, so a missing directory raises here rather than at the first
         ``next()``, and no directory handle stays open while you iterate.
         """
-        names = [entry.name for entry in self._backend.scandir(self._io_path())]
+        names = [entry.name for entry in self._backend.scandir(self.__str__())]
         return map(self._child, names)
 
     def _child(self, name: str) -> BackendPath:
@@ -522,7 +524,7 @@ class BackendPath:
 
     def readlink(self) -> BackendPath:
         """The target of this symbolic link, as a path."""
-        return BackendPath(self._backend.readlink(self._io_path()), backend=self._backend)
+        return BackendPath(self._backend.readlink(self.__str__()), backend=self._backend)
 
     def absolute(self) -> BackendPath:
         r"""This path made absolute against the backend's current directory.
@@ -546,11 +548,6 @@ class BackendPath:
         return BackendPath(
             self._backend.realpath(str(self.absolute()), strict=strict), backend=self._backend
         )
-
-    def _io_path(self) -> str:
-        # str(self) without its two calls: every I/O method asks for it. A
-        # subclass whose ``_path`` does work (SpooledTempPath) overrides this too.
-        return self._raw or "."
 
     # -- I/O: glob and walk ------------------------------------------------------------
     def glob(
@@ -617,7 +614,7 @@ class BackendPath:
                 yield item
                 continue
             try:
-                entries = list(self._backend.scandir(item._io_path()))
+                entries = list(self._backend.scandir(item.__str__()))
             except OSError as exc:
                 if on_error is not None:
                     on_error(exc)
@@ -645,7 +642,7 @@ class BackendPath:
         ``exist_ok`` accepts an existing directory, never an existing file.
         """
         try:
-            self._backend.mkdir(self._io_path(), mode)
+            self._backend.mkdir(self.__str__(), mode)
         except FileNotFoundError:
             if not parents or self.parent == self:
                 raise
@@ -663,7 +660,7 @@ class BackendPath:
         Like pathlib: with ``exist_ok`` a dangling symlink gets its target
         created; without it an existing entry raises FileExistsError.
         """
-        path = self._io_path()
+        path = self.__str__()
         if not exist_ok:
             self._backend.create_file(path, mode)
             return
@@ -677,14 +674,14 @@ class BackendPath:
     def unlink(self, missing_ok: bool = False) -> None:
         """Remove this file or symlink."""
         try:
-            self._backend.unlink(self._io_path())
+            self._backend.unlink(self.__str__())
         except FileNotFoundError:
             if not missing_ok:
                 raise
 
     def rmdir(self) -> None:
         """Remove this empty directory."""
-        self._backend.rmdir(self._io_path())
+        self._backend.rmdir(self.__str__())
 
     def rename(self, target: str | os.PathLike[str]) -> BackendPath:
         """Rename to ``target`` (platform ``os.rename`` rules) and return the new path.
@@ -693,18 +690,18 @@ class BackendPath:
         against this path's parent, and is returned relative, as in pathlib.
         """
         new = self._plain(target)
-        self._backend.rename(self._io_path(), new._io_path())
+        self._backend.rename(self.__str__(), new.__str__())
         return new
 
     def replace(self, target: str | os.PathLike[str]) -> BackendPath:
         """Rename to ``target``, replacing it if it exists, and return the new path."""
         new = self._plain(target)
-        self._backend.replace(self._io_path(), new._io_path())
+        self._backend.replace(self.__str__(), new.__str__())
         return new
 
     def chmod(self, mode: int, *, follow_symlinks: bool = True) -> None:
         """Change permission bits."""
-        self._backend.chmod(self._io_path(), mode, follow_symlinks=follow_symlinks)
+        self._backend.chmod(self.__str__(), mode, follow_symlinks=follow_symlinks)
 
     def lchmod(self, mode: int) -> None:
         """Change permission bits of a symlink itself."""
@@ -716,7 +713,7 @@ class BackendPath:
             target_str = str(self._coerce(target))
         else:
             target_str = os.fspath(target)
-        self._backend.symlink(target_str, self._io_path(), target_is_directory=target_is_directory)
+        self._backend.symlink(target_str, self.__str__(), target_is_directory=target_is_directory)
 
     # -- I/O: contents --------------------------------------------------------------------
     @overload
@@ -760,13 +757,13 @@ class BackendPath:
         """Open the file this path names, like the builtin ``open``."""
         if "b" not in mode:
             encoding = _text_encoding(encoding)
-        return self._backend.open(self._io_path(), mode, buffering, encoding, errors, newline)
+        return self._backend.open(self.__str__(), mode, buffering, encoding, errors, newline)
 
     def read_bytes(self) -> bytes:
         """The file's contents as bytes."""
         whole = whole_file_backend(self._backend)
         if whole is not None:
-            return whole.read_whole_file(self._io_path())
+            return whole.read_whole_file(self.__str__())
         with self.open("rb") as f:
             return f.read()
 
@@ -777,7 +774,7 @@ class BackendPath:
         encoding = _text_encoding(encoding)
         whole = whole_file_backend(self._backend)
         if whole is not None:
-            text = decode_text(whole.read_whole_file(self._io_path()), encoding, errors, newline)
+            text = decode_text(whole.read_whole_file(self.__str__()), encoding, errors, newline)
             if text is not None:
                 return text
         with self.open("r", encoding=encoding, errors=errors, newline=newline) as f:
@@ -788,7 +785,7 @@ class BackendPath:
         view = memoryview(data)
         whole = whole_file_backend(self._backend)
         if whole is not None:
-            whole.write_whole_file(self._io_path(), view)
+            whole.write_whole_file(self.__str__(), view)
             return view.nbytes
         with self.open("wb") as f:
             return f.write(view)
@@ -808,7 +805,7 @@ class BackendPath:
         if whole is not None:
             encoded = encode_text(data, encoding, errors, newline)
             if encoded is not None:
-                whole.write_whole_file(self._io_path(), encoded)
+                whole.write_whole_file(self.__str__(), encoded)
                 return len(data)
         with self.open("w", encoding=encoding, errors=errors, newline=newline) as f:
             return f.write(data)
@@ -833,7 +830,10 @@ def _join_segments(
         if isinstance(segment, BackendPath):
             if segment._backend != backend:
                 raise ValueError(f"cannot join {segment!r} onto a path on {backend!r}")
-            strings.append(segment._path)  # "" for ".": joins like pathlib
+            text = segment.__str__()  # through str(): a SpooledTempPath rolls over first
+            # The current directory joins as "", as in pathlib: "." would be a name
+            # (on Windows, a bare server name joined with "." would name a share ".").
+            strings.append("" if text == "." else text)
         elif isinstance(segment, str):
             strings.append(segment)
         elif isinstance(segment, os.PathLike):

@@ -22,30 +22,16 @@ import operator
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, AnyStr, ClassVar, Final, Generic, cast, overload
 
-from tempkit import crashsafe, naming
-from tempkit._finalizer import finalize
+from tempkit import naming
 from tempkit.backends._current import get_backend
 from tempkit.backends.protocol import Backend
+from tempkit.lifecycle import ACTIVE, CLEANED, KEPT, CleanupPolicy, TempPath
+from tempkit.options import CreateOptions, OpenArgs, create_options, exclusive_mode
 from tempkit.path import BackendPath
-from tempkit.temp import (
-    _ACTIVE,
-    _CLEANED,
-    _FILE_PERM,
-    _KEPT,
-    CleanupPolicy,
-    TempFilePath,
-    TempPath,
-    _check_policy,
-    _exclusive_mode,
-    _finalize,
-    _name_parts,
-    _placement,
-    _record_or_remove,
-)
+from tempkit.temp import TempFilePath
 
 if TYPE_CHECKING:
     from _typeshed import OpenBinaryModeUpdating, OpenTextModeUpdating, WriteableBuffer
@@ -83,23 +69,6 @@ class _SpoolBuffer(io.BytesIO):
         return super().truncate(target)
 
 
-@dataclass(frozen=True)
-class _RolloverPlan:
-    """Everything ``create()`` was told about the file to make at roll-over."""
-
-    mode: str
-    open_mode: str
-    buffering: int
-    encoding: str | None
-    errors: str | None
-    newline: str | None
-    prefix: str
-    suffix: str
-    length: int
-    dir: str | os.PathLike[str] | None
-    max_size: int
-
-
 def _check_max_size(max_size: int) -> int:
     if isinstance(max_size, bool) or not isinstance(max_size, int):
         raise TypeError(f"max_size must be int, not {type(max_size).__name__}")
@@ -120,7 +89,7 @@ def _check_open_args(
     Everything ``open()`` would refuse at roll-over time is refused here, so a
     bad argument never waits in memory to fail later.
     """
-    open_mode = _exclusive_mode(mode)
+    open_mode = exclusive_mode(mode)
     if "+" not in mode:
         raise ValueError(f"a spooled temp file is read-write; use 'w+b' or 'w+', not {mode!r}")
     if isinstance(buffering, bool) or not isinstance(buffering, int):
@@ -134,21 +103,10 @@ def _check_open_args(
     return open_mode
 
 
-def _choose_backend(directory: str | os.PathLike[str] | None, backend: Backend | None) -> Backend:
-    """The backend the file will roll over onto, decided now without touching it."""
+def _check_backend(backend: Backend | None) -> None:
+    # The file is made later, far from this call: a wrong object is refused now.
     if backend is not None and not isinstance(backend, Backend):
         raise TypeError(f"expected a tempkit Backend, got {type(backend).__name__}")
-    if isinstance(directory, BackendPath):
-        if backend is not None and directory.backend != backend:
-            raise ValueError(f"dir {directory!r} is on a different backend than {backend!r}")
-        return directory.backend
-    if directory is not None and not isinstance(directory, (str, os.PathLike)):
-        raise TypeError(f"dir must be a str or os.PathLike, not {type(directory).__name__}")
-    chosen = backend if backend is not None else get_backend()
-    if directory is not None:
-        # What roll-over would refuse about the text is refused now.
-        naming.check_directory_text(directory, chosen.flavour)
-    return chosen
 
 
 def _close_quietly(file: IO[Any]) -> None:
@@ -204,7 +162,17 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
     must not change.
     """
 
-    __slots__ = ("_file", "_limit", "_plan", "_position", "_rolled", "_text", "_write")
+    __slots__ = (
+        "_file",
+        "_limit",
+        "_max_size",
+        "_open_args",
+        "_options",
+        "_position",
+        "_rolled",
+        "_text",
+        "_write",
+    )
 
     _kind: ClassVar[str] = "spooled temp file"
     _file: IO[AnyStr]
@@ -212,7 +180,9 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
     _write: Callable[[AnyStr], int]
     _position: Callable[[], int]
     _limit: int
-    _plan: _RolloverPlan
+    _max_size: int
+    _open_args: OpenArgs
+    _options: CreateOptions
     _rolled: bool
 
     # -- creation ------------------------------------------------------------------------
@@ -323,11 +293,17 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         current one unless ``backend``/a ``dir`` path says otherwise); the
         directory is resolved at roll-over. Every argument is checked here.
         """
-        policy = _check_policy(cleanup)
         limit = _check_max_size(max_size)
         open_mode = _check_open_args(mode, buffering, encoding, errors, newline)
-        backend = _choose_backend(dir, backend)
-        prefix, suffix, length = _name_parts(prefix, suffix, template, length, backend)
+        _check_backend(backend)
+        options = create_options(dir, backend, prefix, suffix, template, length, cleanup)
+        backend = options.backend
+        if backend is None:  # fixed now, whatever is current at roll-over
+            backend = get_backend()
+            options = options._replace(backend=backend)
+        if dir is not None and not isinstance(dir, BackendPath):
+            # What roll-over would refuse about the text is refused now.
+            naming.check_directory_text(dir, backend.flavour)
         text: io.TextIOWrapper | None = None
         file: IO[Any]
         if "b" in mode:
@@ -340,27 +316,16 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
             file = text = io.TextIOWrapper(
                 _SpoolBuffer(), encoding=encoding, errors=errors, newline=newline
             )
-        plan = _RolloverPlan(
-            mode,
-            open_mode,
-            buffering,
-            encoding,
-            errors,
-            newline,
-            prefix,
-            suffix,
-            length,
-            dir,
-            limit,
-        )
 
         self = cls.__new__(cls)
         self._backend = backend
         self._parsed = None
         self._str_normcase = None
-        self._policy = policy
-        self._state = _ACTIVE
-        self._plan = plan
+        self._policy = options.policy
+        self._state = ACTIVE
+        self._options = options
+        self._open_args = OpenArgs(mode, open_mode, buffering, encoding, errors, newline)
+        self._max_size = limit
         self._rolled = False
         self._raw = ""  # the path, once it has one (at roll-over)
         self._file = cast("IO[AnyStr]", file)
@@ -370,19 +335,9 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         # forgotten object is finalized as soon as it is dropped.
         self._position = file.tell
         self._limit = limit
-        self._finalizer = (
-            None
-            if policy == "never"
-            else finalize(
-                self,
-                _finalize,
-                functools.partial(_discard_memory, file),
-                backend,
-                _IN_MEMORY,
-                cls._kind,
-                os.getpid(),  # a forked child's copy never acts for the parent
-            )
-        )
+        if options.policy != "never":
+            # Nothing is on the backend yet: dropped now, it only closes the buffer.
+            self._manage(_IN_MEMORY, functools.partial(_discard_memory, file), on_backend=False)
         return self
 
     # -- state ---------------------------------------------------------------------------
@@ -394,7 +349,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
     @property
     def max_size(self) -> int:
         """The size beyond which a write rolls the file over (0: never by size)."""
-        return self._plan.max_size
+        return self._max_size
 
     def rollover(self) -> None:
         """Move the data into a file on the backend now (nothing happens if it already has)."""
@@ -415,7 +370,6 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
             raise ValueError(
                 f"I/O operation on closed file: {self!r} has no data left to roll over"
             )
-        plan = self._plan
         text = self._text
         if text is None:
             spool = cast("_SpoolBuffer", memory)
@@ -424,22 +378,8 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
             position = text.tell() if cookie is None else cookie
             text.flush()
             spool = cast("_SpoolBuffer", text.buffer)
-        backend, parent = _placement(plan.dir if directory is None else directory, self._backend)
-
-        def make(path: str) -> IO[Any]:
-            return backend.open(
-                path,
-                plan.open_mode,
-                plan.buffering,
-                plan.encoding,
-                plan.errors,
-                plan.newline,
-                perm=_FILE_PERM,
-            )
-
-        raw, file = naming.create_unique(
-            parent, backend.flavour.sep, plan.prefix, plan.suffix, plan.length, make
-        )
+        options = self._options if directory is None else self._options._replace(dir=directory)
+        backend, raw, file = options.make(self._open_args.opener)
         try:
             with spool.getbuffer() as data:
                 _write_all(file.buffer if text is not None else file, data)  # type: ignore[attr-defined]
@@ -456,26 +396,13 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         self._limit = 0
         self._raw = raw
         self._rolled = True
-        finalizer = self._finalizer
-        if finalizer is not None and crashsafe.recording:
-            _record_or_remove(functools.partial(_close_and_remove, file), backend, raw)
-        if finalizer is not None:
-            finalizer.detach()
-            self._finalizer = finalize(
-                self,
-                _finalize,
-                functools.partial(_close_and_remove, file),
-                backend,
-                raw,
-                self._kind,
-                os.getpid(),
-            )
+        if self._policy != "never":
+            self._manage(raw, functools.partial(_close_and_remove, file))
         memory.close()
         logger.debug("rolled %s over to %s", self._kind, raw, extra={"tempkit_path": raw})
 
     # -- the path: only after roll-over ----------------------------------------------------
-    @property
-    def _path(self) -> str:
+    def __str__(self) -> str:
         # Asking for the path rolls over; the file at that path then holds
         # everything written so far, for whoever opens it by name.
         if not self._rolled:
@@ -484,9 +411,6 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
             self._flush_if_open()
         return self._raw
 
-    def _io_path(self) -> str:
-        return self._path or "."  # through _path: rolls over first
-
     def _flush_if_open(self) -> None:
         if _is_open(self._file):
             self._file.flush()
@@ -494,7 +418,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
     @property
     def path(self) -> BackendPath:
         """The file as a plain path (rolls over first); it does not own the file."""
-        return BackendPath._from_normalized(self._path, self._backend)
+        return BackendPath._from_normalized(self.__str__(), self._backend)
 
     @property
     def name(self) -> str | None:  # type: ignore[override]
@@ -539,8 +463,8 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         where = repr(self._raw) if self._rolled else _IN_MEMORY
         backend = "" if self._backend.capabilities.local_paths else f", backend={self._backend!r}"
         return (
-            f"{type(self).__name__}({where}, max_size={self._plan.max_size}, "
-            f"mode={self._plan.mode!r}{backend})"
+            f"{type(self).__name__}({where}, max_size={self._max_size}, "
+            f"mode={self._open_args.mode!r}{backend})"
         )
 
     def __eq__(self, other: object) -> bool:
@@ -555,14 +479,14 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
 
         After ``keep()`` or ``persist()`` this only closes the file object.
         """
-        if self._state != _ACTIVE:
+        if self._state != ACTIVE:
             if _is_open(self._file):
                 self._file.close()  # a failed flush here loses kept data: let it raise
             return
         _close_quietly(self._file)
         if self._rolled:
             TempFilePath._remove(self._backend, self._raw, ignore_errors)
-        self._release(_CLEANED)
+        self._release(CLEANED)
 
     def close(self) -> None:
         """Close the file and end its life as a ``with`` block that succeeded would.
@@ -579,9 +503,9 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
 
         The file object stays open: later writes go to the kept file.
         """
-        raw = self._path
-        if self._state == _ACTIVE:
-            self._release(_KEPT)
+        raw = self.__str__()
+        if self._state == ACTIVE:
+            self._release(KEPT)
         return BackendPath._from_normalized(raw, self._backend)
 
     def persist(self, target: str | os.PathLike[str], *, overwrite: bool = False) -> BackendPath:
@@ -593,7 +517,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         (a :class:`tempkit.PersistError`, the object still managed and intact).
         The file object stays open on the persisted file.
         """
-        if self._state != _ACTIVE:
+        if self._state != ACTIVE:
             raise ValueError(f"{self!r} is no longer managed ({self._state})")
         if not self._rolled:
             destination = self._coerce(target).absolute()
@@ -616,7 +540,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         tb: TracebackType | None,
     ) -> None:
         try:
-            if self._state == _ACTIVE and (
+            if self._state == ACTIVE and (
                 self._policy == "never" or (self._policy == "on_success" and exc_type is not None)
             ):
                 self._keep_on_exit(exc_type)
@@ -773,7 +697,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
     @property
     def mode(self) -> str:
         """The mode given to ``create()``, before and after roll-over."""
-        return self._plan.mode
+        return self._open_args.mode
 
     @property
     def encoding(self) -> str:

@@ -606,3 +606,23 @@ def test_a_long_lived_lease_holds_only_live_records_and_one_descriptor(temp_root
     for obj in alive:
         obj.cleanup()
     assert live_records(lease_path) == set()
+
+
+def test_a_spooled_file_still_in_memory_cleans_up_in_crash_safe_mode(temp_root: Path) -> None:
+    from tempkit import SpooledTempPath
+
+    crashsafe.enable_crash_safety()
+    TempFilePath.create().cleanup()  # the lease exists from here on
+    lease = current_lease()
+    spooled = SpooledTempPath.create()
+    spooled.write(b"data")
+    spooled.cleanup()  # nothing on the disk, nothing recorded: nothing to release
+    assert not spooled.managed
+    rolled = SpooledTempPath.create()
+    rolled.rollover()
+    path = rolled.name
+    assert path is not None
+    assert path in lease._live
+    rolled.cleanup()
+    assert path not in lease._live
+    assert not os.path.lexists(path)

@@ -1,0 +1,282 @@
+"""The life of a temp object: owned, then cleaned up, kept or persisted.
+
+A :class:`TempPath` is a :class:`~tempkit.path.BackendPath` that owns the entry
+it names. It is *adopted* when ``create()`` has made the entry and *released*
+when it is cleaned up, kept or persisted: those two steps happen in one place
+each (``TempPath._adopt`` and ``TempPath._release``), and that is where the
+finalizer is attached and detached and where crash-safe mode records and
+forgets the object. The cleanup policy decides what leaving a ``with`` block
+does; a forgotten object is removed by its finalizer (the contract of
+``weakref.finalize``, see ``_finalizer``) with a ResourceWarning that names it.
+``persist()`` never loses the object: a :class:`PersistError` hands it back.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+import warnings
+from collections.abc import Callable
+from types import TracebackType
+from typing import TYPE_CHECKING, ClassVar, Final, Literal
+
+from tempkit import _finalizer, crashsafe
+from tempkit.backends.protocol import Backend
+from tempkit.path import BackendPath
+
+if TYPE_CHECKING:
+    import logging
+
+    if sys.version_info >= (3, 11):
+        from typing import Self
+    else:
+        from typing_extensions import Self
+
+__all__ = [
+    "ACTIVE",
+    "CLEANED",
+    "KEPT",
+    "PERSISTED",
+    "POLICIES",
+    "CleanupPolicy",
+    "PersistError",
+    "Remover",
+    "TempPath",
+    "check_policy",
+    "persist_error",
+]
+
+CleanupPolicy = Literal["always", "on_success", "never"]
+POLICIES: Final = frozenset(("always", "on_success", "never"))
+
+# The states of a temp object: managed until one of the other three, for good.
+ACTIVE: Final = "active"
+CLEANED: Final = "cleaned"
+KEPT: Final = "kept"
+PERSISTED: Final = "persisted"
+
+# Removes the entry at a path on a backend (the bool: ignore errors). A finalizer
+# record holds one, never the object: a record that held it would keep it alive.
+Remover = Callable[[Backend, str, bool], None]
+
+
+def check_policy(policy: str) -> CleanupPolicy:
+    """``policy`` if it is a cleanup policy; ValueError otherwise."""
+    if policy not in POLICIES:
+        raise ValueError(f"cleanup must be one of 'always', 'on_success', 'never': {policy!r}")
+    return policy  # type: ignore[return-value]
+
+
+def _logger() -> logging.Logger:
+    # Imported on first use: logging costs more than the rest of ``import tempkit``
+    # and only the rare "kept because the block raised" message needs it.
+    import logging  # noqa: PLC0415
+
+    return logging.getLogger("tempkit")
+
+
+def finalize_forgotten(remove: Remover, backend: Backend, raw: str, kind: str) -> None:
+    """The finalizer of a temp object dropped (or alive at exit) while still managed."""
+    # Remove first: under "error::ResourceWarning" the warning raises, and the
+    # tree must be gone whatever happens to the warning.
+    try:
+        remove(backend, raw, True)
+        if crashsafe.leased:
+            crashsafe.released(raw)
+    finally:
+        warnings.warn(
+            f"implicitly cleaning up {kind} {raw!r}; call cleanup() or use a with block",
+            ResourceWarning,
+            stacklevel=2,
+        )
+
+
+class TempPath(BackendPath):
+    """A path that owns the file or directory it names.
+
+    Create instances with the ``create()`` class methods of the subclasses.
+    """
+
+    __slots__ = ("__weakref__", "_policy", "_state")
+
+    _kind: ClassVar[str] = "temp path"
+    _policy: CleanupPolicy
+    _state: str
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise TypeError(f"use {type(self).__name__}.create() to make a temp object")
+
+    @staticmethod
+    def _remove(backend: Backend, raw: str, ignore_errors: bool) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def _adopt(
+        cls, raw: str, backend: Backend, policy: CleanupPolicy, remover: Remover | None = None
+    ) -> Self:
+        """Take ownership of the entry just created at ``raw``.
+
+        ``remover`` replaces ``cls._remove`` in the finalizer of this object. If
+        crash-safe mode cannot record the object, the entry is removed and the
+        error raised: nothing is left that no one owns.
+        """
+        self = cls._from_normalized(raw, backend)
+        self._policy = policy
+        self._state = ACTIVE
+        if policy != "never":
+            self._manage(raw, cls._remove if remover is None else remover)
+        return self
+
+    def _manage(self, raw: str, remove: Remover, *, on_backend: bool = True) -> None:
+        """Be answerable for the entry at ``raw`` from now on (again, if called twice).
+
+        Crash-safe mode records it (unless ``on_backend`` is false: nothing is
+        on the backend yet), and the finalizer removes it with ``remove`` if
+        the object is dropped while managed.
+        """
+        backend = self._backend
+        if on_backend and crashsafe.recording:
+            _record_or_remove(remove, backend, raw)
+        _attach_finalizer(id(self), (finalize_forgotten, remove, backend, raw, self._kind))
+
+    def _release(self, state: str) -> None:
+        """End ownership: the object is cleaned up, kept or persisted."""
+        self._state = state
+        record = _take_finalizer(id(self), None)
+        if record is not None and crashsafe.leased:
+            # The path the record covers: a spooled file still in memory has none yet.
+            crashsafe.released(record[3])
+
+    def __del__(
+        self,
+        _take: Callable[[int, None], _finalizer.Record | None] = _finalizer.take,
+        _run: Callable[[_finalizer.Record], None] = _finalizer.run,
+    ) -> None:
+        # Dropped while still managed: the finalizer's record runs. The helpers are
+        # bound now, as module globals may be gone during interpreter teardown.
+        record = _take(id(self), None)
+        if record is not None:
+            _run(record)
+
+    # -- lifecycle -----------------------------------------------------------------------
+    @property
+    def policy(self) -> CleanupPolicy:
+        """What leaving a ``with`` block does: "always", "on_success" or "never"."""
+        return self._policy
+
+    @property
+    def managed(self) -> bool:
+        """True until the object is cleaned up, kept or persisted."""
+        return self._state == ACTIVE
+
+    def cleanup(self, *, ignore_errors: bool = False) -> None:
+        """Remove the temp object; calling it again does nothing.
+
+        Raises :class:`tempkit.CleanupError` naming every entry that could not
+        be removed (unless ``ignore_errors``); the object then stays managed.
+        """
+        if self._state != ACTIVE:
+            return
+        self._remove(self._backend, self._raw, ignore_errors)
+        self._release(CLEANED)
+
+    def keep(self) -> BackendPath:
+        """Stop managing the temp object and return it as a plain path."""
+        if self._state == ACTIVE:
+            self._release(KEPT)
+        return BackendPath._from_normalized(self._raw, self._backend)
+
+    def persist(self, target: str | os.PathLike[str], *, overwrite: bool = False) -> BackendPath:
+        """Atomically move the temp object to ``target`` and stop managing it.
+
+        Without ``overwrite`` an existing ``target`` is never replaced
+        (FileExistsError). On any failure a :class:`tempkit.PersistError` (also
+        an instance of the underlying OSError type) is raised and the temp object
+        is untouched and still managed: ``error.temp`` is this object.
+        """
+        if self._state != ACTIVE:
+            raise ValueError(f"{self!r} is no longer managed ({self._state})")
+        destination = self._coerce(target).absolute()
+        try:
+            if overwrite:
+                self._backend.replace(str(self), str(destination))
+            else:
+                self._backend.rename_noreplace(str(self), str(destination))
+        except OSError as exc:
+            raise persist_error(self, str(destination), exc) from exc
+        self._release(PERSISTED)
+        return destination
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._state != ACTIVE or self._policy == "never":
+            return
+        if self._policy == "on_success" and exc_type is not None:
+            self._release(KEPT)
+            _logger().warning(
+                "kept %s %s because the with block raised %s",
+                self._kind,
+                self._raw,
+                exc_type.__name__,
+                extra={"tempkit_path": self._raw},
+            )
+            return
+        self.cleanup()
+
+
+_attach_finalizer = _finalizer.attach
+_take_finalizer = _finalizer.take
+
+
+def _record_or_remove(remove: Remover, backend: Backend, raw: str) -> None:
+    """Record a new object in this process's lease; if that fails, remove it and re-raise."""
+    try:
+        crashsafe.created(backend, raw)
+    except BaseException:
+        remove(backend, raw, True)
+        raise
+
+
+class PersistError(OSError):
+    """``persist()`` could not move the temp object into place.
+
+    The temp object is untouched and still owned: ``temp`` hands it back, so the
+    caller can retry, copy it elsewhere, or let it be cleaned up.
+    """
+
+    def __init__(self, temp: TempPath, target: str, cause: OSError) -> None:
+        self.temp = temp
+        self.cause = cause
+        code = cause.errno if cause.errno is not None else errno.EIO
+        if code == errno.EXDEV:
+            why = "the target is on another filesystem; copy the data instead"
+        elif code == errno.EEXIST:
+            why = "the target exists; pass overwrite=True to replace it"
+        else:
+            why = cause.strerror or str(cause)
+        super().__init__(code, f"cannot persist temp object: {why}", str(temp), None, target)
+
+
+_persist_types: dict[type[OSError], type[PersistError]] = {OSError: PersistError}
+
+
+def persist_error(temp: TempPath, target: str, cause: OSError) -> PersistError:
+    """A PersistError that is also an instance of ``cause``'s type.
+
+    ``except FileExistsError`` then still catches a refused no-clobber persist,
+    and ``except PersistError`` catches every persist failure.
+    """
+    kind = type(cause)
+    error_type = _persist_types.get(kind)
+    if error_type is None:
+        error_type = type(f"Persist{kind.__name__}", (PersistError, kind), {})
+        _persist_types[kind] = error_type
+    return error_type(temp, target, cause)
