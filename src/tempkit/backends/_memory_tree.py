@@ -12,10 +12,10 @@ The tree is not locked here: the backend holds its lock around every call.
 from __future__ import annotations
 
 import errno
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
-from tempkit.backends._memory_names import MAX_PATH_BYTES, SHORT_NAME, Names, PathFailure
+from tempkit._flavour import POSIX
+from tempkit.backends._memory_names import MAX_PATH_BYTES, Names, PathFailure
 from tempkit.backends._memory_nodes import (
     EXEC,
     READ,
@@ -29,8 +29,10 @@ from tempkit.backends._memory_nodes import (
     next_inode,
     now_ns,
 )
+from tempkit.backends._memory_routes import Route, RouteTable
+from tempkit.backends.modes import OpenRequest
 
-__all__ = ["MAX_SYMLINKS", "MemoryTree", "OpenRequest"]
+__all__ = ["MAX_SYMLINKS", "MemoryTree"]
 
 # Linux follows at most 40 symlinks in one lookup; the 41st is ELOOP.
 MAX_SYMLINKS: Final = 40
@@ -42,8 +44,6 @@ _ROOT: Final = 3
 
 # A path of fewer characters cannot exceed PATH_MAX bytes (a character is at most 4).
 _SHORT_PATH: Final = MAX_PATH_BYTES // 4
-# Routes kept at most; a benchmark or a test suite makes one per temp directory.
-_ROUTE_LIMIT: Final = 4096
 
 _ALL_PERMISSIONS: Final = 0o7777
 _DIRECTORY_PERMISSIONS: Final = 0o1777  # mkdir keeps the sticky bit, never set-ID bits
@@ -51,30 +51,20 @@ _SETGID: Final = 0o2000
 _OPEN_DIRECTORY: Final = READ | SEARCH_AND_WRITE  # list it and remove its entries
 
 
-# How an absolute directory path resolves: the directory and the symlinks followed
-# on the way. A route in the table is true: the events that would make it untrue
-# take it out (see MemoryTree._leave).
-_Route = tuple[DirNode, int]
+class _Last(NamedTuple):
+    """Where a path ends, as ``locate`` finds it (callers unpack it: it is made per operation)."""
 
-# Where a path ends, as ``locate`` finds it:
-#   (parent, name, kind, trailing, node, hops, route)
-# the directory holding the final component, that component and its kind
-# (_NORMAL, _DOT, _DOTDOT, _ROOT), whether a separator follows it, the node found
-# there (None if nothing), the symlinks followed so far, and the route to
-# ``parent`` when the lookup took it from the route table (else None).
-# A plain tuple, unpacked by every caller: it is made for every operation.
-_Last = tuple[DirNode, str, int, bool, "Node | None", int, "_Route | None"]
+    parent: DirNode  # the directory holding the final component
+    name: str  # that component
+    kind: int  # _NORMAL, _DOT, _DOTDOT or _ROOT
+    trailing: bool  # a separator follows it
+    node: Node | None  # what is there now (None if nothing)
+    hops: int  # symlinks followed so far
+    route: Route | None  # the route to ``parent`` when it came from the route table
 
 
-@dataclass(frozen=True)
-class OpenRequest:
-    """The open(2) flags the builtin ``open`` derives from a mode string."""
-
-    readable: bool
-    writable: bool
-    create: bool = False
-    exclusive: bool = False
-    truncate: bool = False
+# tuple.__new__ skips the NamedTuple's Python-level __new__: locate runs for every operation.
+_last: Final = tuple.__new__
 
 
 _READ_ONLY: Final = OpenRequest(readable=True, writable=False)
@@ -93,22 +83,16 @@ class MemoryTree:
         self.umask = umask
         self.root = DirNode(next_inode(), 0o755, now_ns(), None)
         self.cwd = self.root
-        # Names that are their own keys and need only a length check (POSIX) spare
-        # the hot lookups two calls per component; see PosixNames.exact_keys.
-        self._exact_keys: bool = getattr(names, "exact_keys", False)
+        self._key_of = names.key_of
+        # The route shortcut in locate reads paths with POSIX syntax.
+        self._posix = names.flavour is POSIX
         # Directory paths already walked, by their exact text (see locate).
-        self._routes: dict[str, _Route] = {}
+        self._routes = RouteTable()
 
     # -- lookup --------------------------------------------------------------
     def _lookup(self, directory: DirNode, name: str) -> Node | None:
         """The entry ``name`` of ``directory`` (search permission already checked)."""
-        if self._exact_keys:
-            if len(name) > SHORT_NAME:
-                self.names.check_name(name)
-            entry = directory.entries.get(name)
-        else:
-            self.names.check_name(name)
-            entry = directory.entries.get(self.names.key(name))
+        entry = directory.entries.get(self._key_of(name))
         return None if entry is None else entry[1]
 
     def _walk(
@@ -126,8 +110,7 @@ class MemoryTree:
         components are taken in order, and only a symlink's target components
         go through a stack, ahead of the rest.
         """
-        check_name, key = self.names.check_name, self.names.key
-        exact_keys = self._exact_keys
+        key_of = self._key_of
         pending: list[str] = []  # a symlink target's components, reversed
         index = 0
         while pending or index < count:
@@ -147,13 +130,7 @@ class MemoryTree:
             if name == "..":
                 directory = directory.parent
                 continue
-            if exact_keys:
-                if len(name) > SHORT_NAME:
-                    check_name(name)
-                entry = directory.entries.get(name)
-            else:
-                check_name(name)
-                entry = directory.entries.get(key(name))
+            entry = directory.entries.get(key_of(name))
             if entry is None:
                 raise _fail(errno.ENOENT)
             child = entry[1]
@@ -177,10 +154,8 @@ class MemoryTree:
         A relative path starts at ``start`` (default: the current directory).
 
         The common case, an absolute POSIX path ending in a plain name, looks its
-        directory up in ``_routes`` instead of walking it again. What a walk found
-        can only change when an entry it found leaves its place or a directory it
-        searched changes its mode (new entries cannot change it); ``_leave`` and
-        ``chmod_node`` take out every route such an event touches.
+        directory up in the route table instead of walking it again (see
+        ``_memory_routes``: the table takes out every route an event can change).
         """
         # Non-ASCII text goes the long way, through names.split, which gives it
         # the form the kernel would store.
@@ -195,7 +170,7 @@ class MemoryTree:
                     # Only absolute POSIX directory paths are ever remembered, and
                     # only after a walk that found no NUL in them.
                     (route := self._routes.get(head)) is not None
-                    or (path.startswith("/") and self._exact_keys)
+                    or (self._posix and path.startswith("/"))
                 )
             ):
                 if route is None:
@@ -203,24 +178,23 @@ class MemoryTree:
                 directory = route[0]
                 if not directory.mode & EXEC:
                     raise _fail(errno.EACCES)
-                if len(name) > SHORT_NAME:
-                    self.names.check_name(name)
-                entry = directory.entries.get(name)
+                entry = directory.entries.get(self._key_of(name))
                 node = None if entry is None else entry[1]
-                return (directory, name, _NORMAL, False, node, route[1], route)
+                return _last(_Last, (directory, name, _NORMAL, False, node, route[1], route))
         absolute, parts, trailing = self.names.split(path)
         if not parts:
-            return (self.root, "", _ROOT, False, self.root, hops, None)
+            return _last(_Last, (self.root, "", _ROOT, False, self.root, hops, None))
         origin: DirNode = self.root if absolute else (self.cwd if start is None else start)
         directory, hops = self._walk(origin, parts, len(parts) - 1, hops)
         if not directory.mode & EXEC:
             raise _fail(errno.EACCES)
         name = parts[-1]
         if name == ".":
-            return (directory, name, _DOT, trailing, directory, hops, None)
+            return _last(_Last, (directory, name, _DOT, trailing, directory, hops, None))
         if name == "..":
-            return (directory, name, _DOTDOT, trailing, directory.parent, hops, None)
-        return (directory, name, _NORMAL, trailing, self._lookup(directory, name), hops, None)
+            return _last(_Last, (directory, name, _DOTDOT, trailing, directory.parent, hops, None))
+        node = self._lookup(directory, name)
+        return _last(_Last, (directory, name, _NORMAL, trailing, node, hops, None))
 
     def check_text(self, *paths: str) -> None:
         """Refuse any of ``paths`` as ``os`` does before the call reaches the kernel.
@@ -232,50 +206,17 @@ class MemoryTree:
             if isinstance(path, str) and not path.isascii():
                 self.names.text(path)
 
-    def _route(self, head: str) -> _Route:
+    def _route(self, head: str) -> Route:
         """How the directory path ``head`` (absolute, or "" for the root) resolves now.
 
-        Called when the route table has no true route for ``head``: walks it.
+        Called when the route table has no route for ``head``: walks it.
         """
         if not head:
             return (self.root, 0)
         searched: list[DirNode] = []
         parts = self.names.split(head).parts
-        directory, hops = self._walk(self.root, parts, len(parts), 0, searched)
-        for through in searched:
-            through.searched = True
-        return self._remember(head, (directory, hops))
-
-    def _remember(self, key: str, route: _Route) -> _Route:
-        """Keep ``route`` under ``key``; its directory learns the key to take it out."""
-        routes = self._routes
-        if len(routes) >= _ROUTE_LIMIT:
-            routes.clear()
-        directory = route[0]
-        if directory.route_key is None or directory.route_key == key:
-            directory.route_key = key
-        else:
-            # Two spellings lead here; only the last is known, so the directory
-            # counts as searched: its leaving empties the whole table.
-            directory.searched = True
-        routes[key] = route
-        return route
-
-    def _leave(self, node: Node) -> None:
-        """``node`` has left the place it had in a directory: retire the routes it carried.
-
-        A directory some route searched takes every route with it (they may run
-        through it, to anywhere below); one that only ends routes takes out the
-        route kept under its key. A symlink some route may have followed empties
-        the table too (rare). A file ends no route and runs through none.
-        """
-        if isinstance(node, DirNode):
-            if node.searched:
-                self._routes.clear()
-            elif node.route_key is not None:
-                self._routes.pop(node.route_key, None)
-        elif isinstance(node, LinkNode):
-            self._routes.clear()
+        route = self._walk(self.root, parts, len(parts), 0, searched)
+        return self._routes.walked(head, route, searched)
 
     def _follow(self, last: _Last) -> _Last:
         """Where the symlink found at ``last`` leads (one more hop)."""
@@ -285,8 +226,8 @@ class MemoryTree:
         if hops > MAX_SYMLINKS:
             raise _fail(errno.ELOOP)
         target = self.locate(link.target, start=parent, hops=hops)
-        if trailing and not target[3]:
-            return (*target[:3], True, *target[4:])
+        if trailing and not target.trailing:
+            return target._replace(trailing=True)
         return target
 
     def resolve(self, path: str, *, follow: bool = True) -> Node:
@@ -322,7 +263,7 @@ class MemoryTree:
             raise _fail(errno.EACCES)
 
     def _link(self, parent: DirNode, name: str, node: Node, now: int) -> None:
-        parent.entries[name if self._exact_keys else self.names.key(name)] = (name, node)
+        parent.entries[self.names.key(name)] = (name, node)
         parent.mtime_ns = parent.ctime_ns = now  # touch_modified, written out: a hot path
 
     def mkdir(self, path: str, perm: int) -> None:
@@ -337,9 +278,8 @@ class MemoryTree:
         self._link(parent, name, directory, now)
         parent.nlink += 1
         if route is not None:
-            # The new directory's own route: its parent's, with the parent searched.
-            parent.searched = True
-            self._remember(path, (directory, hops))
+            # The new directory's own route: its parent's, one step longer.
+            self._routes.made(parent, path, (directory, hops))
 
     def symlink(self, target: str, path: str) -> None:
         """Make a symlink (symlink(2)): ENOENT for an empty target or a new name ending in "/"."""
@@ -488,7 +428,7 @@ class MemoryTree:
         parent.touch_modified(now)
         node.nlink -= 1
         node.touch_changed(now)
-        self._leave(node)
+        self._routes.left(node)
 
     def rmdir(self, path: str) -> None:
         """Remove an empty directory (rmdir(2)): "." is EINVAL, ".." ENOTEMPTY, "/" EBUSY."""
@@ -518,7 +458,7 @@ class MemoryTree:
         node.removed = True
         node.nlink = 0
         node.touch_changed(now)
-        self._leave(node)
+        self._routes.left(node)
 
     # -- relative to an open directory (the *at calls), for tree removal --------
     def lookup_at(self, directory: DirNode, name: str) -> Node:
@@ -570,8 +510,7 @@ class MemoryTree:
     def chmod_node(self, node: Node, mode: int) -> None:
         """fchmod: the owner always may."""
         node.mode = (node.mode & ~_ALL_PERMISSIONS) | (mode & _ALL_PERMISSIONS)
-        if isinstance(node, DirNode) and node.searched:
-            self._routes.clear()  # search permission may have changed
+        self._routes.mode_changed(node)
         node.touch_changed(now_ns())
 
     def remove_open_tree(self, path: str) -> bool:
@@ -616,8 +555,8 @@ class MemoryTree:
             directory.removed = True
             directory.nlink = 0
             directory.ctime_ns = now
-            self._leave(directory)  # symlinks below were reached through top
-        del parent.entries[name if self._exact_keys else self.names.key(name)]
+            self._routes.left(directory)  # symlinks below were reached through top
+        del parent.entries[self.names.key(name)]
         parent.nlink -= 1
         parent.mtime_ns = parent.ctime_ns = now
         return True
@@ -688,9 +627,9 @@ class MemoryTree:
     ) -> None:
         now = now_ns()
         del old_parent.entries[self.names.key(old_name)]
-        self._leave(old)
+        self._routes.left(old)
         if new is not None:
-            self._leave(new)
+            self._routes.left(new)
             del new_parent.entries[self.names.key(new_name)]
             if isinstance(new, DirNode):
                 new.removed = True
