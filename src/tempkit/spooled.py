@@ -29,6 +29,7 @@ from typing import IO, TYPE_CHECKING, Any, AnyStr, ClassVar, Final, Generic, cas
 from tempkit import crashsafe, naming
 from tempkit._finalizer import finalize
 from tempkit.backends._current import get_backend
+from tempkit.backends.modes import temp_file_mode
 from tempkit.backends.protocol import Backend
 from tempkit.path import BackendPath
 from tempkit.temp import (
@@ -40,7 +41,6 @@ from tempkit.temp import (
     TempFilePath,
     TempPath,
     _check_policy,
-    _exclusive_mode,
     _finalize,
     _name_parts,
     _placement,
@@ -120,18 +120,18 @@ def _check_open_args(
     Everything ``open()`` would refuse at roll-over time is refused here, so a
     bad argument never waits in memory to fail later.
     """
-    open_mode = _exclusive_mode(mode)
-    if "+" not in mode:
+    parsed = temp_file_mode(mode)
+    if not parsed.updating:
         raise ValueError(f"a spooled temp file is read-write; use 'w+b' or 'w+', not {mode!r}")
     if isinstance(buffering, bool) or not isinstance(buffering, int):
         raise TypeError(f"buffering must be int, not {type(buffering).__name__}")
-    if "b" in mode:
+    if parsed.binary:
         for name, value in (("encoding", encoding), ("errors", errors), ("newline", newline)):
             if value is not None:
                 raise ValueError(f"binary mode doesn't take an {name} argument")
     elif buffering == 0:
         raise ValueError("can't have unbuffered text I/O")
-    return open_mode
+    return parsed.mode
 
 
 def _choose_backend(directory: str | os.PathLike[str] | None, backend: Backend | None) -> Backend:
