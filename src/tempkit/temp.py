@@ -21,7 +21,8 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, Literal
 from tempkit import crashsafe, naming
 from tempkit._finalizer import Finalizer, finalize
 from tempkit.backends._current import get_backend
-from tempkit.backends.protocol import Backend, DeleteOnCloseBackend
+from tempkit.backends.modes import temp_file_mode
+from tempkit.backends.protocol import Backend, DeleteOnCloseBackend, delete_on_close_backend
 from tempkit.errors import persist_error
 from tempkit.path import BackendPath
 from tempkit.resolver import gettempdir
@@ -288,9 +289,7 @@ def _name_parts(
 
 def _native_delete_on_close(backend: Backend) -> DeleteOnCloseBackend | None:
     """``backend`` if it can remove a file when its last handle closes, else None."""
-    if backend.capabilities.delete_on_close and isinstance(backend, DeleteOnCloseBackend):
-        return backend
-    return None
+    return delete_on_close_backend(backend)
 
 
 def _check_delete_on_close(delete_on_close: bool, policy: CleanupPolicy) -> bool:
@@ -502,7 +501,7 @@ class TempFilePath(TempPath):
         """
         policy = _check_policy(cleanup)
         doc = _check_delete_on_close(delete_on_close, policy)
-        open_mode = _exclusive_mode(mode)
+        open_mode = temp_file_mode(mode).mode
         backend, directory = _placement(dir, backend)
         prefix, suffix, length = _name_parts(prefix, suffix, template, length, backend)
         opener = _native_delete_on_close(backend) if doc else None
@@ -520,19 +519,6 @@ class TempFilePath(TempPath):
             directory, backend.flavour.sep, prefix, suffix, length, make
         )
         return OpenTempFile(cls._adopt(raw, backend, policy, delete_on_close=doc), file)
-
-
-def _exclusive_mode(mode: str) -> str:
-    """Turn a NamedTemporaryFile-style mode into its exclusive-create equivalent."""
-    if not isinstance(mode, str):
-        raise TypeError(f"mode must be str, not {type(mode).__name__}")
-    kinds = [c for c in mode if c in "rwxa"]
-    extra = [c for c in mode if c not in "rwxa"]
-    if len(kinds) != 1 or set(extra) - set("+bt") or len(set(extra)) != len(extra):
-        raise ValueError(f"invalid mode: {mode!r}")
-    if kinds[0] == "a" or (kinds[0] == "r" and "+" not in extra):
-        raise ValueError(f"mode {mode!r} makes no sense for a new temp file; use 'w+b' or 'w+'")
-    return "x" + "".join(extra)
 
 
 class OpenTempFile:
