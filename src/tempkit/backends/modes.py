@@ -48,6 +48,17 @@ class OpenRequest(NamedTuple):
     append: bool = False
 
     @property
+    def kind(self) -> str:
+        """The letter of the mode this request stands for: "x", "a", "w" or "r"."""
+        if self.exclusive:
+            return "x"
+        if self.append:
+            return "a"
+        if self.truncate:
+            return "w"
+        return "r"
+
+    @property
     def raw_mode(self) -> str:
         """What ``io.FileIO`` reports as its ``mode`` for these flags ("rb", "wb", "xb+"...)."""
         plus = "+" if self.readable and self.writable else ""
