@@ -42,9 +42,6 @@ class SplitPath(NamedTuple):
     trailing_sep: bool  # the path ends with a separator after its last name
 
 
-_new_split: Final = tuple.__new__
-
-
 class PathFailure(Exception):
     """A lookup failed with ``code``; the backend adds the file names for the OSError.
 
@@ -109,8 +106,7 @@ class PosixNames:
         if len(path) >= MAX_PATH_BYTES // 4 and len(os.fsencode(path)) >= MAX_PATH_BYTES:
             raise PathFailure(errno.ENAMETOOLONG)
         parts = list(filter(None, path.split("/")))
-        # tuple.__new__ skips the NamedTuple's Python-level __new__: this runs for every lookup.
-        return _new_split(SplitPath, (path[0] == "/", parts, bool(parts) and path[-1] == "/"))
+        return SplitPath(path[0] == "/", parts, bool(parts) and path[-1] == "/")
 
     def key(self, name: str) -> str:
         """POSIX names are compared as they are."""

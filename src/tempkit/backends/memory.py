@@ -118,13 +118,15 @@ class MemoryBackend(MemoryCore):
             with self.open(path, "rb") as file:
                 data: bytes = file.read()
                 return data
-        with self._lock:
-            try:
-                node = self._tree.open_for_reading(path)
-            except PathFailure as failure:
-                raise os_error(failure.code, path) from None
+        self._lock.acquire()  # not ``with``: see MemoryCore.mkdir
+        try:
+            node = self._tree.open_for_reading(path)
             node.atime_ns = now_ns()
             return bytes(node.data)
+        except PathFailure as failure:
+            raise os_error(failure.code, path) from None
+        finally:
+            self._lock.release()
 
     def write_whole_file(self, path: str, data: bytes | bytearray | memoryview) -> None:
         """``open(path, "wb")`` and one write of ``data``, in one step (same checks and errors)."""
@@ -141,14 +143,16 @@ class MemoryBackend(MemoryCore):
             self._replace_contents(path, source)
 
     def _replace_contents(self, path: str, source: bytes | bytearray | memoryview) -> None:
-        with self._lock:
-            try:
-                node = self._tree.open_for_replacing(path)
-            except PathFailure as failure:
-                raise os_error(failure.code, path) from None
+        self._lock.acquire()  # not ``with``: see MemoryCore.mkdir
+        try:
+            node = self._tree.open_for_replacing(path)
             if source:  # set-ID bits went with the truncation, as on the disk
                 node.data[:] = source
                 node.touch_modified(now_ns())
+        except PathFailure as failure:
+            raise os_error(failure.code, path) from None
+        finally:
+            self._lock.release()
 
 
 class WindowsMemoryBackend(WindowsMemoryWorld, MemoryBackend):
