@@ -98,10 +98,6 @@ class Flavour:
             return bool(root)
         return bool(drive and root) or drive[:2] == "\\\\"
 
-    def match_part(self, pattern: str) -> re.Pattern[str]:
-        """Compile one glob component into a full-match regex for this flavour."""
-        return _compile_part(pattern, self.case_sensitive)
-
     def has_separator(self, text: str) -> bool:
         """True when ``text`` contains a separator of this flavour."""
         return self.sep in text or (self.altsep is not None and self.altsep in text)

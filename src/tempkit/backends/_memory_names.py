@@ -3,8 +3,8 @@
 The tree walks components; what counts as a component, a root or a trailing
 separator, how long a name may be and which names are equal is decided here.
 Two flavours exist: :class:`PosixNames` (Linux's rules) and :class:`WindowsNames`
-(drives, backslashes, case-insensitive keys, the characters Windows refuses), and
-the walker never asks which one it has.
+(drives, backslashes, case-insensitive keys, the characters Windows refuses); the
+walker asks only for a names object's flavour, to take its POSIX route shortcut.
 """
 
 from __future__ import annotations
@@ -64,14 +64,11 @@ class Names(Protocol):
     def split(self, path: str) -> SplitPath:
         """Split ``path`` into components; raise PathFailure for an unusable path."""
 
-    def key(self, name: str) -> str:
-        """The key under which a directory stores ``name`` (equal keys = same entry)."""
-
-    def check_name(self, name: str) -> None:
-        """Raise PathFailure if ``name`` cannot be looked up or created."""
-
     def key_of(self, name: str) -> str:
-        """``check_name(name)`` then ``key(name)``, in one call: what every lookup needs."""
+        """The key a directory stores ``name`` under (equal keys = same entry).
+
+        Raises PathFailure if ``name`` can be neither looked up nor created.
+        """
 
     def text(self, path: str) -> str:
         """``path`` as this filesystem stores it (raises what ``os`` raises for bad text)."""
@@ -108,12 +105,8 @@ class PosixNames:
         parts = list(filter(None, path.split("/")))
         return SplitPath(path[0] == "/", parts, bool(parts) and path[-1] == "/")
 
-    def key(self, name: str) -> str:
-        """POSIX names are compared as they are."""
-        return name
-
     def key_of(self, name: str) -> str:
-        """The name itself, once it is known to fit NAME_MAX."""
+        """The name itself (POSIX compares names as they are), once it is known to fit NAME_MAX."""
         # No name of SHORT_NAME characters or fewer can be too long: most skip the encoding.
         if len(name) > SHORT_NAME and len(os.fsencode(name)) > MAX_NAME_BYTES:
             raise PathFailure(errno.ENAMETOOLONG)
@@ -134,11 +127,6 @@ class PosixNames:
         the decoded form.
         """
         return os.fsdecode(os.fsencode(path))
-
-    def check_name(self, name: str) -> None:
-        """A component longer than NAME_MAX bytes is ENAMETOOLONG."""
-        if len(name) > SHORT_NAME and len(os.fsencode(name)) > MAX_NAME_BYTES:
-            raise PathFailure(errno.ENAMETOOLONG)
 
 
 _DEFAULT_DRIVE: Final = "C:"
@@ -166,27 +154,22 @@ class WindowsNames:
             return SplitPath(True, [(drive or _DEFAULT_DRIVE).upper(), *parts], trailing)
         return SplitPath(False, parts, trailing)
 
-    def key(self, name: str) -> str:
-        """Names that differ only in case are the same entry."""
-        return name.lower()
-
     def key_of(self, name: str) -> str:
-        """``check_name`` then the case-folded key."""
-        self.check_name(name)
+        """The case-folded name (names that differ only in case are one entry).
+
+        What Windows refuses in a name is EINVAL (a drive is only ever a first
+        component), a name over 255 characters ENAMETOOLONG.
+        """
+        if not (len(name) == 2 and name[1] == ":" and name[0].isalpha()):
+            if set(name) & FORBIDDEN:
+                raise PathFailure(errno.EINVAL)
+            if len(name) > MAX_NAME_BYTES:
+                raise PathFailure(errno.ENAMETOOLONG)
         return name.lower()
 
     def text(self, path: str) -> str:
         """Windows paths are UTF-16 text: any string, lone surrogates included, is kept as is."""
         return path
-
-    def check_name(self, name: str) -> None:
-        """Refuse what Windows refuses in a name (a drive is only ever a first component)."""
-        if len(name) == 2 and name[1] == ":" and name[0].isalpha():
-            return
-        if set(name) & FORBIDDEN:
-            raise PathFailure(errno.EINVAL)
-        if len(name) > MAX_NAME_BYTES:
-            raise PathFailure(errno.ENAMETOOLONG)
 
     def absolute(self, names: list[str]) -> str:
         r"""The drive, ``\``, and the names below it joined by ``\``."""
