@@ -20,6 +20,11 @@ mkdir, unlink, rmdir and the two rename primitives) and inherits the rest:
 Any of them may be overridden, for speed (the local backends keep the builtin
 ``open`` and ``os`` calls) or for a backend's own rules. As in httpx's
 ``BaseTransport``, the core methods raise NotImplementedError until written.
+
+Two pieces serve backends that keep files in memory or list names only:
+:class:`BytesRawFile` (what ``open_raw`` can return for a file held in a
+``bytearray``) and :class:`StatDirEntry` (what ``scandir`` can yield when a
+listing has names only).
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from tempkit.backends.modes import OpenRequest, ParsedMode, parse_mode, refuse_k
 from tempkit.backends.protocol import Capabilities, DirEntry
 from tempkit.errors import os_error
 
-__all__ = ["CREATE_EXCLUSIVE", "BaseBackend", "open_layers"]
+__all__ = ["CREATE_EXCLUSIVE", "BaseBackend", "BytesRawFile", "StatDirEntry", "open_layers"]
 
 # open(O_RDWR | O_CREAT | O_EXCL), which never follows a symlink at the name.
 CREATE_EXCLUSIVE: Final = OpenRequest(readable=True, writable=True, create=True, exclusive=True)
@@ -195,6 +200,136 @@ class BaseBackend:
         failures together as one :class:`tempkit.CleanupError`.
         """
         remove_tree(BackendTreeOps(self), path, self.flavour.sep, ignore_errors=ignore_errors)
+
+
+class BytesRawFile(io.RawIOBase):
+    """An unbuffered file over a ``bytearray``, with the semantics of a file descriptor.
+
+    Every handle on one file shares the file's ``bytearray``, so what one
+    writes the others read, and a file removed while open lives on in its
+    handles. Writes go to the position (to the end with ``request.append``);
+    a hole left by seeking past the end reads as zeros.
+
+    Args:
+        data: the file's contents, changed in place by writes.
+        request: the open's flags (which operations are allowed, append).
+        name: what the file's ``name`` attribute says (the path).
+
+    """
+
+    def __init__(self, data: bytearray, request: OpenRequest, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.mode = request.raw_mode
+        self._data = data
+        self._request = request
+        self._position = len(data) if request.append else 0
+
+    def readable(self) -> bool:
+        """True when opened for reading."""
+        return self._request.readable
+
+    def writable(self) -> bool:
+        """True when opened for writing."""
+        return self._request.writable
+
+    def seekable(self) -> bool:
+        """Always."""
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Copy bytes from the position into ``buffer``; 0 at the end."""
+        if not self._request.readable:
+            raise io.UnsupportedOperation("File not open for reading")
+        with memoryview(buffer) as view, view.cast("B") as target:
+            chunk = self._data[self._position : self._position + len(target)]
+            target[: len(chunk)] = chunk
+        self._position += len(chunk)
+        return len(chunk)
+
+    def readall(self) -> bytes:
+        """Everything from the position to the end."""
+        if not self._request.readable:
+            # As FileIO: readall does not check the mode, read(2) fails on the descriptor.
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+        chunk = bytes(self._data[self._position :])
+        self._position += len(chunk)
+        return chunk
+
+    def write(self, data: Any) -> int:
+        """Write all of ``data`` at the position (at the end when appending)."""
+        if not self._request.writable:
+            raise io.UnsupportedOperation("File not open for writing")
+        with memoryview(data) as view, view.cast("B") as source:
+            start = len(self._data) if self._request.append else self._position
+            if start > len(self._data):
+                self._data.extend(bytes(start - len(self._data)))
+            self._data[start : start + len(source)] = source
+            self._position = start + len(source)
+            return len(source)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        """Move the position (SEEK_SET, SEEK_CUR, SEEK_END); EINVAL before the start."""
+        bases = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: len(self._data)}
+        if whence not in bases or bases[whence] + offset < 0:
+            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+        self._position = bases[whence] + offset
+        return self._position
+
+    def tell(self) -> int:
+        """The position."""
+        return self._position
+
+    def truncate(self, size: int | None = None) -> int:
+        """Cut or zero-extend the file to ``size`` (default: the position)."""
+        if not self._request.writable:
+            raise io.UnsupportedOperation("File not open for writing")
+        size = self._position if size is None else size
+        if size < 0:
+            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+        del self._data[size:]
+        self._data.extend(bytes(size - len(self._data)))
+        return size
+
+
+class StatDirEntry:
+    """A ``scandir`` entry that asks its backend's ``stat`` whenever it is asked.
+
+    For backends whose listings give names only. Nothing is cached, so each
+    answer describes the entry as it is at that moment.
+    """
+
+    __slots__ = ("_backend", "name", "path")
+
+    def __init__(self, backend: BaseBackend, path: str) -> None:
+        self._backend = backend
+        self.path = path
+        self.name = backend.flavour.module.basename(path)
+
+    def __repr__(self) -> str:
+        return f"<StatDirEntry {self.name!r}>"
+
+    def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
+        """The entry's stat result."""
+        return self._backend.stat(self.path, follow_symlinks=follow_symlinks)
+
+    def _mode(self, follow_symlinks: bool) -> int:
+        try:
+            return self.stat(follow_symlinks=follow_symlinks).st_mode
+        except FileNotFoundError:  # gone, or a dangling link: no kind, as os.DirEntry says
+            return 0
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+        """True for a directory (or a link to one when following links)."""
+        return stat.S_ISDIR(self._mode(follow_symlinks))
+
+    def is_file(self, *, follow_symlinks: bool = True) -> bool:
+        """True for a regular file (or a link to one when following links)."""
+        return stat.S_ISREG(self._mode(follow_symlinks))
+
+    def is_symlink(self) -> bool:
+        """True for a symbolic link."""
+        return stat.S_ISLNK(self._mode(False))
 
 
 def open_layers(
