@@ -406,6 +406,19 @@ class FsspecBase(BaseBackend):
         """
         self._move(src, dst, overwrite=False)
 
+    def rmdir(self, path: str) -> None:
+        """Remove an empty directory (ENOTEMPTY, as on Linux, for one with entries)."""
+        fs_path = self._fs_path(path)
+        with self._lock:
+            if self._list(fs_path, path):
+                raise os_error(errno.ENOTEMPTY, path)
+            with translated(path):
+                self._remove_empty_dir(fs_path)
+
+    def _remove_empty_dir(self, fs_path: str) -> None:
+        """Remove the directory at ``fs_path``, known to be empty."""
+        self.fs.rmdir(fs_path)
+
     def _check_new_parent(self, fs_path: str, path: str) -> None:
         """What a rename checks about the new name's parent (a directory must hold it)."""
         self._require_parent_dir(fs_path, path)

@@ -37,12 +37,3 @@ class DirectoryFsspec(FsspecBase):
                 raise os_error(errno.EEXIST, path)
             with translated(path):
                 self.fs.mkdir(fs_path, create_parents=False)
-
-    def rmdir(self, path: str) -> None:
-        """Remove an empty directory."""
-        fs_path = self._fs_path(path)
-        with self._lock:
-            if self._list(fs_path, path):
-                raise os_error(errno.ENOTEMPTY, path)
-            with translated(path):
-                self.fs.rmdir(fs_path)

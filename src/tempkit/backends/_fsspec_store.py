@@ -92,14 +92,9 @@ class ObjectStoreFsspec(FsspecBase):
             raise os_error(errno.EEXIST, path)
 
     # -- removal -------------------------------------------------------------------------
-    def rmdir(self, path: str) -> None:
-        """Remove an empty directory: its marker."""
-        fs_path = self._fs_path(path)
-        with self._lock:
-            if self._list(fs_path, path):
-                raise os_error(errno.ENOTEMPTY, path)
-            with translated(path):
-                self.fs.rm_file(fs_path + "/")
+    def _remove_empty_dir(self, fs_path: str) -> None:
+        """An empty directory is its marker object."""
+        self.fs.rm_file(fs_path + "/")
 
     def rmtree(self, path: str, *, ignore_errors: bool = False) -> None:
         """Delete every key under the directory's prefix (in bulk) and its markers.

@@ -379,6 +379,16 @@ def open_layers(
         raise
 
 
+def _is_link(backend: BaseBackend, path: str, *, strict: bool) -> bool:
+    """Whether ``path`` is a symlink; an entry that cannot be examined is not, unless ``strict``."""
+    try:
+        return stat.S_ISLNK(backend.stat(path, follow_symlinks=False).st_mode)
+    except OSError:
+        if strict:
+            raise
+        return False
+
+
 def _posix_realpath(backend: BaseBackend, path: str, *, strict: bool) -> str:
     """``posixpath.realpath`` (3.13 algorithm) over ``backend``'s lstat and readlink.
 
@@ -403,13 +413,7 @@ def _posix_realpath(backend: BaseBackend, path: str, *, strict: bool) -> str:
             resolved = resolved[: resolved.rindex(sep)] or sep
             continue
         candidate = resolved + name if resolved == sep else resolved + sep + name
-        try:
-            is_link = stat.S_ISLNK(backend.stat(candidate, follow_symlinks=False).st_mode)
-        except OSError:
-            if strict:
-                raise
-            is_link = False
-        if not is_link:
+        if not _is_link(backend, candidate, strict=strict):
             resolved = candidate
             continue
         if candidate in seen:
@@ -444,13 +448,7 @@ def _windows_realpath(backend: BaseBackend, path: str, *, strict: bool) -> str:
         parts = [p for p in tail.split("\\") if p]
         for index, part in enumerate(parts):
             candidate = ntpath.join(resolved, part)
-            try:
-                is_link = stat.S_ISLNK(backend.stat(candidate, follow_symlinks=False).st_mode)
-            except OSError:
-                if strict:
-                    raise
-                is_link = False
-            if is_link:
+            if _is_link(backend, candidate, strict=strict):
                 target = ntpath.join(resolved, backend.readlink(candidate))
                 current = ntpath.normpath(ntpath.join(target, *parts[index + 1 :]))
                 break
