@@ -1,10 +1,10 @@
-"""The in-memory filesystem: path lookup and every namespace operation, with Linux's rules.
+"""The in-memory filesystem: every namespace operation, with Linux's checks in Linux's order.
 
-This is a model of the Linux VFS for one non-root user who owns every entry:
-the same lookup (``.``, ``..``, symlinks counted against a limit of 40, search
-permission checked on every directory walked), and for each operation the
-same checks in the same order, so the first error found is the one Linux
-reports. ``PathFailure`` carries the errno; the backend names the files.
+This is a model of the Linux VFS for one non-root user who owns every entry: for
+each operation the same checks in the same order as Linux, so the first error
+found is the one Linux reports. Where a path leads is ``_memory_lookup``'s job;
+each operation starts from its ``locate``. ``PathFailure`` carries the errno;
+the backend names the files.
 
 The tree is not locked here: the backend holds its lock around every call.
 """
@@ -14,8 +14,8 @@ from __future__ import annotations
 import errno
 from typing import Final
 
-from tempkit._flavour import POSIX
-from tempkit.backends._memory_names import MAX_PATH_BYTES, SHORT_NAME, Names, PathFailure
+from tempkit.backends._memory_lookup import DOT, DOTDOT, NORMAL, ROOT, MemoryLookup, fail
+from tempkit.backends._memory_names import Names, PathFailure
 from tempkit.backends._memory_nodes import (
     EXEC,
     READ,
@@ -29,240 +29,33 @@ from tempkit.backends._memory_nodes import (
     next_inode,
     now_ns,
 )
-from tempkit.backends._memory_routes import Route, RouteTable
 from tempkit.backends.modes import OpenRequest
 
-__all__ = ["MAX_SYMLINKS", "MemoryTree"]
-
-# Linux follows at most 40 symlinks in one lookup; the 41st is ELOOP.
-MAX_SYMLINKS: Final = 40
-
-_NORMAL: Final = 0
-_DOT: Final = 1
-_DOTDOT: Final = 2
-_ROOT: Final = 3
-
-# A path of fewer characters cannot exceed PATH_MAX bytes (a character is at most 4).
-_SHORT_PATH: Final = MAX_PATH_BYTES // 4
+__all__ = ["MemoryTree"]
 
 _ALL_PERMISSIONS: Final = 0o7777
 _DIRECTORY_PERMISSIONS: Final = 0o1777  # mkdir keeps the sticky bit, never set-ID bits
 _SETGID: Final = 0o2000
 _OPEN_DIRECTORY: Final = READ | SEARCH_AND_WRITE  # list it and remove its entries
 
-
-# Where a path ends, as ``locate`` finds it:
-#   (parent, name, key, kind, trailing, node, hops, route)
-# the directory holding the final component, that component, the key it has in
-# the directory (names.key_of, computed once per lookup: every change of the
-# entry uses it), its kind (_NORMAL, _DOT, _DOTDOT, _ROOT), whether a separator
-# follows it, the node found
-# there (None if nothing), the symlinks followed so far, and the route to
-# ``parent`` when the lookup took it from the route table (else None).
-# A plain tuple, unpacked by every caller: as a NamedTuple (even made with
-# tuple.__new__) locate took 0.45 us more, a quarter of the memory cycle's lookups.
-_Last = tuple[DirNode, str, str, int, bool, "Node | None", int, "Route | None"]
-
-
 _READ_ONLY: Final = OpenRequest(readable=True, writable=False)
 _WRITE_REPLACE: Final = OpenRequest(readable=False, writable=True, create=True, truncate=True)
 
 
-def _fail(code: int) -> PathFailure:
-    return PathFailure(code)
-
-
-class MemoryTree:
-    """One filesystem: a root directory, a current directory and a umask."""
+class MemoryTree(MemoryLookup):
+    """One filesystem: what :class:`MemoryLookup` resolves, the operations, and a umask."""
 
     def __init__(self, names: Names, *, umask: int) -> None:
-        self.names = names
+        super().__init__(names)
         self.umask = umask
-        self.root = DirNode(next_inode(), 0o755, now_ns(), None)
-        self.cwd = self.root
-        self._key_of = names.key_of
-        # The route shortcut in locate reads paths with POSIX syntax.
-        self._posix = names.flavour is POSIX
-        # Directory paths already walked, by their exact text (see locate).
-        self._routes = RouteTable()
-
-    # -- lookup --------------------------------------------------------------
-    def _lookup(self, directory: DirNode, name: str) -> tuple[str, Node | None]:
-        """The key of ``name`` and its entry in ``directory`` (search permission checked)."""
-        key = self._key_of(name)
-        entry = directory.entries.get(key)
-        return key, None if entry is None else entry[1]
-
-    def _walk(
-        self,
-        directory: Node,
-        parts: list[str],
-        count: int,
-        hops: int,
-        searched: list[DirNode] | None = None,
-    ) -> tuple[DirNode, int]:
-        """Walk the first ``count`` of ``parts``, following every symlink met on the way.
-
-        Every directory searched on the way is appended to ``searched`` if given.
-        This is the hot path of every operation, hence written out by hand: the
-        components are taken in order, and only a symlink's target components
-        go through a stack, ahead of the rest.
-        """
-        key_of = self._key_of
-        pending: list[str] = []  # a symlink target's components, reversed
-        index = 0
-        while pending or index < count:
-            if pending:
-                name = pending.pop()
-            else:
-                name = parts[index]
-                index += 1
-            if not isinstance(directory, DirNode):
-                raise _fail(errno.ENOTDIR)
-            if not directory.mode & EXEC:
-                raise _fail(errno.EACCES)
-            if searched is not None:
-                searched.append(directory)
-            if name == ".":
-                continue
-            if name == "..":
-                directory = directory.parent
-                continue
-            entry = directory.entries.get(key_of(name))
-            if entry is None:
-                raise _fail(errno.ENOENT)
-            child = entry[1]
-            if isinstance(child, LinkNode):
-                hops += 1
-                if hops > MAX_SYMLINKS:
-                    raise _fail(errno.ELOOP)
-                target = self.names.split(child.target)
-                if target.absolute:
-                    directory = self.root
-                pending.extend(reversed(target.parts))
-                continue
-            directory = child
-        if not isinstance(directory, DirNode):
-            raise _fail(errno.ENOTDIR)
-        return directory, hops
-
-    def locate(self, path: str, *, start: DirNode | None = None, hops: int = 0) -> _Last:
-        """Find the directory that holds the last component of ``path``; do not follow it.
-
-        A relative path starts at ``start`` (default: the current directory).
-
-        The common case, an absolute POSIX path ending in a plain name, looks its
-        directory up in the route table instead of walking it again (see
-        ``_memory_routes``: the table takes out every route an event can change).
-        """
-        # Non-ASCII text goes the long way, through names.split, which gives it
-        # the form the kernel would store.
-        if type(path) is str and not hops and path.isascii():
-            head, _, name = path.rpartition("/")
-            if (
-                name
-                and name not in {".", ".."}
-                and "\0" not in name
-                and len(path) < _SHORT_PATH
-                and (
-                    # Only absolute POSIX directory paths are ever remembered, and
-                    # only after a walk that found no NUL in them.
-                    (route := self._routes.get(head)) is not None
-                    or (self._posix and path.startswith("/"))
-                )
-            ):
-                if route is None:
-                    route = self._route(head)
-                directory = route[0]
-                if not directory.mode & EXEC:
-                    raise _fail(errno.EACCES)
-                # POSIX names are their own keys (the shortcut reads POSIX paths only),
-                # and only a long one needs key_of's check: 0.15 us less per lookup.
-                if len(name) > SHORT_NAME:
-                    self._key_of(name)
-                entry = directory.entries.get(name)
-                node = None if entry is None else entry[1]
-                return (directory, name, name, _NORMAL, False, node, route[1], route)
-        absolute, parts, trailing = self.names.split(path)
-        if not parts:
-            return (self.root, "", "", _ROOT, False, self.root, hops, None)
-        origin: DirNode = self.root if absolute else (self.cwd if start is None else start)
-        directory, hops = self._walk(origin, parts, len(parts) - 1, hops)
-        if not directory.mode & EXEC:
-            raise _fail(errno.EACCES)
-        name = parts[-1]
-        if name == ".":
-            return (directory, name, name, _DOT, trailing, directory, hops, None)
-        if name == "..":
-            return (directory, name, name, _DOTDOT, trailing, directory.parent, hops, None)
-        key, node = self._lookup(directory, name)
-        return (directory, name, key, _NORMAL, trailing, node, hops, None)
-
-    def check_text(self, *paths: str) -> None:
-        """Refuse any of ``paths`` as ``os`` does before the call reaches the kernel.
-
-        Lookups check their path as they split it; this is for calls that must
-        refuse bad text before anything else (two-path calls, a bad open mode).
-        """
-        for path in paths:
-            if isinstance(path, str) and not path.isascii():
-                self.names.text(path)
-
-    def _route(self, head: str) -> Route:
-        """How the directory path ``head`` (absolute, or "" for the root) resolves now.
-
-        Called when the route table has no route for ``head``: walks it.
-        """
-        if not head:
-            return (self.root, 0)
-        searched: list[DirNode] = []
-        parts = self.names.split(head).parts
-        route = self._walk(self.root, parts, len(parts), 0, searched)
-        return self._routes.walked(head, route, searched)
-
-    def _follow(self, last: _Last) -> _Last:
-        """Where the symlink found at ``last`` leads (one more hop)."""
-        parent, _, _, _, trailing, link, hops, _ = last
-        assert isinstance(link, LinkNode)
-        hops += 1
-        if hops > MAX_SYMLINKS:
-            raise _fail(errno.ELOOP)
-        target = self.locate(link.target, start=parent, hops=hops)
-        if trailing and not target[4]:
-            return (*target[:4], True, *target[5:])
-        return target
-
-    def resolve(self, path: str, *, follow: bool = True) -> Node:
-        """The node ``path`` names; a trailing separator always follows and needs a directory."""
-        last = self.locate(path)
-        while isinstance(last[5], LinkNode) and (follow or last[4]):
-            last = self._follow(last)
-        _, _, _, _, trailing, node, _, _ = last
-        if node is None:
-            raise _fail(errno.ENOENT)
-        if trailing and not isinstance(node, DirNode):
-            raise _fail(errno.ENOTDIR)
-        return node
-
-    def getcwd(self) -> list[str]:
-        """The names from the root down to the current directory."""
-        names: list[str] = []
-        directory = self.cwd
-        while directory is not self.root:
-            if directory.removed:
-                raise _fail(errno.ENOENT)
-            parent = directory.parent
-            names.append(next(n for n, node in parent.entries.values() if node is directory))
-            directory = parent
-        return names[::-1]
 
     # -- creation ------------------------------------------------------------
     def _check_create(self, parent: DirNode) -> None:
         """may_create: nothing is created in a removed directory; then w and x are needed."""
         if parent.removed:
-            raise _fail(errno.ENOENT)
+            raise fail(errno.ENOENT)
         if parent.mode & SEARCH_AND_WRITE != SEARCH_AND_WRITE:
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
 
     def _link(self, parent: DirNode, key: str, name: str, node: Node, now: int) -> None:
         parent.entries[key] = (name, node)
@@ -271,8 +64,8 @@ class MemoryTree:
     def mkdir(self, path: str, perm: int) -> None:
         """Make a directory (mkdir(2)): EEXIST for any existing entry, even a dangling symlink."""
         parent, name, key, kind, _, node, hops, route = self.locate(path)
-        if kind != _NORMAL or node is not None:
-            raise _fail(errno.EEXIST)
+        if kind != NORMAL or node is not None:
+            raise fail(errno.EEXIST)
         self._check_create(parent)
         mode = perm & _DIRECTORY_PERMISSIONS & ~self.umask | (parent.mode & _SETGID)
         now = now_ns()
@@ -287,14 +80,14 @@ class MemoryTree:
         """Make a symlink (symlink(2)): ENOENT for an empty target or a new name ending in "/"."""
         self.check_text(target, path)
         if not target:
-            raise _fail(errno.ENOENT)
+            raise fail(errno.ENOENT)
         target = self.names.text(target)  # as readlink will give it back
         self.names.split(target)  # refuses NUL and overlong targets
         parent, name, key, kind, trailing, node, _, _ = self.locate(path)
-        if kind != _NORMAL or node is not None:
-            raise _fail(errno.EEXIST)
+        if kind != NORMAL or node is not None:
+            raise fail(errno.EEXIST)
         if trailing:
-            raise _fail(errno.ENOENT)
+            raise fail(errno.ENOENT)
         self._check_create(parent)
         now = now_ns()
         self._link(parent, key, name, LinkNode(next_inode(), target, now), now)
@@ -313,15 +106,15 @@ class MemoryTree:
             # The common case, an existing regular file named plainly: what the
             # checks below come to for it, without walking through them.
             if create and request.exclusive:
-                raise _fail(errno.EEXIST)
+                raise fail(errno.EEXIST)
             return self._open_existing(node, request)
         created = False
-        while kind == _NORMAL:
+        while kind == NORMAL:
             if create and trailing:
-                raise _fail(errno.EISDIR)
+                raise fail(errno.EISDIR)
             if node is None:
                 if not create:
-                    raise _fail(errno.ENOENT)
+                    raise fail(errno.ENOENT)
                 self._check_create(parent)
                 now = now_ns()
                 node = FileNode(next_inode(), perm & _ALL_PERMISSIONS & ~self.umask, now)
@@ -335,18 +128,18 @@ class MemoryTree:
         assert node is not None
         if create:
             if request.exclusive and not created:
-                raise _fail(errno.EEXIST)
+                raise fail(errno.EEXIST)
             if isinstance(node, DirNode):
-                raise _fail(errno.EISDIR)
+                raise fail(errno.EISDIR)
         if trailing and not isinstance(node, DirNode):
-            raise _fail(errno.ENOTDIR)
+            raise fail(errno.ENOTDIR)
         if isinstance(node, DirNode):
             # Writing a directory is EISDIR in the kernel. Reading one needs read
             # permission; if granted, Python's FileIO refuses it after the open
             # with the same EISDIR.
             if not request.writable and not may(node, READ):
-                raise _fail(errno.EACCES)
-            raise _fail(errno.EISDIR)
+                raise fail(errno.EACCES)
+            raise fail(errno.EISDIR)
         assert isinstance(node, FileNode)
         return node if created else self._open_existing(node, request)
 
@@ -364,7 +157,7 @@ class MemoryTree:
     def open_for_replacing(self, path: str) -> FileNode:
         """``open(path, O_WRONLY | O_CREAT | O_TRUNC)``: the node, created or emptied."""
         parent, name, key, kind, trailing, node, _, _ = self.locate(path)
-        if node is None and kind == _NORMAL and not trailing:
+        if node is None and kind == NORMAL and not trailing:
             self._check_create(parent)
             now = now_ns()
             node = FileNode(next_inode(), 0o666 & ~self.umask, now)
@@ -381,7 +174,7 @@ class MemoryTree:
         """may_open and the truncation for a regular file that was already there."""
         wanted = (READ if request.readable else 0) | (WRITE if request.writable else 0)
         if node.mode & wanted != wanted:
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
         if request.truncate:
             node.drop_privileges_on_write()
             del node.data[:]
@@ -393,38 +186,38 @@ class MemoryTree:
         """List a directory (opendir + readdir): a snapshot of (name, node); needs ``r``."""
         node = self.resolve(path)
         if not isinstance(node, DirNode):
-            raise _fail(errno.ENOTDIR)
+            raise fail(errno.ENOTDIR)
         if not may(node, READ):
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
         return list(node.entries.values())
 
     def readlink(self, path: str) -> str:
         """Read a symlink (readlink(2)): EINVAL for anything but a symlink."""
         node = self.resolve(path, follow=False)
         if not isinstance(node, LinkNode):
-            raise _fail(errno.EINVAL)
+            raise fail(errno.EINVAL)
         return node.target
 
     # -- mutation ------------------------------------------------------------
     def unlink(self, path: str) -> None:
         """Remove a name (unlink(2)); the node lives on while open handles use it."""
         parent, _, key, kind, trailing, node, _, _ = self.locate(path)
-        if kind != _NORMAL:
-            raise _fail(errno.EISDIR)
+        if kind != NORMAL:
+            raise fail(errno.EISDIR)
         if trailing:
             if node is None:
-                raise _fail(errno.ENOENT)
-            raise _fail(errno.EISDIR if isinstance(node, DirNode) else errno.ENOTDIR)
+                raise fail(errno.ENOENT)
+            raise fail(errno.EISDIR if isinstance(node, DirNode) else errno.ENOTDIR)
         self._unlink_entry(parent, key, node)
 
     def _unlink_entry(self, parent: DirNode, key: str, node: Node | None) -> None:
         """The checks and the removal shared by unlink and unlinkat."""
         if node is None:
-            raise _fail(errno.ENOENT)
+            raise fail(errno.ENOENT)
         if not may(parent, SEARCH_AND_WRITE):
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
         if isinstance(node, DirNode):
-            raise _fail(errno.EISDIR)
+            raise fail(errno.EISDIR)
         now = now_ns()
         del parent.entries[key]
         parent.touch_modified(now)
@@ -435,24 +228,24 @@ class MemoryTree:
     def rmdir(self, path: str) -> None:
         """Remove an empty directory (rmdir(2)): "." is EINVAL, ".." ENOTEMPTY, "/" EBUSY."""
         parent, _, key, kind, _, node, _, _ = self.locate(path)
-        if kind == _DOT:
-            raise _fail(errno.EINVAL)
-        if kind == _DOTDOT:
-            raise _fail(errno.ENOTEMPTY)
-        if kind == _ROOT:
-            raise _fail(errno.EBUSY)
+        if kind == DOT:
+            raise fail(errno.EINVAL)
+        if kind == DOTDOT:
+            raise fail(errno.ENOTEMPTY)
+        if kind == ROOT:
+            raise fail(errno.EBUSY)
         self._rmdir_entry(parent, key, node)
 
     def _rmdir_entry(self, parent: DirNode, key: str, node: Node | None) -> None:
         """The checks and the removal shared by rmdir and unlinkat(AT_REMOVEDIR)."""
         if node is None:
-            raise _fail(errno.ENOENT)
+            raise fail(errno.ENOENT)
         if not may(parent, SEARCH_AND_WRITE):
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
         if not isinstance(node, DirNode):
-            raise _fail(errno.ENOTDIR)
+            raise fail(errno.ENOTDIR)
         if node.entries:
-            raise _fail(errno.ENOTEMPTY)
+            raise fail(errno.ENOTEMPTY)
         now = now_ns()
         del parent.entries[key]
         parent.nlink -= 1
@@ -466,22 +259,22 @@ class MemoryTree:
     def lookup_at(self, directory: DirNode, name: str) -> Node:
         """fstatat(AT_SYMLINK_NOFOLLOW) of one name: needs search permission."""
         if not directory.mode & EXEC:
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
         node = self._lookup(directory, name)[1]
         if node is None:
-            raise _fail(errno.ENOENT)
+            raise fail(errno.ENOENT)
         return node
 
     def unlink_at(self, directory: DirNode, name: str) -> None:
         """unlinkat(dirfd, name, 0)."""
         if not directory.mode & EXEC:
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
         self._unlink_entry(directory, *self._lookup(directory, name))
 
     def rmdir_at(self, directory: DirNode, name: str) -> None:
         """unlinkat(dirfd, name, AT_REMOVEDIR)."""
         if not directory.mode & EXEC:
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
         self._rmdir_entry(directory, *self._lookup(directory, name))
 
     def open_directory(self, path: str) -> DirNode:
@@ -500,13 +293,13 @@ class MemoryTree:
 
     def _open_directory_node(self, node: Node | None) -> DirNode:
         if node is None:
-            raise _fail(errno.ENOENT)
+            raise fail(errno.ENOENT)
         if isinstance(node, LinkNode):
-            raise _fail(errno.ELOOP)
+            raise fail(errno.ELOOP)
         if not isinstance(node, DirNode):
-            raise _fail(errno.ENOTDIR)
+            raise fail(errno.ENOTDIR)
         if not may(node, READ):
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
         return node
 
     def chmod_node(self, node: Node, mode: int) -> None:
@@ -530,7 +323,7 @@ class MemoryTree:
         except PathFailure:
             return False
         if (
-            kind != _NORMAL
+            kind != NORMAL
             or trailing
             or not isinstance(top, DirNode)
             or parent.mode & SEARCH_AND_WRITE != SEARCH_AND_WRITE
@@ -582,40 +375,40 @@ class MemoryTree:
         self.check_text(src, dst)
         old_parent, _, old_key, old_kind, old_trailing, old, _, _ = self.locate(src)
         new_parent, new_name, new_key, new_kind, new_trailing, new, _, _ = self.locate(dst)
-        if old_kind != _NORMAL:
-            raise _fail(errno.EBUSY)
-        if new_kind != _NORMAL:
-            raise _fail(errno.EEXIST if noreplace else errno.EBUSY)
+        if old_kind != NORMAL:
+            raise fail(errno.EBUSY)
+        if new_kind != NORMAL:
+            raise fail(errno.EEXIST if noreplace else errno.EBUSY)
         if old is None:
-            raise _fail(errno.ENOENT)
+            raise fail(errno.ENOENT)
         if noreplace and new is not None:
-            raise _fail(errno.EEXIST)
+            raise fail(errno.EEXIST)
         moving_dir = isinstance(old, DirNode)
         if not moving_dir and (old_trailing or new_trailing):
-            raise _fail(errno.ENOTDIR)
+            raise fail(errno.ENOTDIR)
         trap = _trap(old_parent, new_parent)
         if trap is not None:
             if old is trap:
-                raise _fail(errno.EINVAL)  # a directory into its own subtree
+                raise fail(errno.EINVAL)  # a directory into its own subtree
             if new is trap:
-                raise _fail(errno.ENOTEMPTY)  # over one of the source's ancestors
+                raise fail(errno.ENOTEMPTY)  # over one of the source's ancestors
         if old is new:
             return
         if not may(old_parent, SEARCH_AND_WRITE):
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
         if new is None:
             self._check_create(new_parent)
         else:
             if not may(new_parent, SEARCH_AND_WRITE):
-                raise _fail(errno.EACCES)
+                raise fail(errno.EACCES)
             if moving_dir and not isinstance(new, DirNode):
-                raise _fail(errno.ENOTDIR)
+                raise fail(errno.ENOTDIR)
             if not moving_dir and isinstance(new, DirNode):
-                raise _fail(errno.EISDIR)
+                raise fail(errno.EISDIR)
         if moving_dir and new_parent is not old_parent and not may(old, WRITE):
-            raise _fail(errno.EACCES)  # its ".." entry must be rewritten
+            raise fail(errno.EACCES)  # its ".." entry must be rewritten
         if isinstance(new, DirNode) and new.entries:
-            raise _fail(errno.ENOTEMPTY)
+            raise fail(errno.ENOTEMPTY)
         self._move(old_parent, old_key, old, new_parent, new_key, new_name, new)
 
     def _move(
