@@ -30,19 +30,32 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "tempkit.__main__",
             "tempkit.cli*",
             "tempkit.pytest_plugin",
+            "tempkit._pytest_bases",
+            "tempkit._pytest_kept",
             "tempkit.testing*",
             "tempkit.tempfile",
         ),
     ),
     (
         "temp objects",
-        ("tempkit.temp", "tempkit.spooled", "tempkit._finalizer", "tempkit._lifecycle"),
+        (
+            "tempkit.temp",
+            "tempkit.spooled",
+            "tempkit._finalizer",
+            "tempkit._lifecycle",
+            # Crash-safe mode: the public face, the lease engine and its report types.
+            "tempkit.crashsafe",
+            "tempkit._leases",
+            "tempkit._sweep_report",
+            "tempkit.signals",
+        ),
     ),
     ("paths", ("tempkit.path", "tempkit._glob", "tempkit._whole_files")),
     ("naming/resolver", ("tempkit.naming", "tempkit.resolver")),
     ("backends", ("tempkit.backends*",)),
-    # What every layer may use: exceptions, path syntax, the lazy-import helper.
-    ("foundations", ("tempkit.errors", "tempkit._flavour", "tempkit._lazy")),
+    # What every layer may use: exceptions, path syntax, the lazy-import helper, who a
+    # process is.
+    ("foundations", ("tempkit.errors", "tempkit._flavour", "tempkit._lazy", "tempkit._process")),
 ]
 
 
