@@ -43,8 +43,8 @@ from typing import Final, NamedTuple
 assert sys.platform != "win32", "crash-safe leases are POSIX-only"
 
 from tempkit._process import ProcessIdentity, is_running, process_identity  # noqa: E402
+from tempkit._sweep_report import SweepEntry, SweepReport  # noqa: E402
 from tempkit.backends._rmtree import FdTreeOps, remove_tree  # noqa: E402
-from tempkit.crashsafe import SweepEntry, SweepReport  # noqa: E402
 from tempkit.errors import CleanupError  # noqa: E402
 
 __all__ = [
@@ -276,9 +276,19 @@ def current() -> Lease | None:
     return _current if _current_pid == os.getpid() else None
 
 
-def record_created(path: str) -> None:
-    """Record the object just made at ``path`` in this process's lease, made on first use."""
-    lease = _current if _current is not None and _current_pid == os.getpid() else _start_lease()
+def record_created(path: str, reclaim_seconds: float | None = None) -> None:
+    """Record the object just made at ``path`` in this process's lease, made on first use.
+
+    Args:
+        path: the object's path.
+        reclaim_seconds: when this call starts the lease, the time the start-up
+            sweep of dead processes' leftovers may take (None: no such sweep).
+
+    """
+    if _current is not None and _current_pid == os.getpid():
+        lease = _current
+    else:
+        lease = _start_lease(reclaim_seconds)
     lease.record(path, os.lstat(path))
 
 
@@ -301,9 +311,9 @@ def end_lease_now() -> None:
         lease.close()
 
 
-def _start_lease() -> Lease:
+def _start_lease(reclaim_seconds: float | None) -> Lease:
     global _current, _current_pid
-    from tempkit import _finalizer, crashsafe  # noqa: PLC0415 - at run time only
+    from tempkit import _finalizer  # noqa: PLC0415 - at run time only
     from tempkit.backends.posix import PosixBackend  # noqa: PLC0415
     from tempkit.resolver import gettempdir  # noqa: PLC0415
 
@@ -319,9 +329,8 @@ def _start_lease() -> Lease:
         # to cover and goes too. atexit runs this before handlers registered
         # earlier, so the pass is run here first (running it twice is harmless).
         atexit.register(_end_at_exit, lease, _finalizer.run_exit_pass)
-    budget = crashsafe.reclaim_seconds
-    if budget is not None:
-        sweep_directory(temp_dir, deadline=time.monotonic() + budget, skip=lease.name)
+    if reclaim_seconds is not None:
+        sweep_directory(temp_dir, deadline=time.monotonic() + reclaim_seconds, skip=lease.name)
     return lease
 
 

@@ -3,7 +3,8 @@
 ``read_text()`` and friends open the file, stack a buffer and a text layer on it,
 read or write once and close: on an in-memory backend that costs several times
 what the data does. A backend that can hand over or replace a file's whole
-contents in one step offers ``read_whole_file``/``write_whole_file``, with exactly
+contents in one step declares ``capabilities.whole_files`` and offers
+``read_whole_file``/``write_whole_file`` (``protocol.WholeFileBackend``), with exactly
 the semantics of ``open(path, "rb").read()`` and of ``open(path, "wb")`` followed
 by one write (the same errors, in the same order; the file is created or
 truncated first). The text layer is then replaced by ``bytes.decode``/
@@ -17,7 +18,11 @@ from __future__ import annotations
 
 import codecs
 import os
-from typing import Any, Final, Protocol
+from typing import Any, Final
+
+# The capability itself (a flag, a sub-protocol and its accessor) is declared with
+# the backend protocol; the path layer takes the accessor from here with the coding.
+from tempkit.backends.protocol import WholeFileBackend, whole_file_backend
 
 __all__ = ["WholeFileBackend", "decode_text", "encode_text", "whole_file_backend"]
 
@@ -25,23 +30,6 @@ __all__ = ["WholeFileBackend", "decode_text", "encode_text", "whole_file_backend
 # (stateless; a BOM, if any, only at the start of the file).
 _PLAIN_CODECS: Final = frozenset({"utf-8", "utf-8-sig", "ascii", "iso8859-1", "cp1252"})
 _NEWLINES: Final = (None, "", "\n", "\r", "\r\n")
-
-
-class WholeFileBackend(Protocol):
-    """The two optional backend methods this module serves."""
-
-    def read_whole_file(self, path: str) -> bytes:
-        """``open(path, "rb").read()`` in one step."""
-
-    def write_whole_file(self, path: str, data: bytes | bytearray | memoryview) -> None:
-        """``open(path, "wb")`` then one write of ``data``, in one step."""
-
-
-def whole_file_backend(backend: object) -> WholeFileBackend | None:
-    """``backend`` if it offers whole-file reads and writes, else None."""
-    if getattr(backend, "read_whole_file", None) is None:
-        return None
-    return backend  # type: ignore[return-value]
 
 
 def _plain(encoding: Any, errors: Any, newline: Any) -> bool:

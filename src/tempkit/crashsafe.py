@@ -15,7 +15,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import TYPE_CHECKING, Final
+
+# The report types live below the lease engine, which builds them: neither
+# module then imports the other's way back.
+from tempkit._sweep_report import SweepEntry, SweepReport
 
 if TYPE_CHECKING:
     from tempkit.backends.protocol import Backend
@@ -41,60 +45,8 @@ leased = False
 reclaim_seconds: float | None = None
 _local_backends: set[Backend] = set()
 # The lease engine's two calls, bound on first use (the engine is POSIX-only).
-_record: Callable[[str], None] | None = None
+_record: Callable[[str, float | None], None] | None = None
 _release: Callable[[str], None] | None = None
-
-
-class SweepEntry(NamedTuple):
-    """What a sweep did with one lease or one recorded object, and why.
-
-    Attributes:
-        lease: the lease file's path.
-        path: the object's path ("" for a line about the lease itself).
-        kind: "file", "directory" or "lease".
-        action: "removed", "would remove" (a dry run), "gone" (not there any
-            more), "left" (on purpose: not ours, or its owner lives) or "failed"
-            (it should have gone, and removing it failed).
-        reason: why, in words.
-
-    """
-
-    lease: str
-    path: str
-    kind: str
-    action: str
-    reason: str
-
-
-class SweepReport(NamedTuple):
-    """Everything one sweep saw: an entry per lease and per recorded object.
-
-    Attributes:
-        entries: every entry, in the order the sweep met them.
-        complete: False when a time budget ran out before every lease was seen.
-
-    """
-
-    entries: list[SweepEntry]
-    complete: bool
-
-    @property
-    def removed(self) -> list[SweepEntry]:
-        """The objects removed (or, in a dry run, that would be)."""
-        return [e for e in self.entries if e.kind != "lease" and e.action in _REMOVING]
-
-    @property
-    def left(self) -> list[SweepEntry]:
-        """What the sweep left on purpose, with the reason for each."""
-        return [e for e in self.entries if e.action == "left"]
-
-    @property
-    def failed(self) -> list[SweepEntry]:
-        """What should have gone, but removing it failed (the reason is the error)."""
-        return [e for e in self.entries if e.action == "failed"]
-
-
-_REMOVING: Final = frozenset(("removed", "would remove"))
 
 
 def enable_crash_safety(*, reclaim: bool = False, reclaim_seconds: float | None = None) -> None:
@@ -151,7 +103,7 @@ def created(backend: Backend, path: str) -> None:
 
         _record, _release = _leases.record_created, _leases.record_released
     if _record is not None:
-        _record(path)
+        _record(path, reclaim_seconds)
         leased = True
 
 

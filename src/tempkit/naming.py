@@ -113,7 +113,7 @@ def validate_affix(value: str | None, what: str, flavour: Flavour) -> str:
     if flavour.has_separator(value) or "\0" in value:
         raise ValueError(f"{what} must not contain a path separator or NUL: {value!r}")
     if flavour.name == "windows":
-        from tempkit._winnames import check_name_part  # noqa: PLC0415 - Windows names only
+        from tempkit.backends._windows_rules import check_name_part  # noqa: PLC0415 - Windows only
 
         check_name_part(value, what, final=what == "suffix")
     else:

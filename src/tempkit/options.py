@@ -30,6 +30,7 @@ from typing import IO, Any, Final, NamedTuple, TypeVar
 
 from tempkit import naming
 from tempkit.backends._current import get_backend
+from tempkit.backends.modes import temp_file_mode
 from tempkit.backends.protocol import Backend
 from tempkit.lifecycle import CleanupPolicy, check_policy
 from tempkit.path import BackendPath
@@ -93,16 +94,11 @@ def open_args(
 
 
 def exclusive_mode(mode: str) -> str:
-    """Turn a NamedTemporaryFile-style mode into its exclusive-create equivalent."""
-    if not isinstance(mode, str):
-        raise TypeError(f"mode must be str, not {type(mode).__name__}")
-    kinds = [c for c in mode if c in "rwxa"]
-    extra = [c for c in mode if c not in "rwxa"]
-    if len(kinds) != 1 or set(extra) - set("+bt") or len(set(extra)) != len(extra):
-        raise ValueError(f"invalid mode: {mode!r}")
-    if kinds[0] == "a" or (kinds[0] == "r" and "+" not in extra):
-        raise ValueError(f"mode {mode!r} makes no sense for a new temp file; use 'w+b' or 'w+'")
-    return "x" + "".join(extra)
+    """Turn a NamedTemporaryFile-style mode into its exclusive-create equivalent ("w+b" -> "x+b").
+
+    The one parser of open() modes (``backends.modes``) decides what is valid.
+    """
+    return temp_file_mode(mode).mode
 
 
 class CreateOptions(NamedTuple):

@@ -27,9 +27,10 @@ from typing import IO, TYPE_CHECKING, Any, AnyStr, ClassVar, Final, Generic, cas
 
 from tempkit import naming
 from tempkit.backends._current import get_backend
+from tempkit.backends.modes import temp_file_mode
 from tempkit.backends.protocol import Backend
 from tempkit.lifecycle import ACTIVE, CLEANED, KEPT, CleanupPolicy, TempPath
-from tempkit.options import CreateOptions, OpenArgs, create_options, exclusive_mode
+from tempkit.options import CreateOptions, OpenArgs, create_options
 from tempkit.path import BackendPath
 from tempkit.temp import TempFilePath
 
@@ -89,18 +90,18 @@ def _check_open_args(
     Everything ``open()`` would refuse at roll-over time is refused here, so a
     bad argument never waits in memory to fail later.
     """
-    open_mode = exclusive_mode(mode)
-    if "+" not in mode:
+    parsed = temp_file_mode(mode)
+    if not parsed.updating:
         raise ValueError(f"a spooled temp file is read-write; use 'w+b' or 'w+', not {mode!r}")
     if isinstance(buffering, bool) or not isinstance(buffering, int):
         raise TypeError(f"buffering must be int, not {type(buffering).__name__}")
-    if "b" in mode:
+    if parsed.binary:
         for name, value in (("encoding", encoding), ("errors", errors), ("newline", newline)):
             if value is not None:
                 raise ValueError(f"binary mode doesn't take an {name} argument")
     elif buffering == 0:
         raise ValueError("can't have unbuffered text I/O")
-    return open_mode
+    return parsed.mode
 
 
 def _check_backend(backend: Backend | None) -> None:

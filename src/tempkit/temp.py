@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
-from tempkit.backends.protocol import Backend, DeleteOnCloseBackend
+from tempkit.backends.protocol import Backend, DeleteOnCloseBackend, delete_on_close_backend
 from tempkit.lifecycle import ACTIVE, CLEANED, CleanupPolicy, Remover, TempPath
 from tempkit.options import (
     FILE_PERM,
@@ -41,9 +41,7 @@ __all__ = ["CleanupPolicy", "OpenTempFile", "TempDirPath", "TempFilePath", "Temp
 
 def _native_delete_on_close(backend: Backend) -> DeleteOnCloseBackend | None:
     """``backend`` if it can remove a file when its last handle closes, else None."""
-    if backend.capabilities.delete_on_close and isinstance(backend, DeleteOnCloseBackend):
-        return backend
-    return None
+    return delete_on_close_backend(backend)
 
 
 def _check_delete_on_close(delete_on_close: bool, policy: CleanupPolicy) -> bool:

@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 
 from tempkit import Backend, CleanupError, MemoryBackend, PosixBackend
-from tempkit.backends._memory_files import ParsedMode, parse_mode
-from tempkit.backends._memory_tree import _ROUTE_LIMIT
+from tempkit.backends._memory_routes import ROUTE_LIMIT as _ROUTE_LIMIT
 from tempkit.backends._rmtree import BackendTreeOps, remove_tree
+from tempkit.backends.modes import ParsedMode, parse_mode
 
 
 def _build(mem: MemoryBackend) -> None:
@@ -316,13 +316,13 @@ def test_a_remembered_route_never_outlives_the_tree_it_describes(
 ) -> None:
     mem = MemoryBackend()
     remembered: list[str] = []
-    remember = mem._tree._remember
+    remember = mem._tree._routes.remember
 
     def counting(key: str, route: Any) -> Any:
         remembered.append(key)
         return remember(key, route)
 
-    monkeypatch.setattr(mem._tree, "_remember", counting)
+    monkeypatch.setattr(mem._tree._routes, "remember", counting)
     on_disk = scenario(PosixBackend(), str(tmp_path))
     in_memory = scenario(mem, "/tmp")
     assert in_memory == on_disk

@@ -46,6 +46,24 @@ DECLARING = textwrap.dedent(
 )
 
 
+BROKEN_PROMISE = textwrap.dedent(
+    """
+    import pytest
+    from tempkit import MemoryBackend
+    from tempkit.testing import BackendConformance
+
+    class WholeFilesLost(MemoryBackend):
+        def write_whole_file(self, path, data):
+            self.create_file(path)  # the bug: declares whole_files, keeps no data
+
+    class TestBrokenPromise(BackendConformance):
+        @pytest.fixture
+        def backend(self):
+            return WholeFilesLost()
+    """
+)
+
+
 def run_pytest(directory: Path, source: str) -> str:
     (directory / "test_third_party.py").write_text(source, encoding="utf-8")
     result = subprocess.run(
@@ -72,7 +90,8 @@ def test_kit_fails_a_backend_whose_create_is_not_exclusive(tmp_path: Path) -> No
         "test_create_file_does_not_follow_a_symlink",
         "test_exclusive_create_has_exactly_one_winner",
     }, output
-    assert "4 failed, 39 passed" in output, output
+    # The kit's own count: 45 tests, one of them (delete-on-close) not applicable here.
+    assert "4 failed, 40 passed, 1 skipped" in output, output
     # The kit's plain asserts are rewritten by pytest even though it is imported lazily.
     assert "At index 0 diff: 'won' != 'refused'" in output, output
 
@@ -110,3 +129,19 @@ def test_without_pytest_the_kit_says_what_to_install() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out == "pytest|tempkit.testing needs pytest: pip install 'tempkit[test]'\n"
+
+
+def test_kit_holds_a_backend_to_the_capabilities_it_declares(tmp_path: Path) -> None:
+    output = run_pytest(tmp_path, BROKEN_PROMISE)
+    failed = {
+        line.split("::")[-1].split()[0]
+        for line in output.splitlines()
+        if line.startswith("FAILED ")
+    }
+    # The kit's check of the flag says what is wrong; the temp objects that write
+    # through the broken shortcut fail with it.
+    assert failed == {
+        "test_declared_whole_files_are_what_open_gives",
+        "test_temp_file_lifecycle",
+        "test_persist_never_clobbers_and_hands_the_object_back",
+    }, output

@@ -26,8 +26,7 @@ from tempkit._whole_files import decode_text, encode_text, whole_file_backend
 class OpenOnlyMemory(MemoryBackend):
     """A MemoryBackend whose paths read and write through ``open()`` only."""
 
-    read_whole_file = None  # type: ignore[assignment]
-    write_whole_file = None  # type: ignore[assignment]
+    capabilities = MemoryBackend.capabilities._replace(whole_files=False)
 
 
 def _outcome(action: Callable[[], object]) -> tuple[str, object]:

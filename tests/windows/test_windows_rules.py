@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import pytest
 
 from tempkit._flavour import POSIX, WINDOWS
-from tempkit._winnames import check_name_part, is_reserved_name
 from tempkit.backends import windows
 from tempkit.backends._rmtree import remove_tree
+from tempkit.backends._windows_rules import check_name_part, is_reserved_name
 from tempkit.backends.windows import is_link_like, long_path, windows_temp_dirs
 from tempkit.naming import parse_template, validate_affix
 

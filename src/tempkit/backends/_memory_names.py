@@ -2,8 +2,9 @@
 
 The tree walks components; what counts as a component, a root or a trailing
 separator, how long a name may be and which names are equal is decided here.
-A Windows flavour plugs in by providing another ``Names`` (drives, backslashes,
-case-insensitive keys, reserved device names) without touching the walker.
+Two flavours exist: :class:`PosixNames` (Linux's rules) and :class:`WindowsNames`
+(drives, backslashes, case-insensitive keys, the characters Windows refuses); the
+walker asks only for a names object's flavour, to take its POSIX route shortcut.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import errno
 import os
 from typing import Final, NamedTuple, Protocol
 
-from tempkit._flavour import POSIX, Flavour
+from tempkit._flavour import POSIX, WINDOWS, Flavour
+from tempkit.backends._windows_rules import FORBIDDEN
 
 __all__ = [
     "MAX_NAME_BYTES",
@@ -21,6 +23,7 @@ __all__ = [
     "Names",
     "PosixNames",
     "SplitPath",
+    "WindowsNames",
     "check_path_text",
 ]
 
@@ -37,9 +40,6 @@ class SplitPath(NamedTuple):
     absolute: bool
     parts: list[str]  # every component, "." and ".." included
     trailing_sep: bool  # the path ends with a separator after its last name
-
-
-_new_split: Final = tuple.__new__
 
 
 class PathFailure(Exception):
@@ -64,14 +64,17 @@ class Names(Protocol):
     def split(self, path: str) -> SplitPath:
         """Split ``path`` into components; raise PathFailure for an unusable path."""
 
-    def key(self, name: str) -> str:
-        """The key under which a directory stores ``name`` (equal keys = same entry)."""
+    def key_of(self, name: str) -> str:
+        """The key a directory stores ``name`` under (equal keys = same entry).
 
-    def check_name(self, name: str) -> None:
-        """Raise PathFailure if ``name`` cannot be looked up or created."""
+        Raises PathFailure if ``name`` can be neither looked up nor created.
+        """
 
     def text(self, path: str) -> str:
         """``path`` as this filesystem stores it (raises what ``os`` raises for bad text)."""
+
+    def absolute(self, names: list[str]) -> str:
+        """The absolute path of the names from the root down (as ``split`` gives them)."""
 
 
 def check_path_text(path: str) -> None:
@@ -88,9 +91,6 @@ class PosixNames:
     """Linux rules: ``/`` separates, names are case-sensitive bytes, NAME_MAX 255."""
 
     flavour: Flavour = POSIX
-    # key(name) is name, and check_name refuses nothing of SHORT_NAME characters or
-    # fewer: the tree may skip both calls for such names (an optional Names attribute).
-    exact_keys: Final = True
 
     def split(self, path: str) -> SplitPath:
         """Components of ``path``; "" is ENOENT and overlong paths ENAMETOOLONG, as in Linux.
@@ -103,12 +103,18 @@ class PosixNames:
         if len(path) >= MAX_PATH_BYTES // 4 and len(os.fsencode(path)) >= MAX_PATH_BYTES:
             raise PathFailure(errno.ENAMETOOLONG)
         parts = list(filter(None, path.split("/")))
-        # tuple.__new__ skips the NamedTuple's Python-level __new__: this runs for every lookup.
-        return _new_split(SplitPath, (path[0] == "/", parts, bool(parts) and path[-1] == "/"))
+        return SplitPath(path[0] == "/", parts, bool(parts) and path[-1] == "/")
 
-    def key(self, name: str) -> str:
-        """POSIX names are compared as they are."""
+    def key_of(self, name: str) -> str:
+        """The name itself (POSIX compares names as they are), once it is known to fit NAME_MAX."""
+        # No name of SHORT_NAME characters or fewer can be too long: most skip the encoding.
+        if len(name) > SHORT_NAME and len(os.fsencode(name)) > MAX_NAME_BYTES:
+            raise PathFailure(errno.ENAMETOOLONG)
         return name
+
+    def absolute(self, names: list[str]) -> str:
+        """``/`` and the names joined by ``/``."""
+        return "/" + "/".join(names)
 
     def text(self, path: str) -> str:
         r"""``path`` as the kernel would store and give it back.
@@ -122,7 +128,49 @@ class PosixNames:
         """
         return os.fsdecode(os.fsencode(path))
 
-    def check_name(self, name: str) -> None:
-        """A component longer than NAME_MAX bytes is ENAMETOOLONG."""
-        if len(name) > SHORT_NAME and len(os.fsencode(name)) > MAX_NAME_BYTES:
-            raise PathFailure(errno.ENAMETOOLONG)
+
+_DEFAULT_DRIVE: Final = "C:"
+
+
+class WindowsNames:
+    """Windows path syntax for the memory tree: the drive is the first component.
+
+    Names that differ only in case are one entry (listed as first written), and
+    the characters Windows refuses in a name (``<>:"|?*``, controls) are EINVAL.
+    """
+
+    flavour: Flavour = WINDOWS
+
+    def split(self, path: str) -> SplitPath:
+        """Components of ``path``, the drive ("C:") first for an absolute path."""
+        check_path_text(path)
+        drive, root, tail = WINDOWS.splitroot(path.replace("/", "\\"))
+        parts = [part for part in tail.split("\\") if part]
+        for part in parts:
+            if set(part) & FORBIDDEN:
+                raise PathFailure(errno.EINVAL)
+        trailing = bool(parts) and tail.endswith("\\")
+        if root:
+            return SplitPath(True, [(drive or _DEFAULT_DRIVE).upper(), *parts], trailing)
+        return SplitPath(False, parts, trailing)
+
+    def key_of(self, name: str) -> str:
+        """The case-folded name (names that differ only in case are one entry).
+
+        What Windows refuses in a name is EINVAL (a drive is only ever a first
+        component), a name over 255 characters ENAMETOOLONG.
+        """
+        if not (len(name) == 2 and name[1] == ":" and name[0].isalpha()):
+            if set(name) & FORBIDDEN:
+                raise PathFailure(errno.EINVAL)
+            if len(name) > MAX_NAME_BYTES:
+                raise PathFailure(errno.ENAMETOOLONG)
+        return name.lower()
+
+    def text(self, path: str) -> str:
+        """Windows paths are UTF-16 text: any string, lone surrogates included, is kept as is."""
+        return path
+
+    def absolute(self, names: list[str]) -> str:
+        r"""The drive, ``\``, and the names below it joined by ``\``."""
+        return names[0] + "\\" + "\\".join(names[1:])

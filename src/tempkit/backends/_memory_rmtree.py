@@ -13,14 +13,13 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from tempkit.backends._memory_names import PathFailure
 from tempkit.backends._memory_nodes import DirNode, Node
-
-if TYPE_CHECKING:
-    from tempkit.backends.memory import MemoryBackend
+from tempkit.backends._memory_tree import MemoryTree
 
 __all__ = ["MemoryTreeOps"]
 
@@ -29,18 +28,18 @@ T = TypeVar("T")
 
 
 class MemoryTreeOps:
-    """``TreeOps`` over directory nodes, each call under the backend's lock.
+    """``TreeOps`` over the directory nodes of ``tree``, each call under ``lock``.
 
     Errors carry the file name the matching ``os`` call would: the path for
     path-based calls, the entry name for calls relative to a directory handle.
     """
 
-    def __init__(self, backend: MemoryBackend) -> None:
-        self.backend = backend
-        self.tree = backend._tree
+    def __init__(self, tree: MemoryTree, lock: threading.RLock) -> None:
+        self.tree = tree
+        self.lock = lock
 
     def _run(self, filename: str, action: Callable[[], T]) -> T:
-        with self.backend._lock:
+        with self.lock:
             try:
                 return action()
             except PathFailure as failure:
@@ -48,7 +47,8 @@ class MemoryTreeOps:
 
     def lstat_mode(self, path: str) -> int:
         """``st_mode`` from lstat."""
-        return self.backend.stat(path, follow_symlinks=False).st_mode
+        tree = self.tree
+        return self._run(path, lambda: tree.resolve(path, follow=False)).mode
 
     def open_top(self, path: str) -> DirNode:
         """Open the root directory, opening up its mode once if the owner may not read it."""
@@ -71,20 +71,20 @@ class MemoryTreeOps:
 
     def entries(self, handle: DirNode, path: str) -> list[tuple[str, bool]]:
         """The entries of an open directory (read permission was checked when it was opened)."""
-        with self.backend._lock:
+        with self.lock:
             return [(name, isinstance(node, DirNode)) for name, node in handle.entries.values()]
 
     def unlink(self, parent: DirNode | None, name: str, path: str) -> None:
         """Remove a file relative to the parent handle (unlinkat; by path for a lone top entry)."""
         if parent is None:
-            self.backend.unlink(path)
+            self._run(path, lambda: self.tree.unlink(path))
         else:
             self._run(name, lambda: self.tree.unlink_at(parent, name))
 
     def rmdir(self, parent: DirNode | None, name: str, path: str) -> None:
         """Remove a directory relative to the parent handle (by path for the top)."""
         if parent is None:
-            self.backend.rmdir(path)
+            self._run(path, lambda: self.tree.rmdir(path))
         else:
             self._run(name, lambda: self.tree.rmdir_at(parent, name))
 
@@ -113,7 +113,7 @@ class MemoryTreeOps:
 
     def reacquire(self, child: DirNode, token: object, path: str) -> DirNode:
         """The child's ``..``, which must still be the directory released earlier."""
-        with self.backend._lock:
+        with self.lock:
             parent = child.parent
         return _checked(parent, token, path)
 

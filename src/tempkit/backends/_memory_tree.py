@@ -1,10 +1,10 @@
-"""The in-memory filesystem: path lookup and every namespace operation, with Linux's rules.
+"""The in-memory filesystem: every namespace operation, with Linux's checks in Linux's order.
 
-This is a model of the Linux VFS for one non-root user who owns every entry:
-the same lookup (``.``, ``..``, symlinks counted against a limit of 40, search
-permission checked on every directory walked), and for each operation the
-same checks in the same order, so the first error found is the one Linux
-reports. ``PathFailure`` carries the errno; the backend names the files.
+This is a model of the Linux VFS for one non-root user who owns every entry: for
+each operation the same checks in the same order as Linux, so the first error
+found is the one Linux reports. Where a path leads is ``_memory_lookup``'s job;
+each operation starts from its ``locate``. ``PathFailure`` carries the errno;
+the backend names the files.
 
 The tree is not locked here: the backend holds its lock around every call.
 """
@@ -12,10 +12,10 @@ The tree is not locked here: the backend holds its lock around every call.
 from __future__ import annotations
 
 import errno
-from dataclasses import dataclass
 from typing import Final
 
-from tempkit.backends._memory_names import MAX_PATH_BYTES, SHORT_NAME, Names, PathFailure
+from tempkit.backends._memory_lookup import DOT, DOTDOT, NORMAL, ROOT, MemoryLookup, fail
+from tempkit.backends._memory_names import Names, PathFailure
 from tempkit.backends._memory_nodes import (
     EXEC,
     READ,
@@ -29,333 +29,68 @@ from tempkit.backends._memory_nodes import (
     next_inode,
     now_ns,
 )
+from tempkit.backends.modes import OpenRequest
 
-__all__ = ["MAX_SYMLINKS", "MemoryTree", "OpenRequest"]
-
-# Linux follows at most 40 symlinks in one lookup; the 41st is ELOOP.
-MAX_SYMLINKS: Final = 40
-
-_NORMAL: Final = 0
-_DOT: Final = 1
-_DOTDOT: Final = 2
-_ROOT: Final = 3
-
-# A path of fewer characters cannot exceed PATH_MAX bytes (a character is at most 4).
-_SHORT_PATH: Final = MAX_PATH_BYTES // 4
-# Routes kept at most; a benchmark or a test suite makes one per temp directory.
-_ROUTE_LIMIT: Final = 4096
+__all__ = ["MemoryTree"]
 
 _ALL_PERMISSIONS: Final = 0o7777
 _DIRECTORY_PERMISSIONS: Final = 0o1777  # mkdir keeps the sticky bit, never set-ID bits
 _SETGID: Final = 0o2000
 _OPEN_DIRECTORY: Final = READ | SEARCH_AND_WRITE  # list it and remove its entries
 
-
-# How an absolute directory path resolves: the directory and the symlinks followed
-# on the way. A route in the table is true: the events that would make it untrue
-# take it out (see MemoryTree._leave).
-_Route = tuple[DirNode, int]
-
-# Where a path ends, as ``locate`` finds it:
-#   (parent, name, kind, trailing, node, hops, route)
-# the directory holding the final component, that component and its kind
-# (_NORMAL, _DOT, _DOTDOT, _ROOT), whether a separator follows it, the node found
-# there (None if nothing), the symlinks followed so far, and the route to
-# ``parent`` when the lookup took it from the route table (else None).
-# A plain tuple, unpacked by every caller: it is made for every operation.
-_Last = tuple[DirNode, str, int, bool, "Node | None", int, "_Route | None"]
-
-
-@dataclass(frozen=True)
-class OpenRequest:
-    """The open(2) flags the builtin ``open`` derives from a mode string."""
-
-    readable: bool
-    writable: bool
-    create: bool = False
-    exclusive: bool = False
-    truncate: bool = False
-
-
 _READ_ONLY: Final = OpenRequest(readable=True, writable=False)
 _WRITE_REPLACE: Final = OpenRequest(readable=False, writable=True, create=True, truncate=True)
 
 
-def _fail(code: int) -> PathFailure:
-    return PathFailure(code)
-
-
-class MemoryTree:
-    """One filesystem: a root directory, a current directory and a umask."""
+class MemoryTree(MemoryLookup):
+    """One filesystem: what :class:`MemoryLookup` resolves, the operations, and a umask."""
 
     def __init__(self, names: Names, *, umask: int) -> None:
-        self.names = names
+        super().__init__(names)
         self.umask = umask
-        self.root = DirNode(next_inode(), 0o755, now_ns(), None)
-        self.cwd = self.root
-        # Names that are their own keys and need only a length check (POSIX) spare
-        # the hot lookups two calls per component; see PosixNames.exact_keys.
-        self._exact_keys: bool = getattr(names, "exact_keys", False)
-        # Directory paths already walked, by their exact text (see locate).
-        self._routes: dict[str, _Route] = {}
-
-    # -- lookup --------------------------------------------------------------
-    def _lookup(self, directory: DirNode, name: str) -> Node | None:
-        """The entry ``name`` of ``directory`` (search permission already checked)."""
-        if self._exact_keys:
-            if len(name) > SHORT_NAME:
-                self.names.check_name(name)
-            entry = directory.entries.get(name)
-        else:
-            self.names.check_name(name)
-            entry = directory.entries.get(self.names.key(name))
-        return None if entry is None else entry[1]
-
-    def _walk(
-        self,
-        directory: Node,
-        parts: list[str],
-        count: int,
-        hops: int,
-        searched: list[DirNode] | None = None,
-    ) -> tuple[DirNode, int]:
-        """Walk the first ``count`` of ``parts``, following every symlink met on the way.
-
-        Every directory searched on the way is appended to ``searched`` if given.
-        This is the hot path of every operation, hence written out by hand: the
-        components are taken in order, and only a symlink's target components
-        go through a stack, ahead of the rest.
-        """
-        check_name, key = self.names.check_name, self.names.key
-        exact_keys = self._exact_keys
-        pending: list[str] = []  # a symlink target's components, reversed
-        index = 0
-        while pending or index < count:
-            if pending:
-                name = pending.pop()
-            else:
-                name = parts[index]
-                index += 1
-            if not isinstance(directory, DirNode):
-                raise _fail(errno.ENOTDIR)
-            if not directory.mode & EXEC:
-                raise _fail(errno.EACCES)
-            if searched is not None:
-                searched.append(directory)
-            if name == ".":
-                continue
-            if name == "..":
-                directory = directory.parent
-                continue
-            if exact_keys:
-                if len(name) > SHORT_NAME:
-                    check_name(name)
-                entry = directory.entries.get(name)
-            else:
-                check_name(name)
-                entry = directory.entries.get(key(name))
-            if entry is None:
-                raise _fail(errno.ENOENT)
-            child = entry[1]
-            if isinstance(child, LinkNode):
-                hops += 1
-                if hops > MAX_SYMLINKS:
-                    raise _fail(errno.ELOOP)
-                target = self.names.split(child.target)
-                if target.absolute:
-                    directory = self.root
-                pending.extend(reversed(target.parts))
-                continue
-            directory = child
-        if not isinstance(directory, DirNode):
-            raise _fail(errno.ENOTDIR)
-        return directory, hops
-
-    def locate(self, path: str, *, start: DirNode | None = None, hops: int = 0) -> _Last:
-        """Find the directory that holds the last component of ``path``; do not follow it.
-
-        A relative path starts at ``start`` (default: the current directory).
-
-        The common case, an absolute POSIX path ending in a plain name, looks its
-        directory up in ``_routes`` instead of walking it again. What a walk found
-        can only change when an entry it found leaves its place or a directory it
-        searched changes its mode (new entries cannot change it); ``_leave`` and
-        ``chmod_node`` take out every route such an event touches.
-        """
-        # Non-ASCII text goes the long way, through names.split, which gives it
-        # the form the kernel would store.
-        if type(path) is str and not hops and path.isascii():
-            head, _, name = path.rpartition("/")
-            if (
-                name
-                and name not in {".", ".."}
-                and "\0" not in name
-                and len(path) < _SHORT_PATH
-                and (
-                    # Only absolute POSIX directory paths are ever remembered, and
-                    # only after a walk that found no NUL in them.
-                    (route := self._routes.get(head)) is not None
-                    or (path.startswith("/") and self._exact_keys)
-                )
-            ):
-                if route is None:
-                    route = self._route(head)
-                directory = route[0]
-                if not directory.mode & EXEC:
-                    raise _fail(errno.EACCES)
-                if len(name) > SHORT_NAME:
-                    self.names.check_name(name)
-                entry = directory.entries.get(name)
-                node = None if entry is None else entry[1]
-                return (directory, name, _NORMAL, False, node, route[1], route)
-        absolute, parts, trailing = self.names.split(path)
-        if not parts:
-            return (self.root, "", _ROOT, False, self.root, hops, None)
-        origin: DirNode = self.root if absolute else (self.cwd if start is None else start)
-        directory, hops = self._walk(origin, parts, len(parts) - 1, hops)
-        if not directory.mode & EXEC:
-            raise _fail(errno.EACCES)
-        name = parts[-1]
-        if name == ".":
-            return (directory, name, _DOT, trailing, directory, hops, None)
-        if name == "..":
-            return (directory, name, _DOTDOT, trailing, directory.parent, hops, None)
-        return (directory, name, _NORMAL, trailing, self._lookup(directory, name), hops, None)
-
-    def check_text(self, *paths: str) -> None:
-        """Refuse any of ``paths`` as ``os`` does before the call reaches the kernel.
-
-        Lookups check their path as they split it; this is for calls that must
-        refuse bad text before anything else (two-path calls, a bad open mode).
-        """
-        for path in paths:
-            if isinstance(path, str) and not path.isascii():
-                self.names.text(path)
-
-    def _route(self, head: str) -> _Route:
-        """How the directory path ``head`` (absolute, or "" for the root) resolves now.
-
-        Called when the route table has no true route for ``head``: walks it.
-        """
-        if not head:
-            return (self.root, 0)
-        searched: list[DirNode] = []
-        parts = self.names.split(head).parts
-        directory, hops = self._walk(self.root, parts, len(parts), 0, searched)
-        for through in searched:
-            through.searched = True
-        return self._remember(head, (directory, hops))
-
-    def _remember(self, key: str, route: _Route) -> _Route:
-        """Keep ``route`` under ``key``; its directory learns the key to take it out."""
-        routes = self._routes
-        if len(routes) >= _ROUTE_LIMIT:
-            routes.clear()
-        directory = route[0]
-        if directory.route_key is None or directory.route_key == key:
-            directory.route_key = key
-        else:
-            # Two spellings lead here; only the last is known, so the directory
-            # counts as searched: its leaving empties the whole table.
-            directory.searched = True
-        routes[key] = route
-        return route
-
-    def _leave(self, node: Node) -> None:
-        """``node`` has left the place it had in a directory: retire the routes it carried.
-
-        A directory some route searched takes every route with it (they may run
-        through it, to anywhere below); one that only ends routes takes out the
-        route kept under its key. A symlink some route may have followed empties
-        the table too (rare). A file ends no route and runs through none.
-        """
-        if isinstance(node, DirNode):
-            if node.searched:
-                self._routes.clear()
-            elif node.route_key is not None:
-                self._routes.pop(node.route_key, None)
-        elif isinstance(node, LinkNode):
-            self._routes.clear()
-
-    def _follow(self, last: _Last) -> _Last:
-        """Where the symlink found at ``last`` leads (one more hop)."""
-        parent, _, _, trailing, link, hops, _ = last
-        assert isinstance(link, LinkNode)
-        hops += 1
-        if hops > MAX_SYMLINKS:
-            raise _fail(errno.ELOOP)
-        target = self.locate(link.target, start=parent, hops=hops)
-        if trailing and not target[3]:
-            return (*target[:3], True, *target[4:])
-        return target
-
-    def resolve(self, path: str, *, follow: bool = True) -> Node:
-        """The node ``path`` names; a trailing separator always follows and needs a directory."""
-        last = self.locate(path)
-        while isinstance(last[4], LinkNode) and (follow or last[3]):
-            last = self._follow(last)
-        _, _, _, trailing, node, _, _ = last
-        if node is None:
-            raise _fail(errno.ENOENT)
-        if trailing and not isinstance(node, DirNode):
-            raise _fail(errno.ENOTDIR)
-        return node
-
-    def getcwd(self) -> list[str]:
-        """The names from the root down to the current directory."""
-        names: list[str] = []
-        directory = self.cwd
-        while directory is not self.root:
-            if directory.removed:
-                raise _fail(errno.ENOENT)
-            parent = directory.parent
-            names.append(next(n for n, node in parent.entries.values() if node is directory))
-            directory = parent
-        return names[::-1]
 
     # -- creation ------------------------------------------------------------
     def _check_create(self, parent: DirNode) -> None:
         """may_create: nothing is created in a removed directory; then w and x are needed."""
         if parent.removed:
-            raise _fail(errno.ENOENT)
+            raise fail(errno.ENOENT)
         if parent.mode & SEARCH_AND_WRITE != SEARCH_AND_WRITE:
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
 
-    def _link(self, parent: DirNode, name: str, node: Node, now: int) -> None:
-        parent.entries[name if self._exact_keys else self.names.key(name)] = (name, node)
-        parent.mtime_ns = parent.ctime_ns = now  # touch_modified, written out: a hot path
+    def _link(self, parent: DirNode, key: str, name: str, node: Node, now: int) -> None:
+        parent.entries[key] = (name, node)
+        parent.mtime_ns = parent.ctime_ns = now  # touch_modified inline: ~2% of the memory cycle
 
     def mkdir(self, path: str, perm: int) -> None:
         """Make a directory (mkdir(2)): EEXIST for any existing entry, even a dangling symlink."""
-        parent, name, kind, _, node, hops, route = self.locate(path)
-        if kind != _NORMAL or node is not None:
-            raise _fail(errno.EEXIST)
+        parent, name, key, kind, _, node, hops, route = self.locate(path)
+        if kind != NORMAL or node is not None:
+            raise fail(errno.EEXIST)
         self._check_create(parent)
         mode = perm & _DIRECTORY_PERMISSIONS & ~self.umask | (parent.mode & _SETGID)
         now = now_ns()
         directory = DirNode(next_inode(), mode, now, parent)
-        self._link(parent, name, directory, now)
+        self._link(parent, key, name, directory, now)
         parent.nlink += 1
         if route is not None:
-            # The new directory's own route: its parent's, with the parent searched.
-            parent.searched = True
-            self._remember(path, (directory, hops))
+            # The new directory's own route: its parent's, one step longer.
+            self._routes.made(parent, path, (directory, hops))
 
     def symlink(self, target: str, path: str) -> None:
         """Make a symlink (symlink(2)): ENOENT for an empty target or a new name ending in "/"."""
         self.check_text(target, path)
         if not target:
-            raise _fail(errno.ENOENT)
+            raise fail(errno.ENOENT)
         target = self.names.text(target)  # as readlink will give it back
         self.names.split(target)  # refuses NUL and overlong targets
-        parent, name, kind, trailing, node, _, _ = self.locate(path)
-        if kind != _NORMAL or node is not None:
-            raise _fail(errno.EEXIST)
+        parent, name, key, kind, trailing, node, _, _ = self.locate(path)
+        if kind != NORMAL or node is not None:
+            raise fail(errno.EEXIST)
         if trailing:
-            raise _fail(errno.ENOENT)
+            raise fail(errno.ENOENT)
         self._check_create(parent)
         now = now_ns()
-        self._link(parent, name, LinkNode(next_inode(), target, now), now)
+        self._link(parent, key, name, LinkNode(next_inode(), target, now), now)
 
     def open(self, path: str, request: OpenRequest, perm: int) -> FileNode:
         """Open a regular file (open(2)): its node, created or truncated as ``request`` says.
@@ -365,46 +100,46 @@ class MemoryTree:
         one is created through), and a new file is opened whatever ``perm`` is.
         """
         last = self.locate(path)
-        parent, name, kind, trailing, node, _, _ = last
+        parent, name, key, kind, trailing, node, _, _ = last
         create = request.create
         if type(node) is FileNode and not trailing:
             # The common case, an existing regular file named plainly: what the
             # checks below come to for it, without walking through them.
             if create and request.exclusive:
-                raise _fail(errno.EEXIST)
+                raise fail(errno.EEXIST)
             return self._open_existing(node, request)
         created = False
-        while kind == _NORMAL:
+        while kind == NORMAL:
             if create and trailing:
-                raise _fail(errno.EISDIR)
+                raise fail(errno.EISDIR)
             if node is None:
                 if not create:
-                    raise _fail(errno.ENOENT)
+                    raise fail(errno.ENOENT)
                 self._check_create(parent)
                 now = now_ns()
                 node = FileNode(next_inode(), perm & _ALL_PERMISSIONS & ~self.umask, now)
-                self._link(parent, name, node, now)
+                self._link(parent, key, name, node, now)
                 created = True
             elif isinstance(node, LinkNode) and not request.exclusive:
                 last = self._follow(last)
-                parent, name, kind, trailing, node, _, _ = last
+                parent, name, key, kind, trailing, node, _, _ = last
                 continue
             break
         assert node is not None
         if create:
             if request.exclusive and not created:
-                raise _fail(errno.EEXIST)
+                raise fail(errno.EEXIST)
             if isinstance(node, DirNode):
-                raise _fail(errno.EISDIR)
+                raise fail(errno.EISDIR)
         if trailing and not isinstance(node, DirNode):
-            raise _fail(errno.ENOTDIR)
+            raise fail(errno.ENOTDIR)
         if isinstance(node, DirNode):
             # Writing a directory is EISDIR in the kernel. Reading one needs read
             # permission; if granted, Python's FileIO refuses it after the open
             # with the same EISDIR.
             if not request.writable and not may(node, READ):
-                raise _fail(errno.EACCES)
-            raise _fail(errno.EISDIR)
+                raise fail(errno.EACCES)
+            raise fail(errno.EISDIR)
         assert isinstance(node, FileNode)
         return node if created else self._open_existing(node, request)
 
@@ -414,19 +149,19 @@ class MemoryTree:
     def open_for_reading(self, path: str) -> FileNode:
         """``open(path, O_RDONLY)`` of a regular file: its node."""
         last = self.locate(path)
-        node = last[4]
-        if type(node) is FileNode and not last[3] and node.mode & READ:
+        node = last[5]
+        if type(node) is FileNode and not last[4] and node.mode & READ:
             return node
         return self.open(path, _READ_ONLY, 0o666)
 
     def open_for_replacing(self, path: str) -> FileNode:
         """``open(path, O_WRONLY | O_CREAT | O_TRUNC)``: the node, created or emptied."""
-        parent, name, kind, trailing, node, _, _ = self.locate(path)
-        if node is None and kind == _NORMAL and not trailing:
+        parent, name, key, kind, trailing, node, _, _ = self.locate(path)
+        if node is None and kind == NORMAL and not trailing:
             self._check_create(parent)
             now = now_ns()
             node = FileNode(next_inode(), 0o666 & ~self.umask, now)
-            self._link(parent, name, node, now)
+            self._link(parent, key, name, node, now)
             return node
         if type(node) is FileNode and not trailing and node.mode & WRITE:
             node.drop_privileges_on_write()
@@ -439,7 +174,7 @@ class MemoryTree:
         """may_open and the truncation for a regular file that was already there."""
         wanted = (READ if request.readable else 0) | (WRITE if request.writable else 0)
         if node.mode & wanted != wanted:
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
         if request.truncate:
             node.drop_privileges_on_write()
             del node.data[:]
@@ -451,96 +186,96 @@ class MemoryTree:
         """List a directory (opendir + readdir): a snapshot of (name, node); needs ``r``."""
         node = self.resolve(path)
         if not isinstance(node, DirNode):
-            raise _fail(errno.ENOTDIR)
+            raise fail(errno.ENOTDIR)
         if not may(node, READ):
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
         return list(node.entries.values())
 
     def readlink(self, path: str) -> str:
         """Read a symlink (readlink(2)): EINVAL for anything but a symlink."""
         node = self.resolve(path, follow=False)
         if not isinstance(node, LinkNode):
-            raise _fail(errno.EINVAL)
+            raise fail(errno.EINVAL)
         return node.target
 
     # -- mutation ------------------------------------------------------------
     def unlink(self, path: str) -> None:
         """Remove a name (unlink(2)); the node lives on while open handles use it."""
-        parent, name, kind, trailing, node, _, _ = self.locate(path)
-        if kind != _NORMAL:
-            raise _fail(errno.EISDIR)
+        parent, _, key, kind, trailing, node, _, _ = self.locate(path)
+        if kind != NORMAL:
+            raise fail(errno.EISDIR)
         if trailing:
             if node is None:
-                raise _fail(errno.ENOENT)
-            raise _fail(errno.EISDIR if isinstance(node, DirNode) else errno.ENOTDIR)
-        self._unlink_entry(parent, name, node)
+                raise fail(errno.ENOENT)
+            raise fail(errno.EISDIR if isinstance(node, DirNode) else errno.ENOTDIR)
+        self._unlink_entry(parent, key, node)
 
-    def _unlink_entry(self, parent: DirNode, name: str, node: Node | None) -> None:
+    def _unlink_entry(self, parent: DirNode, key: str, node: Node | None) -> None:
         """The checks and the removal shared by unlink and unlinkat."""
         if node is None:
-            raise _fail(errno.ENOENT)
+            raise fail(errno.ENOENT)
         if not may(parent, SEARCH_AND_WRITE):
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
         if isinstance(node, DirNode):
-            raise _fail(errno.EISDIR)
+            raise fail(errno.EISDIR)
         now = now_ns()
-        del parent.entries[self.names.key(name)]
+        del parent.entries[key]
         parent.touch_modified(now)
         node.nlink -= 1
         node.touch_changed(now)
-        self._leave(node)
+        self._routes.left(node)
 
     def rmdir(self, path: str) -> None:
         """Remove an empty directory (rmdir(2)): "." is EINVAL, ".." ENOTEMPTY, "/" EBUSY."""
-        parent, name, kind, _, node, _, _ = self.locate(path)
-        if kind == _DOT:
-            raise _fail(errno.EINVAL)
-        if kind == _DOTDOT:
-            raise _fail(errno.ENOTEMPTY)
-        if kind == _ROOT:
-            raise _fail(errno.EBUSY)
-        self._rmdir_entry(parent, name, node)
+        parent, _, key, kind, _, node, _, _ = self.locate(path)
+        if kind == DOT:
+            raise fail(errno.EINVAL)
+        if kind == DOTDOT:
+            raise fail(errno.ENOTEMPTY)
+        if kind == ROOT:
+            raise fail(errno.EBUSY)
+        self._rmdir_entry(parent, key, node)
 
-    def _rmdir_entry(self, parent: DirNode, name: str, node: Node | None) -> None:
+    def _rmdir_entry(self, parent: DirNode, key: str, node: Node | None) -> None:
         """The checks and the removal shared by rmdir and unlinkat(AT_REMOVEDIR)."""
         if node is None:
-            raise _fail(errno.ENOENT)
+            raise fail(errno.ENOENT)
         if not may(parent, SEARCH_AND_WRITE):
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
         if not isinstance(node, DirNode):
-            raise _fail(errno.ENOTDIR)
+            raise fail(errno.ENOTDIR)
         if node.entries:
-            raise _fail(errno.ENOTEMPTY)
+            raise fail(errno.ENOTEMPTY)
         now = now_ns()
-        del parent.entries[self.names.key(name)]
+        del parent.entries[key]
         parent.nlink -= 1
         parent.touch_modified(now)
         node.removed = True
         node.nlink = 0
         node.touch_changed(now)
-        self._leave(node)
+        self._routes.left(node)
 
     # -- relative to an open directory (the *at calls), for tree removal --------
     def lookup_at(self, directory: DirNode, name: str) -> Node:
         """fstatat(AT_SYMLINK_NOFOLLOW) of one name: needs search permission."""
         if not directory.mode & EXEC:
-            raise _fail(errno.EACCES)
-        node = self._lookup(directory, name)
+            raise fail(errno.EACCES)
+        node = self._lookup(directory, name)[1]
         if node is None:
-            raise _fail(errno.ENOENT)
+            raise fail(errno.ENOENT)
         return node
 
     def unlink_at(self, directory: DirNode, name: str) -> None:
         """unlinkat(dirfd, name, 0)."""
         if not directory.mode & EXEC:
-            raise _fail(errno.EACCES)
-        self._unlink_entry(directory, name, self._lookup(directory, name))
+            raise fail(errno.EACCES)
+        self._unlink_entry(directory, *self._lookup(directory, name))
 
     def rmdir_at(self, directory: DirNode, name: str) -> None:
         """unlinkat(dirfd, name, AT_REMOVEDIR)."""
         if not directory.mode & EXEC:
-            raise _fail(errno.EACCES)
-        self._rmdir_entry(directory, name, self._lookup(directory, name))
+            raise fail(errno.EACCES)
+        self._rmdir_entry(directory, *self._lookup(directory, name))
 
     def open_directory(self, path: str) -> DirNode:
         """open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW): the directory, like a descriptor.
@@ -548,9 +283,9 @@ class MemoryTree:
         A final symlink is ELOOP, unless a trailing separator makes the lookup follow it.
         """
         last = self.locate(path)
-        while isinstance(last[4], LinkNode) and last[3]:
+        while isinstance(last[5], LinkNode) and last[4]:
             last = self._follow(last)
-        return self._open_directory_node(last[4])
+        return self._open_directory_node(last[5])
 
     def open_directory_at(self, directory: DirNode, name: str) -> DirNode:
         """openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)."""
@@ -558,20 +293,19 @@ class MemoryTree:
 
     def _open_directory_node(self, node: Node | None) -> DirNode:
         if node is None:
-            raise _fail(errno.ENOENT)
+            raise fail(errno.ENOENT)
         if isinstance(node, LinkNode):
-            raise _fail(errno.ELOOP)
+            raise fail(errno.ELOOP)
         if not isinstance(node, DirNode):
-            raise _fail(errno.ENOTDIR)
+            raise fail(errno.ENOTDIR)
         if not may(node, READ):
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
         return node
 
     def chmod_node(self, node: Node, mode: int) -> None:
         """fchmod: the owner always may."""
         node.mode = (node.mode & ~_ALL_PERMISSIONS) | (mode & _ALL_PERMISSIONS)
-        if isinstance(node, DirNode) and node.searched:
-            self._routes.clear()  # search permission may have changed
+        self._routes.mode_changed(node)
         node.touch_changed(now_ns())
 
     def remove_open_tree(self, path: str) -> bool:
@@ -585,11 +319,11 @@ class MemoryTree:
         permissions and report errors with file names.
         """
         try:
-            parent, name, kind, trailing, top, _, _ = self.locate(path)
+            parent, _, key, kind, trailing, top, _, _ = self.locate(path)
         except PathFailure:
             return False
         if (
-            kind != _NORMAL
+            kind != NORMAL
             or trailing
             or not isinstance(top, DirNode)
             or parent.mode & SEARCH_AND_WRITE != SEARCH_AND_WRITE
@@ -616,8 +350,8 @@ class MemoryTree:
             directory.removed = True
             directory.nlink = 0
             directory.ctime_ns = now
-            self._leave(directory)  # symlinks below were reached through top
-        del parent.entries[name if self._exact_keys else self.names.key(name)]
+            self._routes.left(directory)  # symlinks below were reached through top
+        del parent.entries[key]
         parent.nlink -= 1
         parent.mtime_ns = parent.ctime_ns = now
         return True
@@ -639,59 +373,60 @@ class MemoryTree:
     def rename(self, src: str, dst: str, *, noreplace: bool) -> None:
         """Rename (rename(2), renameat2 RENAME_NOREPLACE) with Linux's checks in its order."""
         self.check_text(src, dst)
-        old_parent, old_name, old_kind, old_trailing, old, _, _ = self.locate(src)
-        new_parent, new_name, new_kind, new_trailing, new, _, _ = self.locate(dst)
-        if old_kind != _NORMAL:
-            raise _fail(errno.EBUSY)
-        if new_kind != _NORMAL:
-            raise _fail(errno.EEXIST if noreplace else errno.EBUSY)
+        old_parent, _, old_key, old_kind, old_trailing, old, _, _ = self.locate(src)
+        new_parent, new_name, new_key, new_kind, new_trailing, new, _, _ = self.locate(dst)
+        if old_kind != NORMAL:
+            raise fail(errno.EBUSY)
+        if new_kind != NORMAL:
+            raise fail(errno.EEXIST if noreplace else errno.EBUSY)
         if old is None:
-            raise _fail(errno.ENOENT)
+            raise fail(errno.ENOENT)
         if noreplace and new is not None:
-            raise _fail(errno.EEXIST)
+            raise fail(errno.EEXIST)
         moving_dir = isinstance(old, DirNode)
         if not moving_dir and (old_trailing or new_trailing):
-            raise _fail(errno.ENOTDIR)
+            raise fail(errno.ENOTDIR)
         trap = _trap(old_parent, new_parent)
         if trap is not None:
             if old is trap:
-                raise _fail(errno.EINVAL)  # a directory into its own subtree
+                raise fail(errno.EINVAL)  # a directory into its own subtree
             if new is trap:
-                raise _fail(errno.ENOTEMPTY)  # over one of the source's ancestors
+                raise fail(errno.ENOTEMPTY)  # over one of the source's ancestors
         if old is new:
             return
         if not may(old_parent, SEARCH_AND_WRITE):
-            raise _fail(errno.EACCES)
+            raise fail(errno.EACCES)
         if new is None:
             self._check_create(new_parent)
         else:
             if not may(new_parent, SEARCH_AND_WRITE):
-                raise _fail(errno.EACCES)
+                raise fail(errno.EACCES)
             if moving_dir and not isinstance(new, DirNode):
-                raise _fail(errno.ENOTDIR)
+                raise fail(errno.ENOTDIR)
             if not moving_dir and isinstance(new, DirNode):
-                raise _fail(errno.EISDIR)
+                raise fail(errno.EISDIR)
         if moving_dir and new_parent is not old_parent and not may(old, WRITE):
-            raise _fail(errno.EACCES)  # its ".." entry must be rewritten
+            raise fail(errno.EACCES)  # its ".." entry must be rewritten
         if isinstance(new, DirNode) and new.entries:
-            raise _fail(errno.ENOTEMPTY)
-        self._move(old_parent, old_name, old, new_parent, new_name, new)
+            raise fail(errno.ENOTEMPTY)
+        self._move(old_parent, old_key, old, new_parent, new_key, new_name, new)
 
     def _move(
         self,
         old_parent: DirNode,
-        old_name: str,
+        old_key: str,
         old: Node,
         new_parent: DirNode,
+        new_key: str,
         new_name: str,
         new: Node | None,
     ) -> None:
         now = now_ns()
-        del old_parent.entries[self.names.key(old_name)]
-        self._leave(old)
+        del old_parent.entries[old_key]
+        self._routes.left(old)
         if new is not None:
-            self._leave(new)
-            del new_parent.entries[self.names.key(new_name)]
+            self._routes.left(new)
+            del new_parent.entries[new_key]
             if isinstance(new, DirNode):
                 new.removed = True
                 new.nlink = 0
@@ -699,7 +434,7 @@ class MemoryTree:
             else:
                 new.nlink -= 1
             new.touch_changed(now)
-        new_parent.entries[self.names.key(new_name)] = (new_name, old)
+        new_parent.entries[new_key] = (new_name, old)
         if isinstance(old, DirNode) and new_parent is not old_parent:
             old_parent.nlink -= 1
             new_parent.nlink += 1
@@ -718,11 +453,11 @@ class MemoryTree:
         for name in self.names.split(path).parts:
             if name in (".", ".."):
                 raise ValueError(f"setup paths must be normalized: {path!r}")
-            child = self._lookup(directory, name)
+            key, child = self._lookup(directory, name)
             if child is None:
                 now = now_ns()
                 child = DirNode(next_inode(), mode, now, directory)
-                self._link(directory, name, child, now)
+                self._link(directory, key, name, child, now)
                 directory.nlink += 1
             if not isinstance(child, DirNode):
                 raise NotADirectoryError(errno.ENOTDIR, "not a directory", path)

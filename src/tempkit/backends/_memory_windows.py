@@ -16,6 +16,12 @@ Windows behaviour can be tested on any machine:
 - cleanup retries sharing violations for ``sharing_timeout`` seconds with the
   very walker the Windows backend uses.
 
+The rules themselves (names, error codes and messages, the temp-dir list, the
+removal walker) come from ``_windows_rules``, shared with the local
+:class:`~tempkit.backends.windows.WindowsBackend`; the path syntax is
+``_memory_names.WindowsNames``. ``memory.py`` joins this class with
+``MemoryBackend`` into the backend ``MemoryBackend(flavour="windows")`` makes.
+
 Simplifications, said plainly: one tree holds every drive (``\x`` without a
 drive means ``C:\x``), UNC paths and ``C:x`` drive-relative paths are not
 modelled, directories have no read-only attribute (``chmod`` on one changes
@@ -25,104 +31,47 @@ nothing, as under wine), and no path length limit applies.
 from __future__ import annotations
 
 import errno
-import ntpath
-import os
 import stat
 import threading
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any, Final
 
-from tempkit._flavour import WINDOWS, Flavour
-from tempkit._winnames import FORBIDDEN, is_reserved_name
-from tempkit.backends._memory_files import MemoryFileIO, ParsedMode, open_stack, refuse_kindless
-from tempkit.backends._memory_names import (
-    MAX_NAME_BYTES,
-    PathFailure,
-    SplitPath,
-    check_path_text,
-)
+from tempkit._flavour import Flavour
+from tempkit.backends._memory_core import MemoryCore
+from tempkit.backends._memory_files import MemoryFileIO
+from tempkit.backends._memory_names import PathFailure, WindowsNames
 from tempkit.backends._memory_nodes import FileNode
 from tempkit.backends._rmtree import remove_tree
-from tempkit.backends.memory import MemoryBackend
-from tempkit.backends.protocol import Capabilities
-from tempkit.backends.windows import (
+from tempkit.backends._windows_rules import (
     DEFAULT_SHARING_TIMEOUT,
+    REOPEN_HINT,
     WindowsTreeOps,
+    check_reserved,
     checked_sharing_timeout,
+    sharing_violation,
     windows_temp_dirs,
 )
+from tempkit.backends.base import BaseBackend, open_layers
+from tempkit.backends.modes import OpenRequest, ParsedMode, parse_mode, refuse_kindless
+from tempkit.backends.protocol import Capabilities
 from tempkit.errors import os_error
 
-__all__ = ["WindowsMemoryBackend", "WindowsNames"]
+__all__ = ["WindowsMemoryWorld"]
 
-_DEFAULT_DRIVE: Final = "C:"
-_ERROR_SHARING_VIOLATION: Final = 32
 _FILE_MODE_WRITABLE: Final = 0o666
 _FILE_MODE_READONLY: Final = 0o444
 
 
-class WindowsNames:
-    """Windows path syntax for the memory tree: the drive is the first component."""
-
-    flavour: Flavour = WINDOWS
-
-    def split(self, path: str) -> SplitPath:
-        """Components of ``path``, the drive ("C:") first for an absolute path."""
-        check_path_text(path)
-        drive, root, tail = WINDOWS.splitroot(path.replace("/", "\\"))
-        parts = [part for part in tail.split("\\") if part]
-        for part in parts:
-            if set(part) & FORBIDDEN:
-                raise PathFailure(errno.EINVAL)
-        trailing = bool(parts) and tail.endswith("\\")
-        if root:
-            return SplitPath(True, [(drive or _DEFAULT_DRIVE).upper(), *parts], trailing)
-        return SplitPath(False, parts, trailing)
-
-    def key(self, name: str) -> str:
-        """Names that differ only in case are the same entry."""
-        return name.lower()
-
-    def text(self, path: str) -> str:
-        """Windows paths are UTF-16 text: any string, lone surrogates included, is kept as is."""
-        return path
-
-    def check_name(self, name: str) -> None:
-        """Refuse what Windows refuses in a name (a drive is only ever a first component)."""
-        if len(name) == 2 and name[1] == ":" and name[0].isalpha():
-            return
-        if set(name) & FORBIDDEN:
-            raise PathFailure(errno.EINVAL)
-        if len(name) > MAX_NAME_BYTES:
-            raise PathFailure(errno.ENAMETOOLONG)
-
-
-@dataclass
 class _Shares:
     """Who has a file open: plain handles (no delete sharing) and delete-on-close ones."""
 
-    path: str
-    plain: int = 0
-    delete_on_close: int = 0
-    doomed: bool = False  # a delete-on-close handle was opened: the last close removes it
+    __slots__ = ("delete_on_close", "doomed", "path", "plain")
 
-
-def _sharing_violation(path: str, detail: str | None = None) -> PermissionError:
-    message = (
-        detail or "The process cannot access the file because it is being used by another process"
-    )
-    error = PermissionError(errno.EACCES, message, path)
-    # What Windows reports; WindowsTreeOps retries on it.
-    error.winerror = _ERROR_SHARING_VIOLATION  # type: ignore[attr-defined,unused-ignore]
-    return error
-
-
-_REOPEN_HINT: Final = (
-    "the file is open with delete_on_close, so Windows refuses to open it again "
-    "without FILE_SHARE_DELETE; use TempFilePath.reopen(), or create it with "
-    "delete_on_close=False to hand it to another program"
-)
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.plain = 0
+        self.delete_on_close = 0
+        self.doomed = False  # a delete-on-close handle was opened: the last close removes it
 
 
 class _WindowsFileIO(MemoryFileIO):
@@ -132,12 +81,12 @@ class _WindowsFileIO(MemoryFileIO):
         self,
         node: FileNode,
         name: str,
-        parsed: ParsedMode,
+        request: OpenRequest,
         lock: threading.RLock,
-        on_close: Any,
+        on_close: Callable[[], None],
     ) -> None:
-        super().__init__(node, name, parsed, lock)
-        self._on_close = on_close
+        super().__init__(node, name, request, lock)
+        self._on_close: Callable[[], None] | None = on_close
 
     def close(self) -> None:
         """Close, then let the backend release the share and delete on the last close."""
@@ -151,11 +100,12 @@ class _WindowsFileIO(MemoryFileIO):
                 on_close()
 
 
-class WindowsMemoryBackend(MemoryBackend):
-    r"""MemoryBackend with Windows paths and Windows file rules (see the module docstring).
+class WindowsMemoryWorld(MemoryCore):
+    r"""The Windows rules over the memory tree (see the module docstring).
 
-    Made by ``MemoryBackend(flavour="windows", ...)``; ``platform`` is always
-    "windows" and ``cwd`` defaults to ``C:\``.
+    ``MemoryBackend(flavour="windows", ...)`` makes it (``memory.py`` joins it
+    with ``MemoryBackend``); ``platform`` is always "windows" and ``cwd``
+    defaults to ``C:\``.
     """
 
     capabilities: Capabilities = Capabilities(
@@ -166,6 +116,7 @@ class WindowsMemoryBackend(MemoryBackend):
         local_paths=False,
         real_directories=True,
         delete_on_close=True,
+        whole_files=False,  # every open goes through the share-mode checks
     )
 
     def __init__(
@@ -185,8 +136,8 @@ class WindowsMemoryBackend(MemoryBackend):
         timeout = checked_sharing_timeout(
             DEFAULT_SHARING_TIMEOUT if sharing_timeout is None else sharing_timeout
         )
-        super().__init__(environ, "posix", cwd, flavour=flavour, umask=umask)
-        self.platform = "windows"
+        # MemoryCore's, not the next class's: that is the POSIX world's constructor.
+        MemoryCore.__init__(self, WindowsNames(), environ, platform, cwd, umask=umask)
         self.sharing_timeout = timeout
         self._shares: dict[int, _Shares] = {}
 
@@ -198,42 +149,6 @@ class WindowsMemoryBackend(MemoryBackend):
         """The Windows list, from this world's USERPROFILE and SYSTEMROOT."""
         return windows_temp_dirs(self._environ)
 
-    def getcwd(self) -> str:
-        r"""The current directory as a Windows path (``C:\work``)."""
-        with self._lock:
-            try:
-                names = self._tree.getcwd()
-            except PathFailure as failure:
-                raise OSError(failure.code, os.strerror(failure.code)) from None
-        return names[0] + "\\" + "\\".join(names[1:])
-
-    def realpath(self, path: str, *, strict: bool = False) -> str:
-        """``path`` absolute and normalised, each symlink resolved (bounded, like ELOOP)."""
-        with self._lock:
-            current = ntpath.normpath(ntpath.join(self.getcwd(), path))
-            for _ in range(40):
-                drive, root, tail = WINDOWS.splitroot(current)
-                resolved = drive + root
-                parts = [p for p in tail.split("\\") if p]
-                for index, part in enumerate(parts):
-                    candidate = ntpath.join(resolved, part)
-                    try:
-                        is_link = stat.S_ISLNK(self.stat(candidate, follow_symlinks=False).st_mode)
-                    except OSError:
-                        if strict:
-                            raise
-                        is_link = False
-                    if is_link:
-                        target = ntpath.join(resolved, self.readlink(candidate))
-                        current = ntpath.normpath(ntpath.join(target, *parts[index + 1 :]))
-                        break
-                    resolved = candidate
-                else:
-                    return resolved
-            if strict:
-                raise os_error(errno.ELOOP, path)
-            return current
-
     # -- share modes -----------------------------------------------------------
     def _file_at(self, path: str) -> FileNode | None:
         try:
@@ -242,8 +157,10 @@ class WindowsMemoryBackend(MemoryBackend):
             return None
         return node if isinstance(node, FileNode) else None
 
-    def _register(self, node: FileNode, path: str, kind: str) -> Any:
-        shares = self._shares.setdefault(id(node), _Shares(path))
+    def _register(self, node: FileNode, path: str, kind: str) -> Callable[[], None]:
+        shares = self._shares.get(id(node))
+        if shares is None:
+            shares = self._shares[id(node)] = _Shares(path)
         if kind == "plain":
             shares.plain += 1
         elif kind == "delete_on_close":
@@ -275,54 +192,49 @@ class WindowsMemoryBackend(MemoryBackend):
         if node is not None:
             shares = self._shares.get(id(node))
             if shares is not None and shares.plain:
-                raise _sharing_violation(path)
+                raise sharing_violation(path)
 
-    def _open_raw(
-        self, path: str, mode: str, parsed: ParsedMode, perm: int, kind: str
-    ) -> MemoryFileIO:
+    def _open_tracked(self, path: str, request: OpenRequest, perm: int, kind: str) -> MemoryFileIO:
+        """Open under the share-mode rules of ``kind``: plain, shared or delete_on_close."""
         with self._lock:
-            if parsed.request.exclusive and is_reserved_name(ntpath.basename(path)):
-                raise FileExistsError(errno.EEXIST, "name is a reserved Windows device", path)
+            if request.exclusive:
+                check_reserved(path)
             existing = self._file_at(path)
             if existing is not None and kind == "plain":
                 shares = self._shares.get(id(existing))
                 if shares is not None and shares.delete_on_close:
-                    raise _sharing_violation(path, _REOPEN_HINT)
+                    raise sharing_violation(path, REOPEN_HINT)
             try:
-                node = self._tree.open(path, parsed.request, perm)
+                node = self._tree.open(path, request, perm)
             except PathFailure as failure:
                 raise os_error(failure.code, path) from None
-            raw = _WindowsFileIO(node, path, parsed, self._lock, None)
-            raw._on_close = self._register(node, path, kind)
-            return raw
+            return _WindowsFileIO(node, path, request, self._lock, self._register(node, path, kind))
+
+    def _parsed(
+        self,
+        mode: str,
+        buffering: int,
+        encoding: str | None,
+        errors: str | None,
+        newline: str | None,
+    ) -> ParsedMode:
+        parsed = parse_mode(mode, buffering, encoding, errors, newline)
+        if parsed.kindless:
+            refuse_kindless()  # Windows takes any text as a path: nothing to check first
+        return parsed
 
     # -- creation and opening --------------------------------------------------
-    def create_file(self, path: str, perm: int = 0o600) -> None:
-        """Create an empty file exclusively; a device name counts as taken."""
-        self.open(path, "xb", buffering=0, perm=perm).close()
+    # The base class's: an exclusive open_raw, so device names and shares count.
+    create_file = BaseBackend.create_file
+
+    def open_raw(self, path: str, request: OpenRequest, perm: int) -> MemoryFileIO:
+        """Open without sharing delete access, as the builtin ``open`` does on Windows."""
+        return self._open_tracked(path, request, perm, "plain")
 
     def mkdir(self, path: str, perm: int = 0o700) -> None:
         """Create a directory exclusively; a device name counts as taken."""
-        if is_reserved_name(ntpath.basename(path)):
-            raise FileExistsError(errno.EEXIST, "name is a reserved Windows device", path)
+        check_reserved(path)
         super().mkdir(path, perm)
-
-    def open(
-        self,
-        path: str,
-        mode: str = "r",
-        buffering: int = -1,
-        encoding: str | None = None,
-        errors: str | None = None,
-        newline: str | None = None,
-        *,
-        perm: int = 0o666,
-    ) -> IO[Any]:
-        """Open without sharing delete access, as the builtin ``open`` does on Windows."""
-        parsed = ParsedMode(mode, buffering, encoding, errors, newline)
-        refuse_kindless(parsed, lambda: None)  # Windows takes any text as a path
-        raw = self._open_raw(path, mode, parsed, perm, "plain")
-        return open_stack(raw, parsed, mode, encoding, errors, newline)
 
     def open_delete_on_close(
         self,
@@ -336,14 +248,13 @@ class WindowsMemoryBackend(MemoryBackend):
         perm: int = 0o600,
     ) -> IO[Any]:
         """Create ``path`` exclusively; it is removed when its last handle closes."""
-        parsed = ParsedMode(mode, buffering, encoding, errors, newline)
-        refuse_kindless(parsed, lambda: None)  # Windows takes any text as a path
+        parsed = self._parsed(mode, buffering, encoding, errors, newline)
         if not parsed.request.exclusive:
             raise ValueError(
                 f"delete-on-close files are created exclusively; mode needs 'x': {mode!r}"
             )
-        raw = self._open_raw(path, mode, parsed, perm, "delete_on_close")
-        return open_stack(raw, parsed, mode, encoding, errors, newline)
+        raw = self._open_tracked(path, parsed.request, perm, "delete_on_close")
+        return open_layers(raw, parsed, encoding, errors, newline)
 
     def open_shared(
         self,
@@ -355,8 +266,7 @@ class WindowsMemoryBackend(MemoryBackend):
         newline: str | None = None,
     ) -> IO[Any]:
         """Open an existing file sharing delete access (never creates it)."""
-        parsed = ParsedMode(mode, buffering, encoding, errors, newline)
-        refuse_kindless(parsed, lambda: None)  # Windows takes any text as a path
+        parsed = self._parsed(mode, buffering, encoding, errors, newline)
         if parsed.request.exclusive:
             raise ValueError(
                 f"open_shared opens an existing file; mode 'x' makes no sense: {mode!r}"
@@ -365,8 +275,8 @@ class WindowsMemoryBackend(MemoryBackend):
             if self._file_at(path) is None:
                 self.stat(path)  # the right error for a missing path or a directory
                 raise os_error(errno.EISDIR, path)
-            raw = self._open_raw(path, mode, parsed, 0o666, "shared")
-        return open_stack(raw, parsed, mode, encoding, errors, newline)
+            raw = self._open_tracked(path, parsed.request, 0o666, "shared")
+        return open_layers(raw, parsed, encoding, errors, newline)
 
     # -- mutation --------------------------------------------------------------
     def _make_writable(self, path: str) -> None:
@@ -391,10 +301,6 @@ class WindowsMemoryBackend(MemoryBackend):
             shares = None if moving is None else self._shares.get(id(moving))
             if shares is not None:
                 shares.path = dst
-
-    def rename(self, src: str, dst: str) -> None:
-        """``os.rename`` on Windows: never replaces; refused while ``src`` is open plainly."""
-        self._rename(src, dst, noreplace=True)
 
     def chmod(self, path: str, mode: int, *, follow_symlinks: bool = True) -> None:
         """Only the write bit of a file counts: without it the file is read-only."""

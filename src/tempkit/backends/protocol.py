@@ -6,18 +6,41 @@ Every failure is a builtin ``OSError`` subclass with ``errno`` and ``filename``
 set, whatever the backend, so the layers above handle one set of errors.
 
 What a backend cannot do is declared in :class:`Capabilities` rather than
-discovered by catching an exception halfway through an operation.
+discovered by catching an exception halfway through an operation. What a backend
+can do beyond the protocol is an optional capability, signalled one way: a flag
+in :class:`Capabilities` says the backend offers it, and a sub-protocol types the
+methods that come with it. The layers above ask the flag through one accessor
+per capability (:func:`delete_on_close_backend`, :func:`whole_file_backend`) and
+never probe for methods. Adding a capability is three steps here: a flag, a
+sub-protocol, an accessor.
+
+Writing a backend: subclass :class:`tempkit.backends.base.BaseBackend`, which
+derives most of :class:`Backend` from the few methods of :class:`BackendCore`.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from typing import IO, Any, NamedTuple, Protocol, runtime_checkable
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 from tempkit._flavour import Flavour
 
-__all__ = ["Backend", "Capabilities", "DeleteOnCloseBackend", "DirEntry"]
+if TYPE_CHECKING:
+    import io
+
+    from tempkit.backends.modes import OpenRequest
+
+__all__ = [
+    "Backend",
+    "BackendCore",
+    "Capabilities",
+    "DeleteOnCloseBackend",
+    "DirEntry",
+    "WholeFileBackend",
+    "delete_on_close_backend",
+    "whole_file_backend",
+]
 
 
 # A NamedTuple, not a dataclass: importing dataclasses (and inspect with it) would
@@ -37,7 +60,10 @@ class Capabilities(NamedTuple):
         real_directories: directories exist on their own; object stores only
             have key prefixes, so an empty directory may not be observable.
         delete_on_close: files can be opened so that the OS removes them when the
-            last handle closes (Windows ``O_TEMPORARY``).
+            last handle closes (Windows ``O_TEMPORARY``); the backend is a
+            :class:`DeleteOnCloseBackend`.
+        whole_files: a whole file can be read or replaced in one call; the
+            backend is a :class:`WholeFileBackend`.
 
     """
 
@@ -48,6 +74,7 @@ class Capabilities(NamedTuple):
     local_paths: bool = True
     real_directories: bool = True
     delete_on_close: bool = False
+    whole_files: bool = False
 
 
 class DirEntry(Protocol):
@@ -168,12 +195,60 @@ class Backend(Protocol):
         """
 
 
+class BackendCore(Protocol):
+    """What a backend built on :class:`~tempkit.backends.base.BaseBackend` must write itself.
+
+    Everything else in :class:`Backend` is derived from these by the base class
+    (and may still be overridden, for speed or for a backend's own rules).
+    """
+
+    name: str
+    flavour: Flavour
+    capabilities: Capabilities
+
+    def environ(self) -> Mapping[str, str]:
+        """Environment variables as this backend's world sees them."""
+
+    def platform_temp_dirs(self) -> Sequence[str]:
+        """The platform's conventional temp directories, in preference order."""
+
+    def getcwd(self) -> str:
+        """The current directory, absolute."""
+
+    def open_raw(self, path: str, request: OpenRequest, perm: int) -> io.RawIOBase:
+        """Open ``path`` as an unbuffered binary file with the ``open(2)`` flags ``request``."""
+
+    def stat(self, path: str, *, follow_symlinks: bool = True) -> os.stat_result:
+        """Stat ``path``; with ``follow_symlinks=False`` this is lstat."""
+
+    def scandir(self, path: str) -> Iterator[DirEntry]:
+        """Iterate over the entries of a directory (no "." or "..")."""
+
+    def mkdir(self, path: str, perm: int = 0o700) -> None:
+        """Create a directory exclusively."""
+
+    def unlink(self, path: str) -> None:
+        """Remove a file or a symlink."""
+
+    def rmdir(self, path: str) -> None:
+        """Remove an empty directory."""
+
+    def replace(self, src: str, dst: str) -> None:
+        """Rename, replacing ``dst`` if it is a file or an empty directory."""
+
+    def rename_noreplace(self, src: str, dst: str) -> None:
+        """Rename, failing with FileExistsError if ``dst`` exists."""
+
+
+# -- optional capabilities: a flag in Capabilities, a sub-protocol, one accessor each ---
+
+
 @runtime_checkable
 class DeleteOnCloseBackend(Backend, Protocol):
     """The two extra primitives of a backend whose ``capabilities.delete_on_close`` is true.
 
     Kept apart from :class:`Backend` so that backends without the feature need
-    not implement anything; the temp layer checks the capability first.
+    not implement anything; see :func:`delete_on_close_backend`.
     """
 
     def open_delete_on_close(
@@ -203,3 +278,33 @@ class DeleteOnCloseBackend(Backend, Protocol):
         newline: str | None = None,
     ) -> IO[Any]:
         """Open an existing file sharing delete access (works next to a delete-on-close handle)."""
+
+
+def delete_on_close_backend(backend: Backend) -> DeleteOnCloseBackend | None:
+    """``backend`` typed as a :class:`DeleteOnCloseBackend` if it declares the capability."""
+    # The flag is the promise the sub-protocol types (no cast() call: this runs per open).
+    if backend.capabilities.delete_on_close:
+        return backend  # type: ignore[return-value]
+    return None
+
+
+class WholeFileBackend(Backend, Protocol):
+    """The two extra primitives of a backend whose ``capabilities.whole_files`` is true.
+
+    Each has exactly the semantics of going through ``open()`` (the same checks,
+    the same errors in the same order); the path layer's ``read_bytes`` and
+    friends use them to skip building a file object (see ``tempkit._whole_files``).
+    """
+
+    def read_whole_file(self, path: str) -> bytes:
+        """``open(path, "rb").read()`` in one step."""
+
+    def write_whole_file(self, path: str, data: bytes | bytearray | memoryview) -> None:
+        """``open(path, "wb")`` then one write of ``data``, in one step."""
+
+
+def whole_file_backend(backend: Backend) -> WholeFileBackend | None:
+    """``backend`` typed as a :class:`WholeFileBackend` if it declares the capability."""
+    if backend.capabilities.whole_files:
+        return backend  # type: ignore[return-value]
+    return None

@@ -21,25 +21,43 @@ What differs from POSIX, and how this module copes:
 from __future__ import annotations
 
 import errno
-import logging
+import io
 import ntpath
 import os
-import random
 import stat
 import sys
-import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, Any, Final
 
 from tempkit._flavour import WINDOWS, Flavour
-from tempkit._winnames import is_reserved_name
-from tempkit.backends._rmtree import BackendTreeOps, remove_tree
-from tempkit.backends.protocol import Backend, Capabilities, DirEntry
+from tempkit.backends._rmtree import remove_tree
+from tempkit.backends._windows_rules import (
+    DEFAULT_SHARING_TIMEOUT,
+    ERROR_ACCESS_DENIED,
+    FILE_ATTRIBUTE_NORMAL,
+    FILE_ATTRIBUTE_READONLY,
+    REOPEN_HINT,
+    WindowsTreeOps,
+    check_reserved,
+    checked_sharing_timeout,
+    file_attributes,
+    is_link_like,
+    windows_temp_dirs,
+    winerror,
+)
+from tempkit.backends.base import BaseBackend
+from tempkit.backends.modes import OpenRequest, parse_mode
+from tempkit.backends.protocol import Capabilities, DirEntry
 
-__all__ = ["WindowsBackend", "long_path", "windows_temp_dirs"]
-
-logger = logging.getLogger("tempkit")
+__all__ = [
+    "WindowsBackend",
+    "WindowsTreeOps",
+    "checked_sharing_timeout",
+    "is_link_like",
+    "long_path",
+    "windows_temp_dirs",
+]
 
 if sys.platform == "win32":
     import _winapi
@@ -48,10 +66,9 @@ if sys.platform == "win32":
     _CREATE_FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_BINARY | os.O_NOINHERIT
     _O_TEMPORARY: Final = os.O_TEMPORARY
 
-    def _open_sharing_delete(path: str, mode: str) -> int:
+    def _open_sharing_delete(path: str, request: OpenRequest) -> int:
         """A descriptor on an existing file opened with every share mode, DELETE included."""
-        reading = "r" in mode or "+" in mode
-        writing = "w" in mode or "a" in mode or "+" in mode
+        reading, writing = request.readable, request.writable
         access = (_winapi.GENERIC_READ if reading else 0) | (
             _winapi.GENERIC_WRITE if writing else 0
         )
@@ -61,18 +78,18 @@ if sys.platform == "win32":
             _SHARE_ALL,
             0,  # no security attributes: the handle is not inheritable
             _winapi.OPEN_EXISTING,
-            _FILE_ATTRIBUTE_NORMAL,
+            FILE_ATTRIBUTE_NORMAL,
             0,
         )
         flags = (os.O_RDWR if reading else os.O_WRONLY) if writing else os.O_RDONLY
-        if "a" in mode:
+        if request.append:
             flags |= os.O_APPEND
         try:
             fd = msvcrt.open_osfhandle(handle, flags | os.O_BINARY | os.O_NOINHERIT)
         except OSError:
             _winapi.CloseHandle(handle)
             raise
-        if "w" in mode:
+        if request.truncate:
             os.ftruncate(fd, 0)
         return fd
 
@@ -109,11 +126,11 @@ if sys.platform == "win32":
                 wintypes.HANDLE(handle), _FILE_BASIC_INFO, ctypes.byref(info), size
             )
             if ok:
-                attributes = info.attributes & ~_FILE_ATTRIBUTE_READONLY
+                attributes = info.attributes & ~FILE_ATTRIBUTE_READONLY
                 if readonly:
-                    attributes |= _FILE_ATTRIBUTE_READONLY
+                    attributes |= FILE_ATTRIBUTE_READONLY
                 # Zero would mean "leave the attributes unchanged"; NORMAL means none.
-                info.attributes = attributes or _FILE_ATTRIBUTE_NORMAL
+                info.attributes = attributes or FILE_ATTRIBUTE_NORMAL
                 info.times[:] = [0, 0, 0, 0]
                 ok = kernel32.SetFileInformationByHandle(
                     wintypes.HANDLE(handle), _FILE_BASIC_INFO, ctypes.byref(info), size
@@ -132,33 +149,21 @@ else:
     def _set_readonly_no_follow(path: str, *, readonly: bool) -> None:
         raise OSError(errno.ENOTSUP, "file attributes exist only on Windows", path)
 
-    def _open_sharing_delete(path: str, mode: str) -> int:
+    def _open_sharing_delete(path: str, request: OpenRequest) -> int:
         raise OSError(errno.ENOTSUP, "share modes exist only on Windows", path)
 
 
 _SHARE_ALL: Final = 0x1 | 0x2 | 0x4  # FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE
-_FILE_ATTRIBUTE_READONLY: Final = 0x1
-_FILE_ATTRIBUTE_NORMAL: Final = 0x80
-_FILE_ATTRIBUTE_REPARSE_POINT: Final = 0x400
 _FILE_READ_ATTRIBUTES: Final = 0x80
 _FILE_WRITE_ATTRIBUTES: Final = 0x100
 _FILE_FLAG_OPEN_REPARSE_POINT: Final = 0x00200000
 _FILE_FLAG_BACKUP_SEMANTICS: Final = 0x02000000  # needed to open a directory
 _FILE_BASIC_INFO: Final = 0  # FILE_INFO_BY_HANDLE_CLASS.FileBasicInfo
-_ERROR_ACCESS_DENIED: Final = 5
-_ERROR_SHARING_VIOLATION: Final = 32
-_ERROR_DIR_NOT_EMPTY: Final = 145
-# Errors that a file still open elsewhere (or a deletion still pending there)
-# causes; they go away once the other handle closes.
-_TRANSIENT: Final = frozenset(
-    (_ERROR_ACCESS_DENIED, _ERROR_SHARING_VIOLATION, _ERROR_DIR_NOT_EMPTY)
-)
 
 # CreateDirectory stops at MAX_PATH - 12 (room for an 8.3 name), files at
 # MAX_PATH - 1; the smaller bound covers both.
 _CLASSIC_LIMIT: Final = 248
 _LONG_PREFIX: Final = "\\\\?\\"
-DEFAULT_SHARING_TIMEOUT: Final = 2.0
 
 
 def long_path(path: str) -> str:
@@ -178,63 +183,7 @@ def long_path(path: str) -> str:
     return _LONG_PREFIX + normal
 
 
-def windows_temp_dirs(environ: Mapping[str, str]) -> tuple[str, ...]:
-    r"""The platform temp directories of Windows, in CPython's tempfile order.
-
-    ``~\AppData\Local\Temp`` and ``%SYSTEMROOT%\Temp`` are left out when the
-    variables they need are unset, instead of probing a literal ``%SYSTEMROOT%``.
-    """
-    env = {key.upper(): value for key, value in environ.items()}
-    found: list[str] = []
-    home = env.get("USERPROFILE") or (
-        env.get("HOMEDRIVE", "") + env["HOMEPATH"] if env.get("HOMEPATH") else ""
-    )
-    if home:
-        found.append(ntpath.join(home, "AppData", "Local", "Temp"))
-    if env.get("SYSTEMROOT"):
-        found.append(ntpath.join(env["SYSTEMROOT"], "Temp"))
-    found.extend(("c:\\temp", "c:\\tmp", "\\temp", "\\tmp"))
-    return tuple(found)
-
-
-def checked_sharing_timeout(value: object) -> float:
-    """``value`` as seconds to keep retrying sharing violations; TypeError/ValueError if bad."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"sharing_timeout must be a number, not {type(value).__name__}")
-    if not value >= 0:
-        raise ValueError(f"sharing_timeout must be >= 0: {value!r}")
-    return float(value)
-
-
-def is_link_like(mode: int, attributes: int) -> bool:
-    """True for an entry that must be removed as a link, never descended into.
-
-    Symlinks, and any directory carrying a reparse point: junctions (which
-    ``os.lstat`` reports as directories from Python 3.12 on) and mount points.
-    """
-    return stat.S_ISLNK(mode) or (
-        stat.S_ISDIR(mode) and bool(attributes & _FILE_ATTRIBUTE_REPARSE_POINT)
-    )
-
-
-def _attributes(result: os.stat_result) -> int:
-    # Absent off Windows, and None in a stat_result built by hand (MemoryBackend).
-    value: int | None = getattr(result, "st_file_attributes", None)
-    return value or 0
-
-
-def _winerror(exc: OSError) -> int | None:
-    value: int | None = getattr(exc, "winerror", None)
-    return value
-
-
-def _device_error(path: str) -> FileExistsError:
-    # A device name exists in every directory, so "create it exclusively" fails
-    # as for any taken name; the naming layer then simply picks another name.
-    return FileExistsError(errno.EEXIST, "name is a reserved Windows device", path)
-
-
-class WindowsBackend:
+class WindowsBackend(BaseBackend):
     """Real files on the local disk of a Windows system.
 
     Args:
@@ -288,24 +237,26 @@ class WindowsBackend:
         """``os.getcwd()``."""
         return os.getcwd()
 
-    def fspath(self, path: str) -> str:
-        r"""Local paths are OS paths (the ``\\?\`` form is used internally only)."""
-        return path
-
     # -- creation --------------------------------------------------------------
-    def _check_creatable(self, path: str) -> None:
-        if is_reserved_name(ntpath.basename(path)):
-            raise _device_error(path)
-
     def create_file(self, path: str, perm: int = 0o600) -> None:
         """``open(O_CREAT|O_EXCL|O_BINARY|O_NOINHERIT)`` then close."""
-        self._check_creatable(path)
+        check_reserved(path)
         os.close(os.open(long_path(path), _CREATE_FLAGS, perm))
 
     def mkdir(self, path: str, perm: int = 0o700) -> None:
         """``os.mkdir``: exclusive; ``0o700`` gives an owner-only ACL on current CPython."""
-        self._check_creatable(path)
+        check_reserved(path)
         os.mkdir(long_path(path), perm)
+
+    def open_raw(self, path: str, request: OpenRequest, perm: int) -> io.FileIO:
+        """``io.FileIO`` with the flags of ``request`` (``open`` itself is the builtin)."""
+        if request.exclusive:
+            check_reserved(path)
+
+        def opener(name: str, flags: int) -> int:
+            return os.open(name, flags, perm)
+
+        return io.FileIO(long_path(path), request.raw_mode, opener=opener)
 
     def open(
         self,
@@ -323,8 +274,8 @@ class WindowsBackend:
         Opening a file that is open with delete-on-close fails with a
         PermissionError that points to ``open_shared``.
         """
-        if "x" in mode:
-            self._check_creatable(path)
+        if parse_mode(mode).request.exclusive:
+            check_reserved(path)
         opener: Callable[[str, int], int] | None = None
         if perm != 0o666:
 
@@ -337,13 +288,7 @@ class WindowsBackend:
             holder = self._delete_on_close.get(self.flavour.normcase(path))
             if holder is None or holder.closed:
                 raise
-            raise PermissionError(
-                errno.EACCES,
-                "the file is open with delete_on_close, so Windows refuses to open it "
-                "again without FILE_SHARE_DELETE; use TempFilePath.reopen(), or create "
-                "it with delete_on_close=False to hand it to another program",
-                path,
-            ) from exc
+            raise PermissionError(errno.EACCES, REOPEN_HINT, path) from exc
 
     def open_delete_on_close(
         self,
@@ -357,11 +302,11 @@ class WindowsBackend:
         perm: int = 0o600,
     ) -> IO[Any]:
         """Create ``path`` exclusively with ``O_TEMPORARY``: removed when the last handle closes."""
-        if "x" not in mode:
+        if not parse_mode(mode).request.exclusive:
             raise ValueError(
                 f"delete-on-close files are created exclusively; mode needs 'x': {mode!r}"
             )
-        self._check_creatable(path)
+        check_reserved(path)
 
         def opener(name: str, flags: int) -> int:
             return os.open(name, flags | _O_TEMPORARY, perm)
@@ -386,11 +331,12 @@ class WindowsBackend:
         This is the one way to open a file again while a delete-on-close handle
         on it is open. Modes: r, w, a, with + and b/t; "w" truncates.
         """
-        if "x" in mode:
+        request = parse_mode(mode).request
+        if request.exclusive:
             raise ValueError(
                 f"open_shared opens an existing file; mode 'x' makes no sense: {mode!r}"
             )
-        fd = _open_sharing_delete(long_path(path), mode)
+        fd = _open_sharing_delete(long_path(path), request)
         try:
             return open(fd, mode, buffering, encoding, errors, newline)
         except BaseException:
@@ -427,10 +373,6 @@ class WindowsBackend:
     def rmdir(self, path: str) -> None:
         """``os.rmdir``; a read-only directory is made writable first, as ``unlink`` does."""
         _rmdir_entry(long_path(path))
-
-    def rename(self, src: str, dst: str) -> None:
-        """``os.rename`` (which on Windows never replaces an existing ``dst``)."""
-        os.rename(long_path(src), long_path(dst))
 
     def replace(self, src: str, dst: str) -> None:
         """``os.replace``."""
@@ -469,7 +411,7 @@ class WindowsBackend:
 
 def _clear_readonly(path: str, st: os.stat_result) -> bool:
     """Clear the read-only attribute of ``path`` itself; False if it was not set."""
-    if not _attributes(st) & _FILE_ATTRIBUTE_READONLY:
+    if not file_attributes(st) & FILE_ATTRIBUTE_READONLY:
         return False
     # Never by a call that follows links: the entry may have been swapped for a
     # link since it was stat-ed, and the link's target is outside the tree.
@@ -489,12 +431,12 @@ def _unlink_entry(path: str) -> None:
     st = os.lstat(path)
     # os.unlink removes directory links only from Python 3.13 on; rmdir removes
     # the link itself (never its target) everywhere.
-    junction = stat.S_ISDIR(st.st_mode) and is_link_like(st.st_mode, _attributes(st))
+    junction = stat.S_ISDIR(st.st_mode) and is_link_like(st.st_mode, file_attributes(st))
     remove = os.rmdir if junction else os.unlink
     try:
         remove(path)
     except PermissionError as exc:
-        if _winerror(exc) != _ERROR_ACCESS_DENIED or not _clear_readonly(path, st):
+        if winerror(exc) != ERROR_ACCESS_DENIED or not _clear_readonly(path, st):
             raise
         remove(path)
 
@@ -504,84 +446,6 @@ def _rmdir_entry(path: str) -> None:
     try:
         os.rmdir(path)
     except PermissionError as exc:
-        if _winerror(exc) != _ERROR_ACCESS_DENIED or not _clear_readonly(path, os.lstat(path)):
+        if winerror(exc) != ERROR_ACCESS_DENIED or not _clear_readonly(path, os.lstat(path)):
             raise
         os.rmdir(path)
-
-
-class WindowsTreeOps(BackendTreeOps):
-    """Tree removal by path with Windows rules, for :func:`remove_tree`.
-
-    Works through any backend with Windows semantics (the local disk, the
-    memory flavour): a failure is transient when its ``winerror`` says so.
-
-    Links of every kind (symlinks, junctions) are reported as non-directories,
-    so the walker removes them without entering them. Sharing violations are
-    retried until one deadline for the whole tree, so a tree full of held
-    files costs ``sharing_timeout`` once, not once per file.
-    """
-
-    def __init__(self, backend: Backend, sharing_timeout: float) -> None:
-        super().__init__(backend)
-        self.sharing_timeout = sharing_timeout
-        self._deadline: float | None = None
-        self._delay = 0.001
-
-    def _retrying(self, path: str, action: Callable[[], None]) -> None:
-        while True:
-            try:
-                action()
-                return
-            except OSError as exc:
-                if _winerror(exc) not in _TRANSIENT:
-                    raise
-                now = time.monotonic()
-                if self._deadline is None:
-                    self._deadline = now + self.sharing_timeout
-                if now + self._delay > self._deadline:
-                    raise OSError(
-                        exc.errno,
-                        f"{exc.strerror} (still so after retrying for {self.sharing_timeout:g} s; "
-                        "close every handle on it, then clean up again)",
-                        path,
-                        _winerror(exc),
-                    ) from exc
-                logger.debug("cannot remove %s yet (%s); retrying", path, exc.strerror)
-                time.sleep(self._delay)
-                # Grow by a random fraction, as Go's testing.TempDir does, so
-                # competing cleaners do not retry in lockstep.
-                self._delay += random.uniform(0, self._delay)
-
-    def lstat_mode(self, path: str) -> int:
-        """``st_mode``, with junctions and directory links reported as links."""
-        st = self.backend.stat(path, follow_symlinks=False)
-        if is_link_like(st.st_mode, _attributes(st)):
-            return stat.S_IFLNK
-        return st.st_mode
-
-    def entries(self, handle: str, path: str) -> list[tuple[str, bool]]:
-        """List a directory; only plain directories (no reparse point) count as directories."""
-        return [
-            (
-                entry.name,
-                entry.is_dir(follow_symlinks=False)
-                and not _attributes(entry.stat(follow_symlinks=False))
-                & _FILE_ATTRIBUTE_REPARSE_POINT,
-            )
-            for entry in self.backend.scandir(path)
-        ]
-
-    def unlink(self, parent: str | None, name: str, path: str) -> None:
-        """Remove a file or link (read-only too), waiting out sharing violations."""
-        self._retrying(path, lambda: self.backend.unlink(path))
-
-    def rmdir(self, parent: str | None, name: str, path: str) -> None:
-        """Remove an emptied directory (deletions pending elsewhere are waited for)."""
-        self._retrying(path, lambda: self.backend.rmdir(path))
-
-    def make_writable(self, handle: str, path: str) -> None:
-        """Clear the directory's read-only attribute (ACL denials cannot be fixed here)."""
-        st = self.backend.stat(path, follow_symlinks=False)
-        if st.st_mode & stat.S_IWRITE or is_link_like(st.st_mode, _attributes(st)):
-            raise PermissionError(errno.EACCES, "access denied and not read-only", path)
-        self.backend.chmod(path, stat.S_IREAD | stat.S_IWRITE, follow_symlinks=False)

@@ -18,7 +18,12 @@ import pytest
 
 from tempkit import BackendPath, TempDirPath, TempFilePath, gettempdir
 from tempkit._flavour import Flavour
-from tempkit.backends.protocol import Backend, Capabilities
+from tempkit.backends.protocol import (
+    Backend,
+    Capabilities,
+    delete_on_close_backend,
+    whole_file_backend,
+)
 from tempkit.naming import random_name
 
 __all__ = ["BackendConformance", "require"]
@@ -31,6 +36,8 @@ _WHY: dict[str, str] = {
     "atomic_exclusive_create": "exclusive creation is check-then-create",
     "real_directories": "a missing parent directory is created implicitly",
     "local_paths": "paths are not on this machine's disk",
+    "delete_on_close": "files are never removed by their last close",
+    "whole_files": "whole files are read and written through open()",
 }
 
 
@@ -488,6 +495,37 @@ class BackendConformance:
         backend.create_file(path)
         backend.chmod(path, 0o400)
         assert stat.S_IMODE(backend.stat(path).st_mode) == 0o400
+
+    # -- optional capabilities: a declared flag is a promise of the sub-protocol's methods ----
+    def test_declared_whole_files_are_what_open_gives(self, backend: Backend, scratch: str) -> None:
+        require(backend, "whole_files")
+        whole = whole_file_backend(backend)
+        assert whole is not None
+        path = _join(backend, scratch, "f")
+        whole.write_whole_file(path, b"first")
+        assert _read(backend, path) == b"first" == whole.read_whole_file(path)
+        _write(backend, path, b"second")
+        assert whole.read_whole_file(path) == b"second"
+        missing = _join(backend, scratch, "missing")
+        with pytest.raises(FileNotFoundError) as caught:
+            whole.read_whole_file(missing)
+        _check_error(caught.value, errno.ENOENT, missing)
+
+    def test_declared_delete_on_close_removes_the_file_at_its_last_close(
+        self, backend: Backend, scratch: str
+    ) -> None:
+        require(backend, "delete_on_close")
+        native = delete_on_close_backend(backend)
+        assert native is not None
+        path = _join(backend, scratch, "doomed")
+        holder = native.open_delete_on_close(path, "x+b")
+        holder.write(b"data")
+        holder.flush()
+        with native.open_shared(path, "rb") as again:
+            assert again.read() == b"data"
+        assert _names(backend, scratch) == {"doomed"}
+        holder.close()
+        assert _names(backend, scratch) == set()
 
     # -- temp objects on this backend -------------------------------------------------------------
     def test_temp_directory_lifecycle(self, backend: Backend, scratch: str) -> None:
