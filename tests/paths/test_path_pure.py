@@ -168,6 +168,17 @@ def test_properties_match_pathlib(
     assert_same(side.ours(raw), side.reference(raw))
 
 
+def _drive_spelled_twice(*paths: str) -> bool:
+    """Whether two of ``paths`` name the same drive with different slashes."""
+    drives = [ntpath.splitdrive(p)[0] for p in paths]
+    drives = [d for d in drives if d]
+    return any(
+        a.lower() != b.lower() and a.replace("/", "\\").lower() == b.replace("/", "\\").lower()
+        for a in drives
+        for b in drives
+    )
+
+
 @given(data=st.data())
 @pytest.mark.parametrize(("side", "paths"), _sides(), ids=["posix", "windows"])
 def test_joining_matches_pathlib(
@@ -184,6 +195,10 @@ def test_joining_matches_pathlib(
         first = data.draw(paths)
         second, third = (data.draw(windows_paths(prefixes=tails)) for _ in range(2))
         assume(not any(_glues(p) for p in (first, second)))
+        # ntpath.join compares drives as written: "//Server/Share" and "\\\\server\\share"
+        # are two drives to it (the later one wins), one drive to Windows and to tempkit,
+        # which keeps paths normalized (docs/paths.md).
+        assume(not _drive_spelled_twice(first, second, third))
     else:
         first, second, third = (data.draw(paths) for _ in range(3))
     ref = side.reference(first, second, third)
