@@ -14,7 +14,7 @@ from __future__ import annotations
 import operator
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, AnyStr, cast, overload
 
@@ -62,9 +62,11 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
     rolls over and returns it. Use it from one task at a time, as any file.
     """
 
-    __slots__ = ("_backend_inline", "_limit", "_max_size", "_sync")
+    __slots__ = ("_backend_inline", "_limit", "_max_size", "_sync", "_sync_tell", "_sync_write")
 
     _sync: SpooledTempPath[AnyStr]
+    _sync_write: Callable[[AnyStr], int]  # bound once: this is the hot path
+    _sync_tell: Callable[[], int]
     _backend_inline: bool
     _limit: int  # max_size while the data is in memory; 0 once it rolled over
     _max_size: int
@@ -224,6 +226,8 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
             )
             self: AsyncSpooledTempPath[Any] = cls.__new__(cls)
             self._sync = sync
+            self._sync_write = sync.write
+            self._sync_tell = sync.tell
             self._file = cast("IO[Any]", sync)
             self._inline = True
             self._backend_inline = runs_inline(sync.backend)
@@ -308,13 +312,13 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
     # -- the file object -----------------------------------------------------------------
     async def write(self, data: AnyStr) -> int:
         """Write ``data`` at the position; roll over if that leaves it beyond ``max_size``."""
-        if not self._inline:
-            return await to_thread.run_sync(self._sync.write, data)
-        written = self._sync.write(data)
-        limit = self._limit
-        if limit and self._sync.tell() > limit:
-            await self.rollover()
-        return written
+        if self._inline:
+            written = self._sync_write(data)
+            limit = self._limit
+            if limit and self._sync_tell() > limit:
+                await self.rollover()
+            return written
+        return await to_thread.run_sync(self._sync_write, data)
 
     async def writelines(self, lines: Iterable[AnyStr]) -> None:
         """Write each item of ``lines``, checking ``max_size`` after every one."""
