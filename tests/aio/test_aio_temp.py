@@ -318,3 +318,15 @@ async def test_the_pending_object_can_be_awaited_in_a_task_group(scratch: Path) 
     for tmp in made:
         await tmp.cleanup()
     assert os.listdir(scratch) == []
+
+
+async def test_a_pending_creation_is_used_once(scratch: Path) -> None:
+    pending = AsyncTempDirPath.create(dir=scratch)
+    async with pending as tmp:
+        with pytest.raises(RuntimeError, match="already"):
+            await pending
+        with pytest.raises(RuntimeError, match="already"):
+            async with pending:
+                pass
+        assert os.listdir(scratch) == [tmp.name]
+    assert os.listdir(scratch) == []

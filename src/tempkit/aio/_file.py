@@ -39,7 +39,8 @@ class Pending(Generic[R]):
     ``res = await pending`` hands the resource over (its end is then yours:
     ``await res.cleanup()``, ``await res.aclose()`` or ``async with res``);
     ``async with pending as res`` ends it when the block is left, as the
-    resource's own ``async with`` does. Each ``Pending`` starts its operation once.
+    resource's own ``async with`` does. A ``Pending`` is used once, like a
+    coroutine: awaiting or entering it again raises RuntimeError.
     """
 
     __slots__ = ("_resource", "_start")
@@ -47,13 +48,20 @@ class Pending(Generic[R]):
     _resource: R
 
     def __init__(self, start: Callable[[], Coroutine[Any, Any, R]]) -> None:
-        self._start = start
+        self._start: Callable[[], Coroutine[Any, Any, R]] | None = start
+
+    def _begin(self) -> Coroutine[Any, Any, R]:
+        start = self._start
+        if start is None:
+            raise RuntimeError("this operation was already awaited or entered; start a new one")
+        self._start = None
+        return start()
 
     def __await__(self) -> Generator[Any, None, R]:
-        return self._start().__await__()
+        return self._begin().__await__()
 
     async def __aenter__(self) -> R:
-        self._resource = await self._start()
+        self._resource = await self._begin()
         return self._resource
 
     async def __aexit__(
