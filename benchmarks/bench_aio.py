@@ -1,6 +1,6 @@
 """Issue 20: tempkit.aio against AnyIO's and aiofiles' async temp files, on an event loop.
 
-Three cases, every contestant awaited inside one running event loop (the loop is
+Three races, every contestant awaited inside one running event loop (the loop is
 started once per round, so its start-up is not what is timed):
 
 - ``aio spooled``: one operation is one async spooled file: create it, 10,000
@@ -18,7 +18,9 @@ started once per round, so its start-up is not what is timed):
   faster than tempkit.aio on the disk.
 
 Each runs on asyncio (aiofiles supports nothing else); the spooled and memory cases
-also run on trio, against AnyIO on trio.
+also run on trio, against AnyIO on trio. A fourth, measured case (``aio hops``) says
+what one thread hop costs on each loop next to an inline await, and counts the hops
+each case's work makes (none allowed in memory: it raises if there is one).
 """
 
 from __future__ import annotations
@@ -30,7 +32,16 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, cast
 
-from benchmarks._harness import Case, ComparisonCase, Config, Contestant, Skip, Target
+from benchmarks._harness import (
+    Case,
+    ComparisonCase,
+    Config,
+    Contestant,
+    MeasuredCase,
+    Measurement,
+    Skip,
+    Target,
+)
 from tempkit import MemoryBackend, use_backend
 
 WRITES = 10_000
@@ -58,6 +69,17 @@ def cases(config: Config) -> list[Case]:
         _disk_case(cycles, tempdir),
         _memory_case("asyncio", cycles, tempdir),
         _memory_case("trio", cycles, tempdir),
+        MeasuredCase(
+            name="aio hops",
+            title="thread hops: what one costs, and how many each case makes",
+            measure=lambda config: _hops(config, tempdir),
+            notes=[
+                "hop = await anyio.to_thread.run_sync(f) of a function that does nothing; "
+                "inline = await of a coroutine that does nothing (mean of 2,000 in a row each)",
+                "counted by wrapping anyio.to_thread.run_sync for one run of the case's work; "
+                "a hop where none is allowed is a bug, and the benchmark raises",
+            ],
+        ),
     ]
 
 
@@ -269,3 +291,76 @@ def _memory_case(loop: str, cycles: int, tempdir: Path) -> Case:
             "anyio disk = anyio.TemporaryDirectory() with anyio.Path (for reference, no target)",
         ],
     )
+
+
+# -- thread hops ---------------------------------------------------------------------------------
+
+
+def _hops(config: Config, tempdir: Path) -> list[Measurement]:
+    import time
+
+    import anyio
+    import anyio.to_thread
+
+    from tempkit.aio import AsyncSpooledTempPath
+
+    calls = config.pick(full=2000, quick=20)
+    results: list[Measurement] = []
+
+    def nothing() -> None:
+        return None
+
+    async def inline() -> None:
+        return None
+
+    async def measure() -> tuple[float, float]:
+        start = time.perf_counter()
+        for _ in range(calls):
+            await anyio.to_thread.run_sync(nothing)
+        middle = time.perf_counter()
+        for _ in range(calls):
+            await inline()
+        return (middle - start) / calls, (time.perf_counter() - middle) / calls
+
+    for loop in ("asyncio", "trio"):
+        hop, plain = anyio.run(measure, backend=loop)
+        results.append(Measurement(f"one thread hop ({loop})", hop * 1e6, "us"))
+        results.append(Measurement(f"one inline await ({loop})", plain * 1e6, "us"))
+
+    real = anyio.to_thread.run_sync
+    counted: list[str] = []
+
+    async def counting(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        counted.append(getattr(func, "__qualname__", repr(func)))
+        return await real(func, *args, **kwargs)
+
+    async def spooled() -> None:
+        async with AsyncSpooledTempPath.create(MAX_SIZE) as f:
+            for _ in range(WRITES):
+                await f.write(CHUNK)
+            await f.seek(0)
+            await f.read()
+
+    async def memory_cycle() -> None:
+        with use_backend(MemoryBackend()):
+            await _tempkit_cycles(1)()
+
+    work: list[tuple[str, Callable[[], Awaitable[None]], int | None]] = [
+        ("spooled file, in memory", spooled, 0),
+        ("temp dir cycle, memory", memory_cycle, 0),
+        ("temp dir cycle, disk", _tempkit_cycles(1), None),
+        ("temp dir cycle, disk, anyio", _anyio_cycles(1), None),
+    ]
+    anyio.to_thread.run_sync = counting  # type: ignore[assignment]
+    try:
+        for label, job, allowed in work:
+            counted.clear()
+            anyio.run(job)
+            if allowed is not None and len(counted) > allowed:
+                raise RuntimeError(f"aio hops: {label} made thread hops: {counted}")
+            results.append(Measurement(f"hops per {label}", len(counted), "hops"))
+    finally:
+        anyio.to_thread.run_sync = real
+    if os.listdir(tempdir):
+        raise RuntimeError(f"aio hops: left behind {os.listdir(tempdir)}")
+    return results
