@@ -6,9 +6,11 @@ started once per round, so its start-up is not what is timed):
 - ``aio spooled``: one operation is one async spooled file: create it, 10,000
   writes of 16 bytes, seek to the start, read everything back, close. ``max_size``
   is far above what is written, so every file stays in memory (a roll-over would
-  be a benchmark bug, and it raises). tempkit.aio makes no thread hop here; AnyIO's
-  ``SpooledTemporaryFile`` checks for cancellation on every call; aiofiles sends
-  every call to a thread. Target: tempkit at least 5x faster than both.
+  be a benchmark bug, and it raises). None of the three makes a thread hop here:
+  AnyIO's ``SpooledTemporaryFile`` also checks for cancellation on every call, and
+  aiofiles' awaits a second coroutine (its size check) on every write. Target
+  (issue 20): tempkit at least 5x faster than both; docs/performance.md says why
+  that cannot hold against aiofiles.
 - ``aio disk cycle``: one operation is one cycle on the disk: create a temp
   directory, write a 5-byte file in it, read it back, clean up. Every contestant
   makes the same four thread hops. Target: no slower than AnyIO's
