@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +14,31 @@ import pytest
 
 from tempkit import MemoryBackend
 from tests.support.aio import Hops
+
+
+@pytest.fixture(scope="package", autouse=True)
+def worker_threads_end_with_these_tests() -> Iterator[None]:
+    """Leave no worker thread behind, so later tests that fork do so single-threaded.
+
+    AnyIO's asyncio workers end with their event loop; trio keeps idle worker
+    threads for ``IDLE_TIMEOUT`` (10 s), which is shortened here (a test-suite
+    setting, read each time a worker goes idle) and waited out at the end.
+    """
+    before = set(threading.enumerate())
+    cache = importlib.import_module("trio._core._thread_cache")
+    idle = getattr(cache, "IDLE_TIMEOUT", None)
+    if idle is not None:
+        setattr(cache, "IDLE_TIMEOUT", 0.05)  # noqa: B010 - a private setting, typed nowhere
+    try:
+        yield
+        deadline = time.monotonic() + 15
+        for thread in set(threading.enumerate()) - before:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        left = [t.name for t in set(threading.enumerate()) - before]
+        assert left == [], f"worker threads outlived the async tests: {left}"
+    finally:
+        if idle is not None:
+            setattr(cache, "IDLE_TIMEOUT", idle)  # noqa: B010
 
 
 @pytest.fixture(params=["asyncio", "trio"])
