@@ -12,7 +12,7 @@ import sys
 import pytest
 
 # Never imported by ``import tempkit`` (issue 8): optional dependencies and test tools.
-NEVER = ("fsspec", "s3fs", "hypothesis", "pytest")
+NEVER = ("fsspec", "s3fs", "hypothesis", "pytest", "anyio", "trio", "sniffio")
 # Standard modules tempkit avoids on purpose, each worth milliseconds at start-up:
 # dataclasses pulls in inspect (and ast, dis, tokenize); secrets pulls in hmac and
 # hashlib; logging is loaded when a message is first logged.

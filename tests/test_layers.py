@@ -34,6 +34,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "tempkit._pytest_kept",
             "tempkit.testing*",
             "tempkit.tempfile",
+            "tempkit.aio*",
         ),
     ),
     (

@@ -35,9 +35,13 @@ EXTRAS = {
     "s3": {"fsspec", "s3fs"},
     "test": {"pytest"},
     "test-s3": {"pytest", "fsspec", "s3fs", "moto"},
+    "async": {"anyio"},
 }
 # The project's own tools: never in what users install.
-DEV_ONLY = {"mypy", "ruff", "hypothesis", "pyfakefs", "build", "hatchling", "mkdocs"}
+DEV_ONLY = {
+    *("mypy", "ruff", "hypothesis", "pyfakefs", "build", "hatchling", "mkdocs"),
+    *("pyright", "trio", "aiofiles"),
+}
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,9 @@ class WindowsMemoryWorld(MemoryCore):
         real_directories=True,
         delete_on_close=True,
         whole_files=False,  # every open goes through the share-mode checks
+        # Cleanup waits out sharing violations (sleeping up to sharing_timeout),
+        # so an event loop must not call it directly.
+        in_process=False,
     )
 
     def __init__(

@@ -76,6 +76,7 @@ class MemoryBackend(MemoryCore):
         real_directories=True,
         delete_on_close=False,
         whole_files=True,
+        in_process=True,
     )
 
     def __new__(cls, *args: Any, **kwargs: Any) -> MemoryBackend:

@@ -64,6 +64,11 @@ class Capabilities(NamedTuple):
             :class:`DeleteOnCloseBackend`.
         whole_files: a whole file can be read or replaced in one call; the
             backend is a :class:`WholeFileBackend`.
+        in_process: every operation works on this process's own memory and
+            returns without waiting for a device, another process, the network
+            or a timer (at most for a lock another thread holds briefly), so an
+            event loop may call it directly instead of in a worker thread
+            (``tempkit.aio`` does). Never true together with ``local_paths``.
 
     """
 
@@ -75,6 +80,7 @@ class Capabilities(NamedTuple):
     real_directories: bool = True
     delete_on_close: bool = False
     whole_files: bool = False
+    in_process: bool = False
 
 
 class DirEntry(Protocol):

@@ -144,6 +144,11 @@ class BackendConformance:
         assert isinstance(backend.flavour, Flavour)
         assert isinstance(backend.capabilities, Capabilities)
 
+    def test_in_process_backends_have_no_local_paths(self, backend: Backend) -> None:
+        # A real file can always block; an event loop would call it inline.
+        caps = backend.capabilities
+        assert not (caps.in_process and caps.local_paths)
+
     def test_is_equal_to_itself_and_hashable(self, backend: Backend) -> None:
         same = backend
         assert backend == same

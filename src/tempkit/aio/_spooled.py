@@ -1,0 +1,416 @@
+"""AsyncSpooledTempPath: a spooled temp file whose in-memory reads and writes cost no thread hop.
+
+It drives one synchronous :class:`~tempkit.SpooledTempPath`, which holds the data,
+the roll-over and the whole lifecycle. The one thing this layer takes over is the
+size check: the synchronous file is made with ``max_size=0`` (it never rolls over
+by itself), and after each in-memory write this object compares the position with
+``max_size`` and runs the roll-over in a worker thread. So reads and writes are
+plain calls until the roll-over, and only the roll-over and what follows it (real
+file I/O) leave the event loop.
+"""
+
+from __future__ import annotations
+
+import operator
+import os
+import sys
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import IO, TYPE_CHECKING, Any, AnyStr, cast, overload
+
+from anyio import to_thread
+
+from tempkit.aio._file import FileMethods, Pending
+from tempkit.aio._path import AsyncPath, unwrap
+from tempkit.aio._threads import runs_inline, to_the_end
+from tempkit.backends.protocol import Backend
+from tempkit.spooled import SpooledTempPath
+from tempkit.temp import CleanupPolicy
+
+if TYPE_CHECKING:
+    from _typeshed import OpenBinaryModeUpdating, OpenTextModeUpdating
+
+    if sys.version_info >= (3, 11):
+        from typing import Self
+    else:
+        from typing_extensions import Self
+
+__all__ = ["AsyncSpooledTempPath"]
+
+
+def _check_max_size(max_size: int) -> int:
+    if isinstance(max_size, bool):
+        raise TypeError("max_size must be int, not bool")
+    max_size = operator.index(max_size)  # TypeError for anything but an integer
+    if max_size < 0:
+        raise ValueError(f"max_size must be >= 0 (0 never rolls over by size): {max_size}")
+    return max_size
+
+
+class AsyncSpooledTempPath(FileMethods[AnyStr]):
+    """An async temp file object that stays in memory until it grows past ``max_size``.
+
+    The async face of :class:`~tempkit.SpooledTempPath`: the same roll-over rules
+    (a write that leaves the position beyond ``max_size``, ``truncate`` beyond
+    it, :meth:`rollover`, :meth:`path`, :meth:`keep`, :meth:`persist`), the same
+    policies, finalizer and ResourceWarning. Before the roll-over every read and
+    write runs inline; the roll-over runs in a worker thread (inline on a backend
+    whose calls cannot block), and so does every call after it.
+
+    Unlike the synchronous object it is not a path (a path would have to roll
+    over when asked for, which an attribute cannot await): ``await f.path()``
+    rolls over and returns it. Use it from one task at a time, as any file.
+    """
+
+    __slots__ = ("_backend_inline", "_limit", "_max_size", "_sync", "_sync_tell", "_sync_write")
+
+    _sync: SpooledTempPath[AnyStr]
+    _sync_write: Callable[[AnyStr], int]  # bound once: this is the hot path
+    _sync_tell: Callable[[], int]
+    _backend_inline: bool
+    _limit: int  # max_size while the data is in memory; 0 once it rolled over
+    _max_size: int
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise TypeError(f"use {type(self).__name__}.create() to make a spooled temp file")
+
+    # -- creation ------------------------------------------------------------------------
+    @overload
+    @classmethod
+    def create(
+        cls,
+        max_size: int = 0,
+        mode: OpenBinaryModeUpdating = "w+b",
+        buffering: int = -1,
+        encoding: None = None,
+        newline: None = None,
+        errors: None = None,
+        *,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        dir: str | os.PathLike[str] | None = None,
+        backend: Backend | None = None,
+        cleanup: CleanupPolicy = "always",
+        template: str | None = None,
+        length: int | None = None,
+    ) -> Pending[AsyncSpooledTempPath[bytes]]: ...
+
+    @overload
+    @classmethod
+    def create(
+        cls,
+        max_size: int,
+        mode: OpenTextModeUpdating,
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        errors: str | None = None,
+        *,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        dir: str | os.PathLike[str] | None = None,
+        backend: Backend | None = None,
+        cleanup: CleanupPolicy = "always",
+        template: str | None = None,
+        length: int | None = None,
+    ) -> Pending[AsyncSpooledTempPath[str]]: ...
+
+    @overload
+    @classmethod
+    def create(
+        cls,
+        max_size: int = 0,
+        *,
+        mode: OpenTextModeUpdating,
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        errors: str | None = None,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        dir: str | os.PathLike[str] | None = None,
+        backend: Backend | None = None,
+        cleanup: CleanupPolicy = "always",
+        template: str | None = None,
+        length: int | None = None,
+    ) -> Pending[AsyncSpooledTempPath[str]]: ...
+
+    @overload
+    @classmethod
+    def create(
+        cls,
+        max_size: int = 0,
+        mode: str = "w+b",
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        errors: str | None = None,
+        *,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        dir: str | os.PathLike[str] | None = None,
+        backend: Backend | None = None,
+        cleanup: CleanupPolicy = "always",
+        template: str | None = None,
+        length: int | None = None,
+    ) -> Pending[AsyncSpooledTempPath[Any]]: ...
+
+    @classmethod
+    def create(
+        cls,
+        max_size: int = 0,
+        mode: str = "w+b",
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        errors: str | None = None,
+        *,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        dir: str | os.PathLike[str] | None = None,
+        backend: Backend | None = None,
+        cleanup: CleanupPolicy = "always",
+        template: str | None = None,
+        length: int | None = None,
+    ) -> Pending[AsyncSpooledTempPath[Any]]:
+        """Make an empty spooled temp file; nothing touches the backend until it rolls over.
+
+        ``f = await AsyncSpooledTempPath.create(...)``, or ``async with
+        AsyncSpooledTempPath.create(...) as f`` to apply the policy when the
+        block is left. Arguments as for :meth:`tempkit.SpooledTempPath.create`.
+
+        Args:
+            max_size: roll over when a write leaves the position beyond this
+                many bytes (0: never by size).
+            mode: "w+b" (bytes) or "w+" (text).
+            buffering: as for ``open()``, for the file made at roll-over.
+            encoding: text mode: as for ``open()``.
+            newline: text mode: as for ``open()``.
+            errors: text mode: as for ``open()``.
+            prefix: name prefix of the file made at roll-over.
+            suffix: name suffix of that file.
+            dir: its directory (default: the backend's resolved temp dir).
+            backend: the backend (default: ``dir``'s, else the current one).
+            cleanup: the policy: "always", "on_success" or "never".
+            template: an mktemp template instead of prefix and length.
+            length: how many random characters in the name.
+
+        Returns:
+            A :class:`Pending` of the new file; every argument is checked when
+            it is awaited (or entered), without a thread hop.
+
+        Raises:
+            TypeError: an argument of the wrong type.
+            ValueError: a bad value (a negative ``max_size``, a mode that is not
+                read-write, a bad name part or policy).
+
+        """
+        parent = unwrap(dir) if dir is not None else None
+
+        async def start() -> AsyncSpooledTempPath[Any]:
+            limit = _check_max_size(max_size)
+            sync: SpooledTempPath[Any] = SpooledTempPath.create(
+                0,
+                mode,
+                buffering,
+                encoding,
+                newline,
+                errors,
+                prefix=prefix,
+                suffix=suffix,
+                dir=parent,
+                backend=backend,
+                cleanup=cleanup,
+                template=template,
+                length=length,
+            )
+            self: AsyncSpooledTempPath[Any] = cls.__new__(cls)
+            self._sync = sync
+            self._sync_write = sync.write
+            self._sync_tell = sync.tell
+            self._file = cast("IO[Any]", sync)
+            self._inline = True
+            self._backend_inline = runs_inline(sync.backend)
+            self._limit = self._max_size = limit
+            return self
+
+        return Pending(start)
+
+    # -- state ---------------------------------------------------------------------------
+    @property
+    def sync(self) -> SpooledTempPath[AnyStr]:
+        """The synchronous spooled file this object drives.
+
+        Its ``max_size`` is 0: this object checks the size itself, so that the
+        roll-over runs in a worker thread. Data written through it directly
+        stays in memory until a roll-over.
+        """
+        return self._sync
+
+    @property
+    def rolled(self) -> bool:
+        """True once the data lives in a file on the backend rather than in memory."""
+        return self._sync.rolled
+
+    @property
+    def max_size(self) -> int:
+        """The size beyond which a write rolls the file over (0: never by size)."""
+        return self._max_size
+
+    @property
+    def name(self) -> str | None:
+        """The file's path as a string after roll-over, ``None`` before (never rolls over)."""
+        return self._sync.name
+
+    @property
+    def mode(self) -> str:
+        """The mode given to ``create()``."""
+        return self._sync.mode
+
+    @property
+    def policy(self) -> CleanupPolicy:
+        """What leaving an ``async with`` block does: "always", "on_success" or "never"."""
+        return self._sync.policy
+
+    @property
+    def managed(self) -> bool:
+        """True until the file is cleaned up, kept or persisted."""
+        return self._sync.managed
+
+    def _note_rollover(self) -> None:
+        """After a call that may have rolled over: from now on, I/O follows the backend."""
+        if self._sync.rolled:
+            self._limit = 0
+            self._inline = self._backend_inline
+
+    async def rollover(self) -> None:
+        """Move the data into a file on the backend now (nothing happens if it already has).
+
+        Runs to its end even if the task is cancelled meanwhile; all or nothing:
+        on failure (OSError) the data stays in memory.
+        """
+        if not self._sync.rolled:
+            try:
+                await to_the_end(self._backend_inline, self._sync.rollover)
+            finally:
+                self._note_rollover()
+
+    async def path(self) -> AsyncPath:
+        """Roll over (if still in memory), flush, and return the file's path.
+
+        The path neither owns the file nor keeps this object alive (as the
+        synchronous ``path``): clean up after you are done with the path.
+        """
+        sync = self._sync
+        if self._backend_inline:
+            path = sync.path
+        else:
+            path = await to_thread.run_sync(lambda: sync.path)
+        self._note_rollover()
+        return AsyncPath(path)
+
+    # -- the file object -----------------------------------------------------------------
+    async def write(self, data: AnyStr) -> int:
+        """Write ``data`` at the position; roll over if that leaves it beyond ``max_size``."""
+        if self._inline:
+            written = self._sync_write(data)
+            limit = self._limit
+            if limit and self._sync_tell() > limit:
+                await self.rollover()
+            return written
+        return await to_thread.run_sync(self._sync_write, data)
+
+    async def writelines(self, lines: Iterable[AnyStr]) -> None:
+        """Write each item of ``lines``, checking ``max_size`` after every one."""
+        if self.closed:
+            raise ValueError("I/O operation on closed file.")
+        for line in lines:
+            await self.write(line)
+
+    async def truncate(self, size: int | None = None) -> int:
+        """Resize to ``size`` (default: the position); beyond ``max_size``, roll over first."""
+        if self._limit:
+            target = self._sync.tell() if size is None else operator.index(size)
+            if target > self._limit:
+                await self.rollover()
+        return await super().truncate(size)
+
+    # -- lifecycle -----------------------------------------------------------------------
+    async def cleanup(self, *, ignore_errors: bool = False) -> None:
+        """Close the file and, while it is managed, remove it; calling it again does nothing.
+
+        Runs to its end even if the task is cancelled meanwhile.
+
+        Raises:
+            tempkit.CleanupError: the rolled-over file could not be removed
+                (unless ``ignore_errors``).
+
+        """
+        sync = self._sync
+        inline = self._backend_inline or not sync.rolled
+        await to_the_end(inline, lambda: sync.cleanup(ignore_errors=ignore_errors))
+
+    async def keep(self) -> AsyncPath:
+        """Roll over, stop managing the file and return its path (the file object stays open)."""
+        sync = self._sync
+        kept = sync.keep() if self._backend_inline else await to_thread.run_sync(sync.keep)
+        self._note_rollover()
+        return AsyncPath(kept)
+
+    async def persist(
+        self, target: str | os.PathLike[str], *, overwrite: bool = False
+    ) -> AsyncPath:
+        """Atomically move the file to ``target`` (data still in memory is written out first).
+
+        As :meth:`tempkit.SpooledTempPath.persist`: an in-memory file rolls over
+        into ``target``'s directory; the file object stays open on the moved file.
+
+        Raises:
+            tempkit.PersistError: the move failed; the object is intact and
+                still managed (``error.temp`` is :attr:`sync`).
+            ValueError: the file is no longer managed.
+
+        """
+        sync = self._sync
+        destination = unwrap(target)
+        try:
+            if self._backend_inline:
+                moved = sync.persist(destination, overwrite=overwrite)
+            else:
+                moved = await to_thread.run_sync(
+                    lambda: sync.persist(destination, overwrite=overwrite)
+                )
+        finally:
+            self._note_rollover()
+        return AsyncPath(moved)
+
+    async def aclose(self) -> None:
+        """Close the file and end its life as an ``async with`` block that succeeded would."""
+        await self.__aexit__(None, None, None)
+
+    async def __aenter__(self) -> Self:
+        self._sync.__enter__()  # refuses a closed file
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Apply the cleanup policy as the synchronous ``with`` block does (shielded)."""
+        sync = self._sync
+        # Leaving the block only discards memory unless the data is in a file or
+        # the policy keeps it (which rolls it over): then it is file I/O.
+        keeps = sync.managed and (
+            sync.policy == "never" or (sync.policy == "on_success" and exc_type is not None)
+        )
+        inline = self._backend_inline or not (sync.rolled or keeps)
+        try:
+            await to_the_end(inline, sync.__exit__, exc_type, exc, tb)
+        finally:
+            self._note_rollover()
+
+    def __repr__(self) -> str:
+        where = repr(self._sync.name) if self._sync.rolled else "<in memory>"
+        return f"{type(self).__name__}({where}, max_size={self._max_size}, mode={self.mode!r})"
