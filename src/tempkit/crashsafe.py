@@ -68,7 +68,7 @@ def enable_crash_safety(*, reclaim: bool = False, reclaim_seconds: float | None 
     Raises:
         ValueError: ``reclaim_seconds`` is negative.
 
-    Example:
+    Examples:
         >>> from tempkit import crash_safety_enabled, disable_crash_safety, enable_crash_safety
         >>> enable_crash_safety()
         >>> crash_safety_enabled()
@@ -184,7 +184,7 @@ def sweep(
         TypeError: ``dirs`` holds something that is not a str path.
         NotImplementedError: on Windows, where crash-safe mode records nothing.
 
-    Example:
+    Examples:
         >>> from tempkit import sweep
         >>> report = sweep(dry_run=True)  # what would go; nothing is removed
         >>> report.complete

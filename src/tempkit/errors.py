@@ -48,7 +48,7 @@ class CleanupError(OSError):
         root: the path of the tree being removed.
         errors: one ``(path, exception)`` pair per entry that could not be removed.
 
-    Example:
+    Examples:
         >>> import errno
         >>> from tempkit import CleanupError
         >>> denied = PermissionError(errno.EACCES, "Permission denied", "/t/x")

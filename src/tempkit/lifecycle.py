@@ -315,7 +315,7 @@ class PersistError(OSError):
         target: where it was to go.
         cause: the error the backend raised.
 
-    Example:
+    Examples:
         >>> from tempkit import MemoryBackend, PersistError, TempFilePath
         >>> memory = MemoryBackend()
         >>> with TempFilePath.create(backend=memory) as tmp:

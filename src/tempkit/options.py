@@ -138,7 +138,7 @@ class CreateOptions(NamedTuple):
         length: how many random characters go between them.
         policy: the cleanup policy of the object made.
 
-    Example:
+    Examples:
         >>> from tempkit import MemoryBackend
         >>> from tempkit.options import MAKE_DIR, create_options
         >>> options = create_options(backend=MemoryBackend(), template="jobXXXX")

@@ -62,7 +62,7 @@ class BackendPath:
         TypeError: a segment is neither text nor ``os.PathLike`` (of text).
         ValueError: a segment is a path on another backend.
 
-    Example:
+    Examples:
         >>> from tempkit import BackendPath, MemoryBackend
         >>> memory = MemoryBackend()
         >>> report = BackendPath("/tmp", "reports", "q1.csv", backend=memory)
@@ -819,7 +819,7 @@ class BackendPath:
             NotImplementedError: the pattern is absolute.
             ValueError: the pattern is empty.
 
-        Example:
+        Examples:
             >>> from tempkit import TempDirPath
             >>> with TempDirPath.create() as tmp:
             ...     (tmp / "src").mkdir()
@@ -1163,7 +1163,7 @@ class BackendPath:
             OSError: what the backend raises (IsADirectoryError,
                 PermissionError...).
 
-        Example:
+        Examples:
             >>> from tempkit import TempDirPath
             >>> with TempDirPath.create() as tmp:
             ...     with (tmp / "log.txt").open("w", encoding="utf-8") as f:
@@ -1212,7 +1212,7 @@ class BackendPath:
             FileNotFoundError: the file does not exist.
             UnicodeDecodeError: the bytes are not valid in ``encoding``.
 
-        Example:
+        Examples:
             >>> from tempkit import TempFilePath
             >>> with TempFilePath.create() as tmp:
             ...     _ = tmp.write_bytes(b"one\r\ntwo")
@@ -1276,7 +1276,7 @@ class BackendPath:
             FileNotFoundError: the parent directory is missing.
             UnicodeEncodeError: ``data`` cannot be encoded in ``encoding``.
 
-        Example:
+        Examples:
             >>> from tempkit import TempDirPath
             >>> with TempDirPath.create() as tmp:
             ...     (tmp / "notes.txt").write_text("café", encoding="utf-8")

@@ -133,7 +133,7 @@ class TempDirResolver:
     Attributes:
         backend: the backend this resolver looks on.
 
-    Example:
+    Examples:
         >>> from tempkit import MemoryBackend, TempDirResolver
         >>> resolver = TempDirResolver(MemoryBackend(environ={"TMPDIR": "/scratch"}))
         >>> resolver.resolve()  # /scratch does not exist in that world
@@ -289,7 +289,7 @@ def resolver_for(backend: Backend | None = None) -> TempDirResolver:
         A resolver whose ``resolve()`` answers what :func:`gettempdir` does and
         whose ``reset()`` is :func:`reset_tempdir_cache` for that backend.
 
-    Example:
+    Examples:
         >>> from tempkit import MemoryBackend, resolver_for
         >>> resolution = resolver_for(MemoryBackend()).explain()
         >>> resolution.chosen
@@ -348,7 +348,7 @@ def gettempdir(backend: Backend | None = None) -> str:
     Raises:
         FileNotFoundError: no candidate directory is usable.
 
-    Example:
+    Examples:
         >>> from tempkit import MemoryBackend, gettempdir
         >>> gettempdir(MemoryBackend(environ={"TMPDIR": "/tmp"}))
         '/tmp'

@@ -112,7 +112,7 @@ def cleanup_on_signals(signals: Iterable[int] = DEFAULT_SIGNALS) -> SignalCleanu
             only there), or a signal whose current handler was not installed
             from Python and so cannot be chained to, or not a signal number.
 
-    Example:
+    Examples:
         >>> import signal
         >>> from tempkit import cleanup_on_signals
         >>> handlers = cleanup_on_signals()  # SIGTERM and SIGHUP clean up first

@@ -330,7 +330,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
             TypeError: ``max_size`` or ``buffering`` is not an int; ``backend``
                 is not a Backend; a name part is not text.
 
-        Example:
+        Examples:
             >>> from tempkit import SpooledTempPath
             >>> with SpooledTempPath.create(max_size=1024) as f:
             ...     _ = f.write(b"small")

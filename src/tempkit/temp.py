@@ -210,7 +210,7 @@ class TempFilePath(TempPath):
             ValueError: the file is delete-on-close, no longer managed, or
                 ``target`` is on another backend.
 
-        Example:
+        Examples:
             >>> from tempkit import TempDirPath, TempFilePath
             >>> with TempDirPath.create() as out, TempFilePath.create(dir=out) as tmp:
             ...     _ = tmp.write_text("report", encoding="utf-8")
@@ -322,7 +322,7 @@ class TempFilePath(TempPath):
             FileExistsError: every fresh name tried was taken (a bounded number).
             OSError: the backend refused (PermissionError for an unwritable ``dir``...).
 
-        Example:
+        Examples:
             >>> from tempkit import TempFilePath
             >>> with TempFilePath.create(suffix=".json") as tmp:
             ...     _ = tmp.write_text('{"ok": true}', encoding="utf-8")
@@ -418,7 +418,7 @@ class TempFilePath(TempPath):
             FileExistsError: every fresh name tried was taken (a bounded number).
             OSError: the backend refused (PermissionError for an unwritable ``dir``...).
 
-        Example:
+        Examples:
             >>> from tempkit import TempFilePath
             >>> with TempFilePath.create_open("w+", encoding="utf-8") as f:
             ...     _ = f.write("hello")
@@ -573,7 +573,7 @@ class TempDirPath(TempPath):
             FileExistsError: every fresh name tried was taken (a bounded number).
             OSError: the backend refused (PermissionError for an unwritable ``dir``...).
 
-        Example:
+        Examples:
             >>> from tempkit import TempDirPath
             >>> with TempDirPath.create(template="buildXXXXXX") as tmp:
             ...     _ = (tmp / "out.txt").write_text("hello", encoding="utf-8")

@@ -49,7 +49,7 @@ def get_backend() -> Backend:
         The backend of the innermost ``use_backend`` block of this thread or
         task, else the one ``set_default_backend`` set, else the local disk.
 
-    Example:
+    Examples:
         >>> from tempkit import MemoryBackend, get_backend, use_backend
         >>> memory = MemoryBackend()
         >>> with use_backend(memory):
@@ -102,7 +102,7 @@ def use_backend(backend: Backend) -> Iterator[Backend]:
     Raises:
         TypeError: ``backend`` is not a tempkit Backend.
 
-    Example:
+    Examples:
         >>> from tempkit import MemoryBackend, TempDirPath, use_backend
         >>> with use_backend(MemoryBackend()) as memory:
         ...     with TempDirPath.create() as tmp:

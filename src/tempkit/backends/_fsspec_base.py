@@ -183,7 +183,7 @@ class FsspecBase(BaseBackend):
         Raises:
             ValueError: ``path`` contains NUL.
 
-        Example:
+        Examples:
             >>> import fsspec
             >>> from tempkit import FsspecBackend
             >>> backend = FsspecBackend(fsspec.filesystem("memory"), root="/scratch")

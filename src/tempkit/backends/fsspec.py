@@ -111,7 +111,7 @@ class FsspecBackend(FsspecBase):
             ImportError: fsspec, or the protocol's package (s3fs...), is not installed.
             ValueError: fsspec does not know the protocol.
 
-        Example:
+        Examples:
             >>> from tempkit import FsspecBackend, TempDirPath
             >>> backend = FsspecBackend.from_url("memory://scratch")
             >>> with TempDirPath.create(backend=backend) as tmp:

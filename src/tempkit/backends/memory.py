@@ -74,7 +74,7 @@ class MemoryBackend(MemoryCore):
             real directories and whole-file reads and writes; no descriptors
             and no local paths.
 
-    Example:
+    Examples:
         >>> from tempkit import MemoryBackend, TempDirPath
         >>> memory = MemoryBackend(environ={"TMPDIR": "/tmp"})
         >>> with TempDirPath.create(backend=memory) as tmp:
@@ -238,7 +238,7 @@ class WindowsMemoryBackend(WindowsMemoryWorld, MemoryBackend):
         ValueError: a platform other than "windows", a relative ``cwd``, a
             negative ``sharing_timeout`` or a umask out of range.
 
-    Example:
+    Examples:
         >>> from tempkit import MemoryBackend, TempFilePath
         >>> windows = MemoryBackend(flavour="windows")
         >>> with TempFilePath.create(backend=windows, delete_on_close=True) as tmp:

@@ -197,7 +197,7 @@ def parse_mode(
         TypeError: an argument of the wrong type, as ``open()`` says it.
         ValueError: a mode or argument ``open()`` refuses, as it says it.
 
-    Example:
+    Examples:
         >>> from tempkit.backends.modes import parse_mode
         >>> parsed = parse_mode("w+b")
         >>> parsed.binary, parsed.updating, parsed.request.truncate, parsed.request.raw_mode
