@@ -222,17 +222,16 @@ class FsspecBase(BaseBackend):
         return self.root
 
     def fspath(self, path: str) -> str:
-        """TypeError: the path is not on this machine's disk (see :meth:`url`).
+        """Refused: the path is not on this machine's disk (see :meth:`url`).
 
         Args:
             path: the path, in this backend's flavour.
 
         Returns:
-            The path to give to ``os`` functions, ``open()`` or a subprocess.
+            Nothing: it always raises (the local kind overrides it).
 
         Raises:
-            TypeError: the path is not on this machine's disk (``capabilities.local_paths`` is
-                false).
+            TypeError: always: the filesystem is not this machine's disk.
 
         """
         raise TypeError(
@@ -326,7 +325,7 @@ class FsspecBase(BaseBackend):
 
         Args:
             path: where to create the file.
-            perm: its permission bits (less the umask, where there is one).
+            perm: ignored: fsspec filesystems take no permission bits.
 
         Raises:
             FileExistsError: something is at ``path`` already, a symlink included.
@@ -363,7 +362,7 @@ class FsspecBase(BaseBackend):
             encoding: the text encoding (text modes), as for ``open()``.
             errors: the encoding error handler (text modes).
             newline: newline translation (text modes), as for ``open()``.
-            perm: the permission bits of a file the open creates (less the umask).
+            perm: ignored: fsspec filesystems take no permission bits.
 
         Returns:
             A file object, as the builtin ``open`` returns for these arguments.
@@ -491,14 +490,13 @@ class FsspecBase(BaseBackend):
 
         Args:
             path: the path, in this backend's flavour.
-            strict: raise for a missing component or a symlink loop; otherwise such a component is
-                kept as it is.
+            strict: raise when the resolved path does not exist.
 
         Returns:
-            The absolute path with every symlink resolved and no ".." left.
+            ``path`` absolute against ``root``, with ".." resolved by the text alone.
 
         Raises:
-            OSError: with ``strict``: a missing component (FileNotFoundError) or a loop.
+            FileNotFoundError: with ``strict``, nothing is at the resolved path.
 
         """
         resolved = posixpath.normpath(posixpath.join(self.root, path))
@@ -515,7 +513,7 @@ class FsspecBase(BaseBackend):
 
         Raises:
             FileNotFoundError: nothing is at ``path``.
-            IsADirectoryError: ``path`` is a directory (PermissionError on Windows).
+            IsADirectoryError: ``path`` is a directory.
 
         """
         fs_path = self._fs_path(path)
