@@ -122,11 +122,10 @@ class MemoryCore(BaseBackend):
             path: the path, in this backend's flavour.
 
         Returns:
-            The path to give to ``os`` functions, ``open()`` or a subprocess.
+            Nothing: it always raises.
 
         Raises:
-            TypeError: the path is not on this machine's disk (``capabilities.local_paths`` is
-                false).
+            TypeError: always, with a message that says what to use instead.
 
         """
         raise TypeError(
@@ -342,8 +341,8 @@ class MemoryCore(BaseBackend):
             dst: its new path.
 
         Raises:
-            OSError: ``src`` is missing, ``dst`` is a non-empty directory or of another kind
-                (IsADirectoryError, NotADirectoryError), or on another filesystem (EXDEV).
+            OSError: ``src`` is missing, or ``dst`` is a non-empty directory or of another
+                kind (IsADirectoryError, NotADirectoryError).
 
         """
         self._rename(src, dst, noreplace=False)
