@@ -23,11 +23,11 @@ The main entry points also need an ``Examples:`` section (tests/docs/
 test_docstring_examples.py runs every example).
 
 The public names are those of ``tempkit.__all__``, ``tempkit.backends.__all__``,
-``tempkit.testing.__all__``, ``tempkit.crashsafe`` and ``tempkit.signals`` (and their
-module-level names), every object a reference page documents, and every public member
-of those classes, including what they inherit from private classes (``MemoryBackend``
-from its engine). Each gap is reported under the module that defines the object, so a
-failure says which file to edit.
+``tempkit.aio.__all__``, ``tempkit.testing.__all__``, ``tempkit.crashsafe`` and
+``tempkit.signals`` (and their module-level names), every object a reference page
+documents, and every public member of those classes, including what they inherit from
+private classes (``MemoryBackend`` from its engine). Each gap is reported under the
+module that defines the object, so a failure says which file to edit.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ import yaml  # type: ignore[import-untyped]
 from tests.docs.test_reference import documented
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("tempkit", "tempkit.backends", "tempkit.testing")
+PACKAGES = ("tempkit", "tempkit.backends", "tempkit.testing", "tempkit.aio")
 # Public modules whose every module-level name is public, not only those in __all__.
 MODULES = ("tempkit.crashsafe", "tempkit.signals")
 _RETURNS_NOTHING = frozenset(("None", "NoReturn", "Never"))
