@@ -20,8 +20,7 @@ from typing import Any
 import pytest
 
 from tempkit import PosixBackend
-from tempkit._flavour import POSIX
-from tempkit.backends.base import BaseBackend, BytesRawFile, StatDirEntry
+from tempkit.backends.base import POSIX, BaseBackend, BytesRawFile, StatDirEntry
 from tempkit.backends.modes import parse_mode
 from tests.backends.test_writing_a_backend import example_backend
 

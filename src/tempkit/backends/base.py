@@ -37,13 +37,24 @@ import stat
 from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, Any, Final
 
-from tempkit._flavour import WINDOWS, Flavour
+# The path syntaxes a backend declares as its ``flavour``, offered here so a
+# third-party backend needs no private import.
+from tempkit._flavour import POSIX, WINDOWS, Flavour
 from tempkit.backends._rmtree import BackendTreeOps, remove_tree
 from tempkit.backends.modes import OpenRequest, ParsedMode, parse_mode, refuse_kindless
 from tempkit.backends.protocol import Capabilities, DirEntry
 from tempkit.errors import os_error
 
-__all__ = ["CREATE_EXCLUSIVE", "BaseBackend", "BytesRawFile", "StatDirEntry", "open_layers"]
+__all__ = [
+    "CREATE_EXCLUSIVE",
+    "POSIX",
+    "WINDOWS",
+    "BaseBackend",
+    "BytesRawFile",
+    "Flavour",
+    "StatDirEntry",
+    "open_layers",
+]
 
 # open(O_RDWR | O_CREAT | O_EXCL), which never follows a symlink at the name.
 CREATE_EXCLUSIVE: Final = OpenRequest(readable=True, writable=True, create=True, exclusive=True)
