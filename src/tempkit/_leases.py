@@ -47,6 +47,10 @@ from tempkit._sweep_report import SweepEntry, SweepReport  # noqa: E402
 from tempkit.backends._rmtree import FdTreeOps, remove_tree  # noqa: E402
 from tempkit.errors import CleanupError  # noqa: E402
 
+_FS_ENCODING: Final = sys.getfilesystemencoding()
+_FS_ERRORS: Final = sys.getfilesystemencodeerrors()
+_is_dir: Final = stat.S_ISDIR
+
 __all__ = [
     "LEASE_DIR_PREFIX",
     "Lease",
@@ -188,9 +192,10 @@ class Lease:
 
     def record(self, path: str, info: os.stat_result) -> None:
         """Write down the temp object just made at ``path`` (``info`` is its lstat)."""
-        encoded = os.fsencode(path)
+        # os.fsencode's own work, as one C call: this runs on every create.
+        encoded = path.encode(_FS_ENCODING, _FS_ERRORS)
         line = b"%s %d %d %d %d:%s\n" % (
-            b"d" if stat.S_ISDIR(info.st_mode) else b"f",
+            b"d" if _is_dir(info.st_mode) else b"f",
             info.st_dev,
             info.st_ino,
             time.time_ns(),
@@ -266,6 +271,9 @@ class Lease:
 
 
 # -- this process's lease ---------------------------------------------------------------------
+# The two calls below run on every create and cleanup in crash-safe mode, so they
+# trust the at-fork hook (``forget``, registered below) to drop an inherited lease
+# rather than ask getpid() each time; slower paths still check the pid.
 _current: Lease | None = None
 _current_pid = 0
 _starting = threading.Lock()
@@ -285,16 +293,13 @@ def record_created(path: str, reclaim_seconds: float | None = None) -> None:
             sweep of dead processes' leftovers may take (None: no such sweep).
 
     """
-    if _current is not None and _current_pid == os.getpid():
-        lease = _current
-    else:
-        lease = _start_lease(reclaim_seconds)
+    lease = _current if _current is not None else _start_lease(reclaim_seconds)
     lease.record(path, os.lstat(path))
 
 
 def record_released(path: str) -> None:
     """The object at ``path`` is no longer owned: mark its record released."""
-    if _current is not None and _current_pid == os.getpid():
+    if _current is not None:
         _current.release(path)
 
 
