@@ -301,3 +301,17 @@ async def test_sync_is_the_wrapped_spooled_file(scratch: Path) -> None:
         assert f.sync.max_size == 0  # the async object checks the size itself
         assert f.sync.tell() == 3
         assert isinstance(f.sync, io.IOBase)
+
+
+@pytest.mark.parametrize("mode", ["w+b", "w+"])
+async def test_writes_follow_a_roll_over_made_through_sync(scratch: Path, mode: str) -> None:
+    # Writes in memory go straight to the buffer; once code rolls the synchronous
+    # object over itself, they must reach the file, not the old buffer.
+    data = b"abc" if "b" in mode else "abc"
+    async with AsyncSpooledTempPath.create(100, mode, dir=scratch) as f:
+        await f.write(data)
+        f.sync.rollover()
+        await f.write(data)
+        await f.seek(0)
+        assert await f.read() == data * 2
+        assert Path(f.sync).read_bytes() == b"abcabc"

@@ -62,11 +62,21 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
     rolls over and returns it. Use it from one task at a time, as any file.
     """
 
-    __slots__ = ("_backend_inline", "_limit", "_max_size", "_sync", "_sync_tell", "_sync_write")
+    __slots__ = (
+        "_backend_inline",
+        "_buffer_tell",
+        "_buffer_write",
+        "_limit",
+        "_max_size",
+        "_sync",
+        "_sync_write",
+    )
 
     _sync: SpooledTempPath[AnyStr]
     _sync_write: Callable[[AnyStr], int]  # bound once: this is the hot path
-    _sync_tell: Callable[[], int]
+    # The in-memory buffer's own write and tell, valid until the roll-over.
+    _buffer_write: Callable[[AnyStr], int]
+    _buffer_tell: Callable[[], int]
     _backend_inline: bool
     _limit: int  # max_size while the data is in memory; 0 once it rolled over
     _max_size: int
@@ -237,7 +247,9 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
             self: AsyncSpooledTempPath[Any] = cls.__new__(cls)
             self._sync = sync
             self._sync_write = sync.write
-            self._sync_tell = sync.tell
+            # The package's own spooled file: its buffer calls are shared on purpose.
+            self._buffer_write = sync._write  # pyright: ignore[reportPrivateUsage]
+            self._buffer_tell = sync._position  # pyright: ignore[reportPrivateUsage]
             self._file = cast("IO[Any]", sync)
             self._inline = True
             self._backend_inline = runs_inline(sync.backend)
@@ -341,12 +353,18 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
             ValueError: the file is closed.
 
         """
-        if self._inline:
-            written = self._sync_write(data)
+        if not self._sync._rolled:  # pyright: ignore[reportPrivateUsage]
+            # In memory: the buffer's own write and tell, both C calls, with no frame
+            # of the synchronous object between (its max_size is 0, so its write adds
+            # nothing but the call). Asked of the synchronous object on every write,
+            # since code may roll it over directly.
+            written = self._buffer_write(data)
             limit = self._limit
-            if limit and self._sync_tell() > limit:
+            if limit and self._buffer_tell() > limit:
                 await self.rollover()
             return written
+        if self._inline:
+            return self._sync_write(data)
         return await to_thread.run_sync(self._sync_write, data)
 
     async def writelines(self, lines: Iterable[AnyStr]) -> None:
