@@ -1,0 +1,128 @@
+"""``tempkit.tempfile.SpooledTemporaryFile``: a SpooledTempPath with the standard library's face.
+
+Loaded on first use of the name (``tempkit.spooled`` costs more to import than
+the rest of ``tempkit.tempfile``).
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Any, AnyStr, cast
+
+from tempkit import tempfile as _public
+from tempkit._temp_internals import run_implicit_cleanup_now
+from tempkit.backends._current import get_backend
+from tempkit.spooled import SpooledTempPath
+
+__all__ = ["SpooledTemporaryFile"]
+
+
+class SpooledTemporaryFile(SpooledTempPath[AnyStr]):
+    """A temporary file kept in memory until it grows past ``max_size`` or needs a descriptor.
+
+    The standard library's constructor over tempkit's
+    :class:`~tempkit.SpooledTempPath`: everything a ``SpooledTempPath`` does
+    (roll-over, ``keep()``, ``persist()``, the path API after roll-over) works
+    on it, and ``SpooledTemporaryFile[bytes]`` is a generic alias.
+
+    What differs from the standard library: it rolls over into a file with a
+    name (so ``name`` is that path, as on Windows, rather than a descriptor),
+    every argument is checked when it is made, and the mode must be a
+    read-write one ("w+b", "w+"). ``close()`` removes the file.
+    """
+
+    __slots__ = ()
+
+    __class_getitem__ = classmethod(types.GenericAlias)  # type: ignore[var-annotated]
+
+    def __new__(
+        cls,
+        max_size: int = 0,
+        mode: str = "w+b",
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        suffix: str | bytes | None = None,
+        prefix: str | bytes | None = None,
+        dir: Any = None,
+        *,
+        errors: str | None = None,
+    ) -> SpooledTemporaryFile[Any]:
+        """Make the file (in memory: nothing touches the disk until it rolls over).
+
+        Args:
+            max_size: roll over once the data goes past this many bytes or
+                characters (0: only when asked, by ``fileno()`` or ``rollover()``).
+            mode: "w+b" (bytes, default) or "w+" (text).
+            buffering: as for ``open()``, for the file made at roll-over.
+            encoding: as for ``open()`` (text mode).
+            newline: as for ``open()`` (text mode).
+            suffix: as for ``tempfile.mkstemp``, for the file made at roll-over.
+            prefix: as for ``tempfile.mkstemp``, for the file made at roll-over.
+            dir: as for ``tempfile.mkstemp``; default ``tempfile.tempdir`` if
+                set, else the backend's temp directory, found at roll-over.
+            errors: as for ``open()`` (text mode).
+
+        Raises:
+            TypeError, ValueError: a bad argument (checked now, not at roll-over).
+
+        """
+        backend = get_backend()
+        prefix, suffix, directory = _public._spooled_parts(prefix, suffix, dir, backend)
+        self: SpooledTempPath[Any] = SpooledTempPath.create(
+            max_size,
+            mode,
+            buffering,
+            encoding,
+            newline,
+            errors,
+            prefix=prefix,
+            suffix=suffix,
+            dir=directory,
+            backend=backend,
+        )
+        # create() builds a SpooledTempPath; this class only adds methods, so the
+        # object can become one of ours without being built twice.
+        self.__class__ = cls
+        return cast("SpooledTemporaryFile[Any]", self)
+
+    def __init__(
+        self,
+        max_size: int = 0,
+        mode: str = "w+b",
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        suffix: str | bytes | None = None,
+        prefix: str | bytes | None = None,
+        dir: Any = None,
+        *,
+        errors: str | None = None,
+    ) -> None:
+        """Nothing to do: ``__new__`` made the object whole."""
+
+    @property
+    def name(self) -> str | None:  # type: ignore[override]
+        """The path of the file after roll-over, None before (and on a backend without OS paths)."""
+        if not self.rolled or not self.backend.capabilities.local_paths:
+            return None
+        return SpooledTempPath.name.fget(self)  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def mode(self) -> str:
+        """The mode given, as the standard library reports it ("rb+" once a binary file rolled)."""
+        mode: str = SpooledTempPath.mode.fget(self)  # type: ignore[attr-defined]
+        if self.rolled and "b" in mode:
+            return "rb+"  # what FileIO says of a read-write file
+        return mode
+
+    def __del__(self) -> None:
+        # The standard library's (3.12+) __del__ warns of an unclosed file and
+        # closes it; here that is the object's implicit cleanup run now, which
+        # warns too, and acts only in the process that created the file.
+        try:
+            closed = self.closed
+        except ValueError:  # a detached text file
+            closed = True
+        if not closed:
+            run_implicit_cleanup_now(self)
