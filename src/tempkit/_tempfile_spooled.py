@@ -7,12 +7,15 @@ the rest of ``tempkit.tempfile``).
 from __future__ import annotations
 
 import types
-from typing import Any, AnyStr, cast
+from typing import TYPE_CHECKING, Any, AnyStr, cast, overload
 
 from tempkit import tempfile as _public
 from tempkit._temp_internals import run_implicit_cleanup_now
 from tempkit.backends._current import get_backend
 from tempkit.spooled import SpooledTempPath
+
+if TYPE_CHECKING:
+    from _typeshed import OpenBinaryModeUpdating, OpenTextModeUpdating
 
 __all__ = ["SpooledTemporaryFile"]
 
@@ -86,6 +89,62 @@ class SpooledTemporaryFile(SpooledTempPath[AnyStr]):
         self.__class__ = cls
         return cast("SpooledTemporaryFile[Any]", self)
 
+    @overload
+    def __init__(
+        self: SpooledTemporaryFile[bytes],
+        max_size: int = 0,
+        mode: OpenBinaryModeUpdating = "w+b",
+        buffering: int = -1,
+        encoding: None = None,
+        newline: None = None,
+        suffix: str | bytes | None = None,
+        prefix: str | bytes | None = None,
+        dir: Any = None,
+        *,
+        errors: None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: SpooledTemporaryFile[str],
+        max_size: int,
+        mode: OpenTextModeUpdating,
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        suffix: str | bytes | None = None,
+        prefix: str | bytes | None = None,
+        dir: Any = None,
+        *,
+        errors: str | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: SpooledTemporaryFile[str],
+        max_size: int = 0,
+        *,
+        mode: OpenTextModeUpdating,
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        suffix: str | bytes | None = None,
+        prefix: str | bytes | None = None,
+        dir: Any = None,
+        errors: str | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: SpooledTemporaryFile[Any],
+        max_size: int = 0,
+        mode: str = "w+b",
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        suffix: str | bytes | None = None,
+        prefix: str | bytes | None = None,
+        dir: Any = None,
+        *,
+        errors: str | None = None,
+    ) -> None: ...
     def __init__(
         self,
         max_size: int = 0,

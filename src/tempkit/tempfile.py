@@ -643,10 +643,30 @@ class TemporaryDirectory(_Generic[_AnyStr]):
 
     if sys.version_info >= (3, 12):
 
+        @_overload
+        def __init__(
+            self: "TemporaryDirectory[str]",
+            suffix: "str | None" = None,
+            prefix: "str | None" = None,
+            dir: "_StrPath | None" = None,
+            ignore_cleanup_errors: bool = False,
+            *,
+            delete: bool = True,
+        ) -> None: ...
+        @_overload
+        def __init__(
+            self: "TemporaryDirectory[bytes]",
+            suffix: "bytes | None" = None,
+            prefix: "bytes | None" = None,
+            dir: "_BytesPath | None" = None,
+            ignore_cleanup_errors: bool = False,
+            *,
+            delete: bool = True,
+        ) -> None: ...
         def __init__(
             self,
-            suffix: "_AnyStr | None" = None,
-            prefix: "_AnyStr | None" = None,
+            suffix: "str | bytes | None" = None,
+            prefix: "str | bytes | None" = None,
             dir: "_StrPath | _BytesPath | None" = None,
             ignore_cleanup_errors: bool = False,
             *,
@@ -668,10 +688,26 @@ class TemporaryDirectory(_Generic[_AnyStr]):
 
     else:
 
+        @_overload
+        def __init__(
+            self: "TemporaryDirectory[str]",
+            suffix: "str | None" = None,
+            prefix: "str | None" = None,
+            dir: "_StrPath | None" = None,
+            ignore_cleanup_errors: bool = False,
+        ) -> None: ...
+        @_overload
+        def __init__(
+            self: "TemporaryDirectory[bytes]",
+            suffix: "bytes | None" = None,
+            prefix: "bytes | None" = None,
+            dir: "_BytesPath | None" = None,
+            ignore_cleanup_errors: bool = False,
+        ) -> None: ...
         def __init__(
             self,
-            suffix: "_AnyStr | None" = None,
-            prefix: "_AnyStr | None" = None,
+            suffix: "str | bytes | None" = None,
+            prefix: "str | bytes | None" = None,
             dir: "_StrPath | _BytesPath | None" = None,
             ignore_cleanup_errors: bool = False,
         ) -> None:
