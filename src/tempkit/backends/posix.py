@@ -32,6 +32,7 @@ _CREATE_FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
 _O_TMPFILE: Final = getattr(os, "O_TMPFILE", 0)
 _TMPFILE_FLAGS: Final = os.O_RDWR | _O_TMPFILE | _CLOEXEC
 _PROC_FD: Final = "/proc/self/fd"
+_DIRECTORY: Final = getattr(os, "O_DIRECTORY", 0)
 
 # Removal relative to directory descriptors needs all of these; where one is
 # missing the tree is walked by path instead.
@@ -151,7 +152,7 @@ class PosixBackend(BaseBackend):
         """``linkat(/proc/self/fd/N, path, AT_SYMLINK_FOLLOW)``: never replaces ``path``."""
         fd = file.fileno()
         try:
-            proc = os.open(_PROC_FD, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC)
+            proc = os.open(_PROC_FD, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
         except OSError as exc:
             raise OSError(
                 exc.errno, f"cannot name an unnamed file without {_PROC_FD}: {exc.strerror}", path
