@@ -15,11 +15,12 @@ import os
 from collections.abc import Callable
 from typing import TypeVar
 
+from tempkit import temp as _temp
 from tempkit._finalizer import finalize
 from tempkit.backends.protocol import Backend
 from tempkit.temp import _CLEANED, CleanupPolicy, TempPath, _exclusive_mode, _placement
 
-__all__ = ["adopt", "exclusive_mode", "placement", "run_implicit_cleanup_now"]
+__all__ = ["adopt", "current_pid", "exclusive_mode", "placement", "run_implicit_cleanup_now"]
 
 T = TypeVar("T", bound=TempPath)
 
@@ -29,6 +30,11 @@ def placement(
 ) -> tuple[Backend, str]:
     """The backend and the absolute parent directory for a new entry (as ``create()`` decides)."""
     return _placement(directory, backend)
+
+
+def current_pid() -> int:
+    """``os.getpid()`` without the system call (the temp layer refreshes it after a fork)."""
+    return _temp._pid
 
 
 def exclusive_mode(mode: str) -> str:

@@ -15,11 +15,11 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import IO, Any, AnyStr, Generic, cast
+from typing import IO, Any, AnyStr, Generic
 
 from tempkit import naming
-from tempkit._temp_internals import adopt, exclusive_mode
-from tempkit.backends.protocol import Backend, DeleteOnCloseBackend, DescriptorBackend
+from tempkit._temp_internals import adopt, current_pid, exclusive_mode
+from tempkit.backends.protocol import Backend, DescriptorBackend
 from tempkit.temp import TempFilePath
 
 __all__ = ["TemporaryFileWrapper", "open_named"]
@@ -34,7 +34,7 @@ def _remove_quietly(backend: Backend, raw: str) -> None:
 
 def _implicit_cleanup(file: IO[Any], backend: Backend, raw: str, remove: bool, owner: int) -> None:
     """What collection (or interpreter exit) does: close the file, then remove it if ``delete``."""
-    if owner != os.getpid():
+    if owner != current_pid():
         return  # a forked child's copy: the file is its parent's
     try:
         with contextlib.suppress(OSError, ValueError):  # a final flush of data being dropped
@@ -77,7 +77,7 @@ def open_named(
     created: str | None = None
     by_descriptor = capabilities.descriptors and hasattr(backend, "create_descriptor")
     if by_descriptor:
-        creator = cast("DescriptorBackend", backend)
+        creator: DescriptorBackend = backend  # type: ignore[assignment]
 
         def make_descriptor(path: str) -> int:
             audit(path)
@@ -100,7 +100,9 @@ def open_named(
     else:
         open_mode = exclusive_mode(mode)
         open_file: Callable[..., IO[Any]] = (
-            cast("DeleteOnCloseBackend", backend).open_delete_on_close if native else backend.open
+            backend.open_delete_on_close  # type: ignore[attr-defined]
+            if native
+            else backend.open
         )
 
         def make_file(path: str) -> IO[Any]:
@@ -127,7 +129,7 @@ def open_named(
             backend,
             created,
             delete and not native,
-            os.getpid(),
+            current_pid(),
         )
         return TemporaryFileWrapper(file, name, owner, delete, delete_on_close)
     except BaseException:

@@ -49,6 +49,7 @@ from typing import overload as _overload
 from tempkit import naming as _naming
 from tempkit._lazy import lazy_attributes as _lazy_attributes
 from tempkit._temp_internals import adopt as _adopt
+from tempkit._temp_internals import current_pid as _current_pid
 from tempkit._temp_internals import placement as _placement
 from tempkit._tempfile_wrapper import TemporaryFileWrapper as _TemporaryFileWrapper
 from tempkit._tempfile_wrapper import open_named as _open_named
@@ -159,6 +160,12 @@ def _parts(
     prefix: object, suffix: object, dir: object, backend: _Backend
 ) -> tuple[str, str, str, type]:
     """Prefix, suffix and absolute parent directory as str, and the type results are given in."""
+    if prefix is None and suffix is None and dir is None:
+        # The common call, with nothing to check.
+        current = tempdir
+        kind: type = str if current is None or isinstance(current, str) else bytes
+        default = template if type(template) is str else _os.fsdecode(template)
+        return default, "", _default_dir(backend), kind
     output_type = _infer_return_type(prefix, suffix, dir)
     prefix = _os.fsdecode(template) if prefix is None else _affix(prefix, "prefix", backend)
     suffix = "" if suffix is None else _affix(suffix, "suffix", backend)
@@ -211,10 +218,11 @@ def _refuse_without_local_paths(backend: _Backend, what: str, instead: str) -> N
         )
 
 
-def _gettempdir() -> "str | bytes":
+def _gettempdir(backend: "_Backend | None" = None) -> "str | bytes":
     """``tempdir``, computed first if it is None (or was computed for another backend)."""
     global tempdir, _computed, _computed_for
-    backend = _get_backend()
+    if backend is None:
+        backend = _get_backend()
     _refuse_without_local_paths(backend, "gettempdir()", "gettempdir() or TempDirPath.create()")
     current = tempdir
     if current is not None and (
@@ -232,9 +240,12 @@ def _gettempdir() -> "str | bytes":
 
 def _default_dir(backend: _Backend) -> str:
     """Where objects go without ``dir=``: ``tempdir`` on the local disk, else the backend's."""
+    current = tempdir
+    if current is _computed and backend is _computed_for and current is not None:
+        return current  # computed here for this backend: a str, absolute already
     if not backend.capabilities.local_paths:
         return _backend_tempdir(backend)
-    current = _gettempdir()
+    current = _gettempdir(backend)
     if current is _computed:
         return current  # computed here: a str, absolute already
     return _placement(_os.fsdecode(current), backend)[1]
@@ -613,7 +624,7 @@ else:
 
 def _dir_implicit_cleanup(backend: _Backend, raw: str, message: str, owner: int) -> None:
     """What collection (or interpreter exit) does to a forgotten TemporaryDirectory."""
-    if owner != _os.getpid():
+    if owner != _current_pid():
         return  # a forked child's copy: the directory is its parent's
     try:
         backend.rmtree(raw, ignore_errors=True)
@@ -743,7 +754,7 @@ class TemporaryDirectory(_Generic[_AnyStr]):
             message = f"Implicitly cleaning up {self._describe(raw, backend)}"
             self.path = _adopt(
                 _TempDirPath, raw, backend, "always", _dir_implicit_cleanup, backend, raw,
-                message, _os.getpid(),
+                message, _current_pid(),
             )  # fmt: skip
         else:
             self.path = _adopt(_TempDirPath, raw, backend, "never", None)

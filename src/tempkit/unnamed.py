@@ -64,7 +64,8 @@ def open_unnamed_file(
     """
     capabilities = backend.capabilities
     if capabilities.unnamed_files:
-        file = cast("UnnamedFileBackend", backend).open_unnamed(
+        maker: UnnamedFileBackend = backend  # type: ignore[assignment]
+        file = maker.open_unnamed(
             directory,
             mode,
             buffering,
@@ -81,7 +82,7 @@ def open_unnamed_file(
     create_descriptor = getattr(backend, "create_descriptor", None)
     if capabilities.descriptors and create_descriptor is not None:
         return _open_by_descriptor(
-            cast("DescriptorBackend", backend),
+            backend,  # type: ignore[arg-type]
             directory,
             (mode, buffering, encoding, errors, newline),
             prefix,
