@@ -27,8 +27,9 @@ def cases(config: Config) -> list[Case]:
     """One case per function the issue names, then the import and the unnamed file."""
     if os.name != "posix":
         raise Skip("compares the POSIX paths of tempfile and tempkit.tempfile")
-    for module in (tempfile, tempkit.tempfile):
-        module.tempdir = None  # both find the run's TMPDIR, as a fresh process would
+    # Both find the run's TMPDIR, as a fresh process would.
+    tempfile.tempdir = None
+    tempkit.tempfile.tempdir = None
     return [
         _mkstemp_case(config),
         _mkdtemp_case(config),
