@@ -115,3 +115,20 @@ def test_audit_events_as_the_standard_library(temp_root: Path) -> None:
         temp_root,
     )
     assert result.stdout.startswith("True"), result.stdout
+
+
+def test_import_stays_cheap(temp_root: Path) -> None:
+    # SpooledTemporaryFile's module (and with it dataclasses and inspect) loads on
+    # first use; nothing heavier than tempkit itself is imported before.
+    result = run(
+        """
+        import sys
+        import tempkit.tempfile
+        heavy = ("dataclasses", "inspect", "logging", "hashlib", "random", "shutil")
+        print([name for name in heavy if name in sys.modules])
+        tempkit.tempfile.SpooledTemporaryFile
+        print("tempkit._tempfile_spooled" in sys.modules)
+        """,
+        temp_root,
+    )
+    assert result.stdout.split("\n")[:2] == ["[]", "True"]
