@@ -15,12 +15,20 @@ import os
 from collections.abc import Callable
 from typing import TypeVar
 
+from tempkit import crashsafe
 from tempkit import temp as _temp
 from tempkit._finalizer import finalize
 from tempkit.backends.protocol import Backend
 from tempkit.temp import _CLEANED, CleanupPolicy, TempPath, _exclusive_mode, _placement
 
-__all__ = ["adopt", "current_pid", "exclusive_mode", "placement", "run_implicit_cleanup_now"]
+__all__ = [
+    "adopt",
+    "current_pid",
+    "exclusive_mode",
+    "placement",
+    "released",
+    "run_implicit_cleanup_now",
+]
 
 T = TypeVar("T", bound=TempPath)
 
@@ -50,20 +58,27 @@ def adopt(
     implicit_cleanup: Callable[..., object] | None,
     *args: object,
 ) -> T:
-    """Make ``cls`` own the entry just created at ``raw``.
+    """Make ``cls`` own the entry just created at ``raw``, as ``create()`` would.
 
     ``implicit_cleanup(*args)`` is what happens when the object is collected,
     or is still alive at interpreter exit (the contract of ``weakref.finalize``),
     instead of tempkit's remove-and-warn; None means nothing happens. Like
     every temp object's finalizer it is stopped by ``cleanup()``, ``keep()``
     and ``persist()``. It must check for itself that it runs in the process
-    that created the entry.
+    that created the entry, and call :func:`released` once it has removed it.
     """
-    obj = cls._adopt(raw, backend, "never")  # "never": no finalizer made just to be replaced
-    obj._policy = policy
-    if implicit_cleanup is not None:
-        obj._finalizer = finalize(obj, implicit_cleanup, *args)
+    obj = cls._adopt(raw, backend, policy)  # records it where crash-safe mode is on
+    finalizer = obj._finalizer
+    if finalizer is not None:
+        finalizer.detach()
+    obj._finalizer = None if implicit_cleanup is None else finalize(obj, implicit_cleanup, *args)
     return obj
+
+
+def released(raw: str) -> None:
+    """Tell crash-safe mode (when on) that the object at ``raw`` was removed implicitly."""
+    if crashsafe.lease is not None:
+        crashsafe.released(raw)
 
 
 def run_implicit_cleanup_now(obj: TempPath) -> bool:

@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import IO, Any, AnyStr, Generic
 
 from tempkit import naming
-from tempkit._temp_internals import adopt, current_pid, exclusive_mode
+from tempkit._temp_internals import adopt, current_pid, exclusive_mode, released
 from tempkit.backends.protocol import Backend, DescriptorBackend
 from tempkit.temp import TempFilePath
 
@@ -42,6 +42,7 @@ def _implicit_cleanup(file: IO[Any], backend: Backend, raw: str, remove: bool, o
     finally:
         if remove:
             _remove_quietly(backend, raw)
+            released(raw)
 
 
 def open_named(

@@ -51,6 +51,7 @@ from tempkit._lazy import lazy_attributes as _lazy_attributes
 from tempkit._temp_internals import adopt as _adopt
 from tempkit._temp_internals import current_pid as _current_pid
 from tempkit._temp_internals import placement as _placement
+from tempkit._temp_internals import released as _released
 from tempkit._tempfile_wrapper import TemporaryFileWrapper as _TemporaryFileWrapper
 from tempkit._tempfile_wrapper import open_named as _open_named
 from tempkit.backends._current import get_backend as _get_backend
@@ -628,6 +629,7 @@ def _dir_implicit_cleanup(backend: _Backend, raw: str, message: str, owner: int)
         return  # a forked child's copy: the directory is its parent's
     try:
         backend.rmtree(raw, ignore_errors=True)
+        _released(raw)
     finally:
         _warnings.warn(message, ResourceWarning, stacklevel=2)
 

@@ -4,6 +4,8 @@
   child that drops it, or exits, leaves its parent's files alone;
 - removal is relative to directory descriptors: a directory swapped for a
   symlink during cleanup cannot send it outside the tree;
+- crash-safe mode records what the drop-in owns, so a sweep reclaims it after
+  SIGKILL (and leaves what the caller owns: ``mkstemp``, ``delete=False``);
 - permission-denied cases, which CPython's suite skips as root, run here as
   an unprivileged user; ``ignore_cleanup_errors`` ignores every failure (the
   standard library lets a PermissionError of its permission fix-up through)
@@ -25,6 +27,7 @@ import pytest
 import tempkit
 import tempkit.tempfile as tf
 from tests.backends.test_cleanup_chmod_race import OUTSIDE_MODE, mode_of, swaps_on_refusal
+from tests.lifecycle.test_crash_safety import first_line, kill, recording_off, start_worker
 from tests.support.processes import DiskWorker, drop_in_child, run_unprivileged
 
 
@@ -132,6 +135,8 @@ def test_a_read_only_directory_refuses_with_permission_error(
     assert run_unprivileged(attempt) == ("PermissionError", [])
 
 
+__all__ = ["recording_off"]  # the crash-safety tests' fixture: mode off around each test
+
 _HELD: dict[str, tf.TemporaryDirectory[str]] = {}
 
 
@@ -180,3 +185,38 @@ def test_mkstemp_text_mode_is_accepted_on_posix(temp_root: Path) -> None:
     os.close(fd)
     assert Path(path).read_bytes() == b"line\r\n\x1a"  # POSIX has no text mode
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+DROP_IN_WORK = """
+    import tempkit.tempfile as tempfile
+    directory = tempfile.TemporaryDirectory()
+    os.mkdir(os.path.join(directory.name, "inside"))
+    named = tempfile.NamedTemporaryFile()
+    kept = tempfile.NamedTemporaryFile(delete=False)
+    fd, owned_by_caller = tempfile.mkstemp()
+    forgotten = tempfile.TemporaryDirectory()
+    forgotten_name = forgotten.name
+    del forgotten  # removed implicitly, and so no longer in the lease
+    print(json.dumps({
+        "recorded": [directory.name, named.name],
+        "stay": [kept.name, owned_by_caller],
+        "forgotten": forgotten_name,
+    }), flush=True)
+    time.sleep(600)
+"""
+
+
+def test_crash_safe_mode_records_what_the_drop_in_owns(temp_root: Path) -> None:
+    worker = start_worker(temp_root, DROP_IN_WORK, PYTHONWARNINGS="ignore::ResourceWarning")
+    made = first_line(worker)
+    assert isinstance(made, dict)
+    kill(worker)
+    assert not os.path.lexists(made["forgotten"])
+
+    report = tempkit.sweep([temp_root])
+
+    assert sorted(entry.path for entry in report.removed) == sorted(made["recorded"])
+    for path in made["recorded"]:
+        assert not os.path.lexists(path)
+    for path in made["stay"]:  # delete=False and mkstemp: the caller's, as in the stdlib
+        assert os.path.exists(path)
