@@ -1,9 +1,11 @@
 """tempkit.tempfile against the standard library's tempfile, call for call (issue 14).
 
-Each case runs the same default call shape through ``tempkit.tempfile`` and
-through ``tempfile`` in the same directory (the run's TMPDIR, which both find
-afresh: their ``tempdir`` is reset first), end to end with every system call.
-The unnamed file is timed against the raw system calls it is made of.
+Each case runs the same default call shape (no ``dir=``) through
+``tempkit.tempfile`` and through ``tempfile``, end to end with every system
+call, in one fresh directory of its own on the run's filesystem: both modules'
+``tempdir`` points there while a contestant runs, so what other cases leave in
+the run's temp dir cannot fail this one's leftover check. The unnamed file is
+timed against the raw system calls it is made of.
 """
 
 from __future__ import annotations
@@ -27,9 +29,6 @@ def cases(config: Config) -> list[Case]:
     """One case per function the issue names, then the import and the unnamed file."""
     if os.name != "posix":
         raise Skip("compares the POSIX paths of tempfile and tempkit.tempfile")
-    # Both find the run's TMPDIR, as a fresh process would.
-    tempfile.tempdir = None
-    tempkit.tempfile.tempdir = None
     return [
         _mkstemp_case(config),
         _mkdtemp_case(config),
@@ -42,8 +41,22 @@ def cases(config: Config) -> list[Case]:
     ]
 
 
+def _in(directory: Path) -> Callable[[], None]:
+    """Setup: both modules' default directory is ``directory``."""
+
+    def setup() -> None:
+        tempfile.tempdir = str(directory)
+        tempkit.tempfile.tempdir = str(directory)
+
+    return setup
+
+
 def _expect_empty(directory: Path) -> Callable[[], None]:
+    """Teardown: nothing left in ``directory``; both modules find their directory again."""
+
     def check() -> None:
+        tempfile.tempdir = None
+        tempkit.tempfile.tempdir = None
         leftovers = os.listdir(directory)
         if leftovers:
             raise RuntimeError(f"{len(leftovers)} entries left behind: {sorted(leftovers)[:5]}")
@@ -60,9 +73,10 @@ def _pair(
     limit: float = 1.0,
 ) -> ComparisonCase:
     """tempkit.tempfile first, the standard library second, ``make(module)`` the workload."""
-    check = _expect_empty(config.tempdir)
-    ours = Contestant(f"tempkit.tempfile: {title}", make(tempkit.tempfile), teardown=check)
-    theirs = Contestant(f"tempfile: {title}", make(tempfile), teardown=check)
+    directory = config.scratch(name)
+    setup, check = _in(directory), _expect_empty(directory)
+    ours = Contestant(f"tempkit.tempfile: {title}", make(tempkit.tempfile), setup, check)
+    theirs = Contestant(f"tempfile: {title}", make(tempfile), setup, check)
     return ComparisonCase(
         name=name,
         title=f"tempfile drop-in: {title}",
@@ -214,25 +228,26 @@ def _import_case(config: Config) -> Case:
 
 def _unnamed_case(config: Config) -> Case:
     ops = config.pick(full=2000, quick=20)
-    directory = str(config.tempdir)
     if not posix._tmpfile_works:
         raise Skip("no O_TMPFILE on this kernel")
+    scratch = config.scratch("tempfile-unnamed")
+    directory = str(scratch)
     flags = os.O_TMPFILE | os.O_RDWR | os.O_CLOEXEC
     create = UnnamedTempFile.create
 
     def ours() -> None:
         for _ in range(ops):
-            create().close()
+            create(dir=directory).close()
 
     def raw() -> None:
         for _ in range(ops):
             os.close(os.open(directory, flags, 0o600))
 
-    check = _expect_empty(config.tempdir)
+    setup, check = _in(scratch), _expect_empty(scratch)
     contestants = [
-        Contestant("tempkit UnnamedTempFile.create().close()", ours, teardown=check),
-        Contestant("raw os.open(dir, O_TMPFILE|O_RDWR) + os.close", raw, teardown=check),
-        Contestant("tempfile.TemporaryFile().close()", _stdlib_temporary(ops), teardown=check),
+        Contestant("tempkit UnnamedTempFile.create(dir=d).close()", ours, setup, check),
+        Contestant("raw os.open(d, O_TMPFILE|O_RDWR) + os.close", raw, setup, check),
+        Contestant("tempfile.TemporaryFile().close()", _stdlib_temporary(ops), setup, check),
     ]
     return ComparisonCase(
         name="tempfile-unnamed",

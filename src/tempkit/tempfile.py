@@ -98,14 +98,15 @@ tempdir: "str | bytes | None" = None
 """The default directory: computed on first use, recomputed when set back to None."""
 
 # The open(2) flags of mkstemp's descriptors on the local disk, as the standard
-# library spells them (the backend's create_descriptor uses the same ones).
+# library spells them (the local backends' create_descriptor opens with these,
+# plus the non-inheritable flag os.open adds anyway).
 _text_openflags: int = _os.O_RDWR | _os.O_CREAT | _os.O_EXCL | getattr(_os, "O_NOFOLLOW", 0)
 _bin_openflags: int = _text_openflags | getattr(_os, "O_BINARY", 0)
 
 _FILE_PERM = 0o600
+_DIR_PERM = 0o700
 # io.text_encoding is in Python 3.10, but typeshed lists it from 3.11 only.
 _text_encoding: _Callable[..., str] = vars(_io)["text_encoding"]
-_DIR_PERM = 0o700
 _once_lock = _thread.allocate_lock()
 # The value of ``tempdir`` this module computed, and for which backend: when the
 # current backend changes, a computed value is recomputed; a value the user set
