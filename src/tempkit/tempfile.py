@@ -113,6 +113,9 @@ _once_lock = _thread.allocate_lock()
 # is kept.
 _computed: "str | None" = None
 _computed_for: "_Backend | None" = None
+# A ``tempdir`` the user set, the backend, and the absolute directory it gave, when
+# that did not depend on the current directory: placing it again costs a parse.
+_placed: "tuple[object, _Backend, str] | None" = None
 
 # SpooledTemporaryFile subclasses SpooledTempPath, whose module costs more to
 # import than everything else here; it is loaded on first use (PEP 562).
@@ -242,15 +245,23 @@ def _gettempdir(backend: "_Backend | None" = None) -> "str | bytes":
 
 def _default_dir(backend: _Backend) -> str:
     """Where objects go without ``dir=``: ``tempdir`` on the local disk, else the backend's."""
+    global _placed
     current = tempdir
     if current is _computed and backend is _computed_for and current is not None:
         return current  # computed here for this backend: a str, absolute already
+    placed = _placed
+    if placed is not None and placed[0] is current and placed[1] is backend:
+        return placed[2]
     if not backend.capabilities.local_paths:
         return _backend_tempdir(backend)
     current = _gettempdir(backend)
     if current is _computed:
         return current  # computed here: a str, absolute already
-    return _placement(_os.fsdecode(current), backend)[1]
+    text = _os.fsdecode(current)
+    directory = _placement(text, backend)[1]
+    if directory == text:  # absolute already: the same whatever the current directory
+        _placed = (current, backend, directory)
+    return directory
 
 
 def gettempdir() -> str:

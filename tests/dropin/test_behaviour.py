@@ -344,3 +344,18 @@ def test_temporary_file_falls_back_to_a_name_removed_at_once(
     with pytest.raises(LookupError):
         tf.TemporaryFile("w", encoding="no-such-codec")
     assert os.listdir(temp_root) == []
+
+
+def test_a_relative_tempdir_follows_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("one", "two"):
+        (tmp_path / name / "tmp").mkdir(parents=True)
+    tf.tempdir = "tmp"
+    monkeypatch.chdir(tmp_path / "one")
+    assert tf.mkdtemp().startswith(f"{tmp_path}/one/tmp/")
+    monkeypatch.chdir(tmp_path / "two")
+    assert tf.mkdtemp().startswith(f"{tmp_path}/two/tmp/")
+    tf.tempdir = str(tmp_path / "one")  # absolute: the same from anywhere
+    assert tf.mkdtemp().startswith(f"{tmp_path}/one/tmp")
+    assert tf.mkdtemp().startswith(f"{tmp_path}/one/tmp")
