@@ -18,7 +18,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import tempkit.tempfile
-from benchmarks._harness import Case, ComparisonCase, Config, Contestant, Skip, Target
+from benchmarks._harness import (
+    Case,
+    ComparisonCase,
+    Config,
+    Contestant,
+    Skip,
+    Target,
+    children_cpu,
+)
 from tempkit import UnnamedTempFile
 from tempkit.backends import posix
 
@@ -223,6 +231,9 @@ def _import_case(config: Config) -> Case:
             Contestant("python -c 'pass' (startup only)", importer("pass")),
         ],
         targets=[Target("python -c 'import tempfile'", 1.2)],
+        # On the CPU clock, what counts is the child interpreters' time.
+        timer=children_cpu if config.clock == "cpu" else None,
+        clock_name="CPU time" if config.clock == "cpu" else None,
     )
 
 
