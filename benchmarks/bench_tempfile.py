@@ -228,6 +228,9 @@ def _import_case(config: Config) -> Case:
         contestants=[
             Contestant("python -c 'import tempkit.tempfile'", importer("import tempkit.tempfile")),
             Contestant("python -c 'import tempfile'", importer("import tempfile")),
+            Contestant(
+                "python -c 'import tempkit' (the package alone)", importer("import tempkit")
+            ),
             Contestant("python -c 'pass' (startup only)", importer("pass")),
         ],
         targets=[Target("python -c 'import tempfile'", 1.2)],
@@ -248,15 +251,31 @@ def _unnamed_case(config: Config) -> Case:
 
     def ours() -> None:
         for _ in range(ops):
-            create(dir=directory).close()
+            create().close()
 
     def raw() -> None:
         for _ in range(ops):
             os.close(os.open(directory, flags, 0o600))
 
-    setup, check = _in(scratch), _expect_empty(scratch)
+    both_in, check_both = _in(scratch), _expect_empty(scratch)
+    previous = os.environ.get("TMPDIR")
+
+    def setup() -> None:
+        # tempkit's own default directory is the scratch one too, for the call users write.
+        os.environ["TMPDIR"] = directory
+        tempkit.reset_tempdir_cache()
+        both_in()
+
+    def check() -> None:
+        if previous is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = previous
+        tempkit.reset_tempdir_cache()
+        check_both()
+
     contestants = [
-        Contestant("tempkit UnnamedTempFile.create(dir=d).close()", ours, setup, check),
+        Contestant("tempkit UnnamedTempFile.create().close()", ours, setup, check),
         Contestant("raw os.open(d, O_TMPFILE|O_RDWR) + os.close", raw, setup, check),
         Contestant("tempfile.TemporaryFile().close()", _stdlib_temporary(ops), setup, check),
     ]
