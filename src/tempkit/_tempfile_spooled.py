@@ -10,7 +10,6 @@ import types
 from typing import TYPE_CHECKING, Any, AnyStr, cast, overload
 
 from tempkit import tempfile as _public
-from tempkit._temp_internals import run_implicit_cleanup_now
 from tempkit.backends._current import get_backend
 from tempkit.spooled import SpooledTempPath
 
@@ -174,14 +173,3 @@ class SpooledTemporaryFile(SpooledTempPath[AnyStr]):
         if self.rolled and "b" in mode:
             return "rb+"  # what FileIO says of a read-write file
         return mode
-
-    def __del__(self) -> None:
-        # The standard library's (3.12+) __del__ warns of an unclosed file and
-        # closes it; here that is the object's implicit cleanup run now, which
-        # warns too, and acts only in the process that created the file.
-        try:
-            closed = self.closed
-        except ValueError:  # a detached text file
-            closed = True
-        if not closed:
-            run_implicit_cleanup_now(self)

@@ -18,8 +18,9 @@ from types import TracebackType
 from typing import IO, Any, AnyStr, Generic
 
 from tempkit import naming
-from tempkit._temp_internals import adopt, current_pid, exclusive_mode, released
+from tempkit._temp_internals import adopt, exclusive_mode, released
 from tempkit.backends.protocol import Backend, DescriptorBackend
+from tempkit.lifecycle import CleanupPolicy
 from tempkit.temp import TempFilePath
 
 __all__ = ["TemporaryFileWrapper", "open_named"]
@@ -32,10 +33,14 @@ def _remove_quietly(backend: Backend, raw: str) -> None:
         backend.unlink(raw)
 
 
-def _implicit_cleanup(file: IO[Any], backend: Backend, raw: str, remove: bool, owner: int) -> None:
-    """What collection (or interpreter exit) does: close the file, then remove it if ``delete``."""
-    if owner != current_pid():
-        return  # a forked child's copy: the file is its parent's
+def _implicit_cleanup(payload: object, backend: Backend, raw: str) -> None:
+    """What collection (or interpreter exit) does: close the file, then remove it if ``delete``.
+
+    A forked child never runs it (its copy of the object is not the owner).
+    """
+    file: IO[Any]
+    remove: bool
+    file, remove = payload  # type: ignore[misc]
     try:
         with contextlib.suppress(OSError, ValueError):  # a final flush of data being dropped
             file.close()
@@ -120,18 +125,9 @@ def open_named(
             raw: Any = getattr(file, "buffer", file)
             raw = getattr(raw, "raw", raw)
             raw.name = name  # as the standard library: the descriptor's file shows the path
-        owner = adopt(
-            TempFilePath,
-            created,
-            backend,
-            "always" if delete else "never",
-            _implicit_cleanup,
-            file,
-            backend,
-            created,
-            delete and not native,
-            current_pid(),
-        )
+        policy: CleanupPolicy = "always" if delete else "never"
+        remove = delete and not native
+        owner = adopt(TempFilePath, created, backend, policy, _implicit_cleanup, (file, remove))
         return TemporaryFileWrapper(file, name, owner, delete, delete_on_close)
     except BaseException:
         file.close()

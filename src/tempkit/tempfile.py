@@ -49,7 +49,6 @@ from typing import overload as _overload
 from tempkit import naming as _naming
 from tempkit._lazy import lazy_attributes as _lazy_attributes
 from tempkit._temp_internals import adopt as _adopt
-from tempkit._temp_internals import current_pid as _current_pid
 from tempkit._temp_internals import placement as _placement
 from tempkit._temp_internals import released as _released
 from tempkit._tempfile_wrapper import TemporaryFileWrapper as _TemporaryFileWrapper
@@ -635,15 +634,16 @@ else:
 # -- high level: directories ----------------------------------------------------------------------
 
 
-def _dir_implicit_cleanup(backend: _Backend, raw: str, message: str, owner: int) -> None:
-    """What collection (or interpreter exit) does to a forgotten TemporaryDirectory."""
-    if owner != _current_pid():
-        return  # a forked child's copy: the directory is its parent's
+def _dir_implicit_cleanup(message: object, backend: _Backend, raw: str) -> None:
+    """What collection (or interpreter exit) does to a forgotten TemporaryDirectory.
+
+    A forked child never runs it (its copy of the object is not the owner).
+    """
     try:
         backend.rmtree(raw, ignore_errors=True)
         _released(raw)
     finally:
-        _warnings.warn(message, ResourceWarning, stacklevel=2)
+        _warnings.warn(str(message), ResourceWarning, stacklevel=2)
 
 
 class TemporaryDirectory(_Generic[_AnyStr]):
@@ -766,10 +766,7 @@ class TemporaryDirectory(_Generic[_AnyStr]):
         self._local = backend.capabilities.local_paths
         if delete:
             message = f"Implicitly cleaning up {self._describe(raw, backend)}"
-            self.path = _adopt(
-                _TempDirPath, raw, backend, "always", _dir_implicit_cleanup, backend, raw,
-                message, _current_pid(),
-            )  # fmt: skip
+            self.path = _adopt(_TempDirPath, raw, backend, "always", _dir_implicit_cleanup, message)
         else:
             self.path = _adopt(_TempDirPath, raw, backend, "never", None)
 
