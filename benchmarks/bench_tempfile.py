@@ -229,7 +229,8 @@ def _import_case(config: Config) -> Case:
             Contestant("python -c 'import tempkit.tempfile'", importer("import tempkit.tempfile")),
             Contestant("python -c 'import tempfile'", importer("import tempfile")),
             Contestant(
-                "python -c 'import tempkit' (the package alone)", importer("import tempkit")
+                "python -c 'import tempkit.temp' (the temp layer it builds on)",
+                importer("import tempkit.temp"),
             ),
             Contestant("python -c 'pass' (startup only)", importer("pass")),
         ],
