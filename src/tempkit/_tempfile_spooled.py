@@ -7,16 +7,23 @@ the rest of ``tempkit.tempfile``).
 from __future__ import annotations
 
 import types
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, AnyStr, cast, overload
 
-from tempkit import tempfile as _public
 from tempkit.backends._current import get_backend
+from tempkit.backends.protocol import Backend
 from tempkit.spooled import SpooledTempPath
 
 if TYPE_CHECKING:
     from _typeshed import OpenBinaryModeUpdating, OpenTextModeUpdating
 
-__all__ = ["SpooledTemporaryFile"]
+__all__ = ["SpooledTemporaryFile", "spooled_parts"]
+
+# What the standard library's prefix, suffix and dir become for tempkit (and the
+# directory, if one is known yet). tempkit.tempfile sets it when it loads this
+# module: it reads that module's tempdir and template, and this module must not
+# import that one back.
+spooled_parts: Callable[[object, object, object, Backend], tuple[str, str, Any]] | None = None
 
 
 class SpooledTemporaryFile(SpooledTempPath[AnyStr]):
@@ -70,7 +77,10 @@ class SpooledTemporaryFile(SpooledTempPath[AnyStr]):
 
         """
         backend = get_backend()
-        prefix, suffix, directory = _public._spooled_parts(prefix, suffix, dir, backend)
+        parts = spooled_parts
+        if parts is None:
+            raise TypeError("use tempkit.tempfile.SpooledTemporaryFile")
+        prefix, suffix, directory = parts(prefix, suffix, dir, backend)
         self: SpooledTempPath[Any] = SpooledTempPath.create(
             max_size,
             mode,

@@ -19,7 +19,7 @@ from typing import IO, Any, AnyStr, Generic
 
 from tempkit import naming
 from tempkit._temp_internals import adopt, exclusive_mode, released
-from tempkit.backends.protocol import Backend, DescriptorBackend
+from tempkit.backends.protocol import Backend, delete_on_close_backend, descriptor_backend
 from tempkit.lifecycle import CleanupPolicy
 from tempkit.temp import TempFilePath
 
@@ -81,9 +81,9 @@ def open_named(
         sys.audit("tempfile.mkstemp", path if output_type is str else os.fsencode(path))
 
     created: str | None = None
-    by_descriptor = capabilities.descriptors and hasattr(backend, "create_descriptor")
-    if by_descriptor:
-        creator: DescriptorBackend = backend  # type: ignore[assignment]
+    creator = descriptor_backend(backend)
+    by_descriptor = creator is not None
+    if creator is not None:
 
         def make_descriptor(path: str) -> int:
             audit(path)
@@ -105,10 +105,9 @@ def open_named(
             raise
     else:
         open_mode = exclusive_mode(mode)
+        deleting = delete_on_close_backend(backend) if native else None
         open_file: Callable[..., IO[Any]] = (
-            backend.open_delete_on_close  # type: ignore[attr-defined]
-            if native
-            else backend.open
+            backend.open if deleting is None else deleting.open_delete_on_close
         )
 
         def make_file(path: str) -> IO[Any]:

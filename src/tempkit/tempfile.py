@@ -47,7 +47,6 @@ from typing import Generic as _Generic
 from typing import overload as _overload
 
 from tempkit import naming as _naming
-from tempkit._lazy import lazy_attributes as _lazy_attributes
 from tempkit._temp_internals import adopt as _adopt
 from tempkit._temp_internals import placement as _placement
 from tempkit._temp_internals import released as _released
@@ -56,6 +55,7 @@ from tempkit._tempfile_wrapper import open_named as _open_named
 from tempkit.backends._current import get_backend as _get_backend
 from tempkit.backends.protocol import Backend as _Backend
 from tempkit.backends.protocol import DescriptorBackend as _DescriptorBackend
+from tempkit.backends.protocol import descriptor_backend as _descriptor_backend_of
 from tempkit.errors import CleanupError as _CleanupError
 from tempkit.path import BackendPath as _BackendPath
 from tempkit.resolver import TempDirResolver as _TempDirResolver
@@ -116,11 +116,24 @@ _computed_for: "_Backend | None" = None
 # that did not depend on the current directory: placing it again costs a parse.
 _placed: "tuple[object, _Backend, str] | None" = None
 
+
 # SpooledTemporaryFile subclasses SpooledTempPath, whose module costs more to
-# import than everything else here; it is loaded on first use (PEP 562).
-__getattr__, __dir__ = _lazy_attributes(
-    __name__, {"SpooledTemporaryFile": "tempkit._tempfile_spooled"}, globals()
-)
+# import than everything else here (it loads logging); it is loaded on first use
+# (PEP 562), and handed the one function of this module it needs, so that it
+# never imports this module back.
+def __getattr__(name: str) -> object:
+    if name != "SpooledTemporaryFile":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from tempkit import _tempfile_spooled  # noqa: PLC0415 - see above
+
+    _tempfile_spooled.spooled_parts = _spooled_parts
+    cls = _tempfile_spooled.SpooledTemporaryFile
+    globals()[name] = cls
+    return cls
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "SpooledTemporaryFile"})
 
 
 # -- str or bytes ---------------------------------------------------------------------------
@@ -298,13 +311,9 @@ def gettempprefixb() -> bytes:
 
 
 def _descriptor_backend(backend: _Backend, what: str, instead: str) -> _DescriptorBackend:
-    capabilities = backend.capabilities
-    if (
-        capabilities.descriptors
-        and capabilities.local_paths
-        and getattr(backend, "create_descriptor", None) is not None
-    ):
-        return backend  # type: ignore[return-value]
+    creator = _descriptor_backend_of(backend)
+    if creator is not None and backend.capabilities.local_paths:
+        return creator
     raise TypeError(
         f"tempfile.{what} hands out an OS descriptor and path, and {backend!r} has no "
         f"descriptors on this machine; use tempkit.{instead} instead (or a local backend)"

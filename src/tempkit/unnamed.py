@@ -23,15 +23,16 @@ import io
 import os
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from tempkit import naming
 from tempkit._temp_internals import exclusive_mode, placement
 from tempkit.backends.protocol import (
     Backend,
-    DeleteOnCloseBackend,
     DescriptorBackend,
-    UnnamedFileBackend,
+    delete_on_close_backend,
+    descriptor_backend,
+    unnamed_file_backend,
 )
 from tempkit.path import BackendPath
 
@@ -62,9 +63,8 @@ def open_unnamed_file(
     is called with it before it is created. The arguments of ``open`` are
     checked before anything is created, as ``open`` checks them.
     """
-    capabilities = backend.capabilities
-    if capabilities.unnamed_files:
-        maker: UnnamedFileBackend = backend  # type: ignore[assignment]
+    maker = unnamed_file_backend(backend)
+    if maker is not None:
         file = maker.open_unnamed(
             directory,
             mode,
@@ -79,18 +79,18 @@ def open_unnamed_file(
             return file, linkable
     sep = backend.flavour.sep
     length = naming.DEFAULT_LENGTH
-    create_descriptor = getattr(backend, "create_descriptor", None)
-    if capabilities.descriptors and create_descriptor is not None:
+    creator = descriptor_backend(backend)
+    if creator is not None:
         return _open_by_descriptor(
-            backend,  # type: ignore[arg-type]
+            creator,
             directory,
             (mode, buffering, encoding, errors, newline),
             prefix,
             suffix,
             audit,
         )
-    if capabilities.delete_on_close and isinstance(backend, DeleteOnCloseBackend):
-        native: DeleteOnCloseBackend = backend
+    native = delete_on_close_backend(backend)
+    if native is not None:
         open_mode = exclusive_mode(mode)
 
         def make(path: str) -> IO[Any]:
@@ -257,7 +257,9 @@ class UnnamedTempFile:
         else:
             destination = BackendPath(target, backend=backend).absolute()
         self.file.flush()
-        cast("UnnamedFileBackend", backend).link_unnamed(self.file, str(destination))
+        linker = unnamed_file_backend(backend)
+        assert linker is not None  # linkable files come from unnamed-file backends only
+        linker.link_unnamed(self.file, str(destination))
         return destination
 
     # -- the file object -------------------------------------------------------------------
