@@ -34,15 +34,17 @@ __all__ = [
 ]
 
 ENVIRONMENT_VARIABLE: Final = "TEMPKIT_CRASH_SAFE"
-# How long the start-up reclaim may take before it leaves the rest for later.
+"""Set to anything but "" or "0" at start-up, it switches crash-safe mode on."""
 DEFAULT_RECLAIM_SECONDS: Final = 0.05
+"""How long the start-up reclaim may take before it leaves the rest for later."""
 
 # Read by the temp layer on every create: one global, so the mode costs nothing when off.
 recording = os.environ.get(ENVIRONMENT_VARIABLE, "") not in ("", "0")
-# True once this process has a lease: from then on, cleanup tells the lease.
+"""True while new temp objects are recorded (read it through :func:`crash_safety_enabled`)."""
 leased = False
-# The start-up sweep's time budget, when enable_crash_safety(reclaim=True) asked for one.
+"""True once this process has a lease: from then on, cleanup tells the lease."""
 reclaim_seconds: float | None = None
+"""The start-up sweep's time budget, when ``enable_crash_safety(reclaim=True)`` asked for one."""
 _local_backends: set[Backend] = set()
 # The lease engine's two calls, bound on first use (the engine is POSIX-only).
 _record: Callable[[str, float | None], None] | None = None
@@ -66,6 +68,13 @@ def enable_crash_safety(*, reclaim: bool = False, reclaim_seconds: float | None 
     Raises:
         ValueError: ``reclaim_seconds`` is negative.
 
+    Examples:
+        >>> from tempkit import crash_safety_enabled, disable_crash_safety, enable_crash_safety
+        >>> enable_crash_safety()
+        >>> crash_safety_enabled()
+        True
+        >>> disable_crash_safety()
+
     """
     global recording
     _set_reclaim(reclaim, reclaim_seconds)
@@ -87,12 +96,28 @@ def disable_crash_safety() -> None:
 
 
 def crash_safety_enabled() -> bool:
-    """True while new temp objects are recorded in this process's lease."""
+    """Whether crash-safe mode is on.
+
+    Returns:
+        True while new temp objects are recorded in this process's lease.
+
+    """
     return recording
 
 
 def created(backend: Backend, path: str) -> None:
-    """The temp layer made a managed object at ``path``: record it if the backend is local."""
+    """The temp layer made a managed object at ``path``: record it if the backend is local.
+
+    Called by the temp layer while ``recording`` is true, not by users.
+
+    Args:
+        backend: the backend the object is on; only the local POSIX disk is recorded.
+        path: the object's absolute path.
+
+    Raises:
+        OSError: the lease could not be written (the caller then removes the object).
+
+    """
     if backend not in _local_backends:
         if not _is_local_posix(backend):
             return
@@ -108,7 +133,14 @@ def created(backend: Backend, path: str) -> None:
 
 
 def released(path: str) -> None:
-    """The object at ``path`` is cleaned up, kept or persisted: the lease forgets it."""
+    """The object at ``path`` is cleaned up, kept or persisted: the lease forgets it.
+
+    Called by the temp layer while ``leased`` is true, not by users.
+
+    Args:
+        path: the object's absolute path, as given to :func:`created`.
+
+    """
     if _release is not None:
         _release(path)
 
@@ -151,6 +183,14 @@ def sweep(
         ValueError: ``older_than`` is negative.
         TypeError: ``dirs`` holds something that is not a str path.
         NotImplementedError: on Windows, where crash-safe mode records nothing.
+
+    Examples:
+        >>> from tempkit import sweep
+        >>> report = sweep(dry_run=True)  # what would go; nothing is removed
+        >>> report.complete
+        True
+        >>> for entry in report.removed:
+        ...     print(entry.action, entry.path, entry.reason)
 
     """
     if sys.platform == "win32":

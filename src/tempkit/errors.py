@@ -19,6 +19,16 @@ def os_error(code: int, path: str, detail: str | None = None, path2: str | None 
 
     ``OSError(code, ...)`` picks the subclass (FileNotFoundError, ...) from the errno,
     exactly as the os module does, so every backend raises the same types.
+
+    Args:
+        code: the errno value (``errno.ENOENT``...).
+        path: the path the error is about (``filename``).
+        detail: the message; default ``os.strerror(code)``.
+        path2: the second path of a two-path call such as a rename (``filename2``).
+
+    Returns:
+        The exception, not raised: ``raise os_error(errno.ENOENT, path)``.
+
     """
     message = detail if detail is not None else os.strerror(code)
     if path2 is None:
@@ -30,11 +40,27 @@ class CleanupError(OSError):
     """Removing a temp tree failed for one or more entries.
 
     ``errors`` holds one ``(path, exception)`` pair per entry that could not be
-    removed; the message names each of them.
+    removed; the message names each of them. It is an ``OSError`` whose
+    ``errno`` is the first failure's (EIO when that has none) and whose
+    ``filename`` is the root of the tree.
+
+    Args:
+        root: the path of the tree being removed.
+        errors: one ``(path, exception)`` pair per entry that could not be removed.
+
+    Examples:
+        >>> import errno
+        >>> from tempkit import CleanupError
+        >>> denied = PermissionError(errno.EACCES, "Permission denied", "/t/x")
+        >>> error = CleanupError("/t", [("/t/x", denied)])
+        >>> error.errno == errno.EACCES, error.filename, len(error.errors)
+        (True, '/t', 1)
+
     """
 
     def __init__(self, root: str, errors: Sequence[tuple[str, OSError]]) -> None:
         self.errors: list[tuple[str, OSError]] = list(errors)
+        """One ``(path, exception)`` pair per entry that could not be removed."""
         lines = "; ".join(f"{path}: {exc.strerror or exc}" for path, exc in self.errors)
         first = self.errors[0][1].errno if self.errors else None
         super().__init__(

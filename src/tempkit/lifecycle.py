@@ -48,6 +48,16 @@ __all__ = [
 ]
 
 CleanupPolicy = Literal["always", "on_success", "never"]
+"""What leaving a temp object's ``with`` block does (the ``cleanup=`` argument of ``create()``).
+
+- "always" (the default): remove it, whether the block succeeded or raised;
+- "on_success": remove it if the block succeeded, keep it (and log where, on the
+  "tempkit" logger) if the block raised, for a look at what went wrong;
+- "never": keep it; only an explicit ``cleanup()`` removes it, and it is never
+  removed implicitly (no finalizer, no crash-safe record).
+
+An explicit ``cleanup()`` always cleans, whatever the policy.
+"""
 POLICIES: Final = frozenset(("always", "on_success", "never"))
 
 # The states of a temp object: managed until one of the other three, for good.
@@ -105,6 +115,16 @@ class TempPath(BackendPath):
     _state: str
 
     def __init__(self, *args: object, **kwargs: object) -> None:
+        """Refused: a temp object is made by its class's ``create()``.
+
+        Args:
+            *args: not used.
+            **kwargs: not used.
+
+        Raises:
+            TypeError: always.
+
+        """
         raise TypeError(f"use {type(self).__name__}.create() to make a temp object")
 
     @staticmethod
@@ -173,8 +193,19 @@ class TempPath(BackendPath):
     def cleanup(self, *, ignore_errors: bool = False) -> None:
         """Remove the temp object; calling it again does nothing.
 
-        Raises :class:`tempkit.CleanupError` naming every entry that could not
-        be removed (unless ``ignore_errors``); the object then stays managed.
+        An explicit call always removes, whatever the cleanup policy. A
+        directory is removed as a whole tree, without following symlinks and
+        making read-only entries writable as needed. After ``keep()`` or
+        ``persist()`` it does nothing.
+
+        Args:
+            ignore_errors: remove what can be removed and raise nothing.
+
+        Raises:
+            CleanupError: some entries could not be removed (unless
+                ``ignore_errors``); it names each one, and the object stays
+                managed so the call can be retried.
+
         """
         if self._state != ACTIVE:
             return
@@ -182,7 +213,15 @@ class TempPath(BackendPath):
         self._release(CLEANED)
 
     def keep(self) -> BackendPath:
-        """Stop managing the temp object and return it as a plain path."""
+        """Stop managing the temp object and return it as a plain path.
+
+        The entry stays where it is: no ``with`` block, finalizer or sweep
+        removes it from now on. Calling it again returns the path again.
+
+        Returns:
+            The same path, as a plain :class:`BackendPath` that owns nothing.
+
+        """
         if self._state == ACTIVE:
             self._release(KEPT)
         return BackendPath._from_normalized(self._raw, self._backend)
@@ -190,10 +229,27 @@ class TempPath(BackendPath):
     def persist(self, target: str | os.PathLike[str], *, overwrite: bool = False) -> BackendPath:
         """Atomically move the temp object to ``target`` and stop managing it.
 
-        Without ``overwrite`` an existing ``target`` is never replaced
-        (FileExistsError). On any failure a :class:`tempkit.PersistError` (also
-        an instance of the underlying OSError type) is raised and the temp object
-        is untouched and still managed: ``error.temp`` is this object.
+        The move is one rename on the backend, so ``target`` must be on the same
+        filesystem; a relative ``target`` is taken against the current directory.
+
+        Args:
+            target: where the entry goes: a path on the same backend, or text.
+            overwrite: replace an existing ``target`` (a file, or an empty
+                directory for a directory); without it an existing ``target``
+                is never replaced, atomically (no check-then-rename race).
+
+        Returns:
+            The new location as a plain, absolute :class:`BackendPath`.
+
+        Raises:
+            PersistError: the move failed: ``target`` exists (also a
+                FileExistsError), is on another filesystem, its directory is
+                missing... It is also an instance of the underlying OSError type,
+                and the temp object is untouched and still managed: ``error.temp``
+                is this object.
+            ValueError: the object was already cleaned up, kept or persisted, or
+                ``target`` is a path on another backend.
+
         """
         if self._state != ACTIVE:
             raise ValueError(f"{self!r} is no longer managed ({self._state})")
@@ -249,12 +305,34 @@ class PersistError(OSError):
     """``persist()`` could not move the temp object into place.
 
     The temp object is untouched and still owned: ``temp`` hands it back, so the
-    caller can retry, copy it elsewhere, or let it be cleaned up.
+    caller can retry, copy it elsewhere, or let it be cleaned up. The error
+    raised is also an instance of the cause's type (a ``PersistError`` that is a
+    ``FileExistsError``, say), with the cause's ``errno``, ``filename`` (the temp
+    object) and ``filename2`` (the target).
+
+    Args:
+        temp: the temp object that could not be persisted.
+        target: where it was to go.
+        cause: the error the backend raised.
+
+    Examples:
+        >>> from tempkit import MemoryBackend, PersistError, TempFilePath
+        >>> memory = MemoryBackend()
+        >>> with TempFilePath.create(backend=memory) as tmp:
+        ...     _ = (tmp.parent / "taken").write_text("x", encoding="utf-8")
+        ...     try:
+        ...         tmp.persist("/tmp/taken")
+        ...     except FileExistsError as error:  # also a PersistError
+        ...         error.temp is tmp, tmp.managed
+        (True, True)
+
     """
 
     def __init__(self, temp: TempPath, target: str, cause: OSError) -> None:
         self.temp = temp
+        """The temp object, still managed: retry, copy it elsewhere, or clean it up."""
         self.cause = cause
+        """The error the backend raised."""
         code = cause.errno if cause.errno is not None else errno.EIO
         if code == errno.EXDEV:
             why = "the target is on another filesystem; copy the data instead"

@@ -62,7 +62,16 @@ class OpenArgs(NamedTuple):
 
     ``mode`` is what the caller gave ("w+b"); ``open_mode`` is its
     exclusive-create form ("x+b"), which makes the new file and opens it in one
-    step.
+    step. Make it with ``open_args``, which checks the mode.
+
+    Attributes:
+        mode: the mode the caller gave ("w+b", "w+").
+        open_mode: its exclusive-create form ("x+b", "x+"), used to open.
+        buffering: as for ``open()``.
+        encoding: as for ``open()`` (text modes).
+        errors: as for ``open()`` (text modes).
+        newline: as for ``open()`` (text modes).
+
     """
 
     mode: str
@@ -73,7 +82,16 @@ class OpenArgs(NamedTuple):
     newline: str | None = None
 
     def opener(self, backend: Backend) -> Callable[[str], IO[Any]]:
-        """A maker for :meth:`CreateOptions.make`: create a path exclusively (0o600) and open it."""
+        """A maker for :meth:`CreateOptions.make`: create a path exclusively (0o600) and open it.
+
+        Args:
+            backend: the backend the file is made on.
+
+        Returns:
+            A function of one path that creates the file there exclusively, with
+            mode 0o600, and returns it open with these arguments.
+
+        """
         mode, buffering, encoding, errors, newline = self[1:]
 
         def open_new(path: str) -> IO[Any]:
@@ -111,6 +129,25 @@ class CreateOptions(NamedTuple):
     characters + ``suffix``. A NamedTuple: an immutable value, which
     ``create_options`` builds with ``tuple.__new__`` and the makers read by
     unpacking (both in C: no Python frame, no attribute lookups).
+
+    Attributes:
+        backend: the backend entries are made on (None: the current one then).
+        dir: the parent directory as given (None: the backend's temp dir).
+        prefix: the start of each new name.
+        suffix: the end of each new name.
+        length: how many random characters go between them.
+        policy: the cleanup policy of the object made.
+
+    Examples:
+        >>> from tempkit import MemoryBackend
+        >>> from tempkit.options import MAKE_DIR, create_options
+        >>> options = create_options(backend=MemoryBackend(), template="jobXXXX")
+        >>> options.prefix, options.length, options.policy
+        ('job', 4, 'always')
+        >>> backend, path, _ = options.make(MAKE_DIR)
+        >>> path.startswith("/tmp/job"), backend.stat(path).st_mode & 0o777 == 0o700
+        (True, True)
+
     """
 
     backend: Backend | None
@@ -125,6 +162,14 @@ class CreateOptions(NamedTuple):
 
         ``dir`` is made absolute against the backend's current directory;
         without one, the backend's temp dir is resolved (see ``resolver``).
+
+        Returns:
+            ``(backend, directory)``: the backend (the current one when the
+            options leave it open) and the directory's absolute path.
+
+        Raises:
+            FileNotFoundError: no ``dir`` was given and no temp dir is usable.
+
         """
         backend, directory, _, _, _, _ = self
         if backend is None:
@@ -151,8 +196,16 @@ class CreateOptions(NamedTuple):
         called with fresh names until one is free (only ``FileExistsError`` is
         retried, a bounded number of times: see ``naming.create_unique``).
 
+        Args:
+            maker: given the backend, returns the call that makes one entry at
+                a path, exclusively (``MAKE_FILE``, ``MAKE_DIR``, ``OpenArgs.opener``).
+
         Returns:
             The backend, the path made, and what the call returned.
+
+        Raises:
+            FileExistsError: every name tried was taken.
+            OSError: anything else the maker raised (the first error, not retried).
 
         """
         _, _, prefix, suffix, length, _ = self
@@ -188,6 +241,19 @@ def create_options(
     Nothing touches a backend here. The backend is fixed now: ``backend``, else
     that of a ``dir`` path, else the current one; only when no argument is
     given at all is it left to be the current one when the entry is made.
+
+    Args:
+        dir: the parent directory (text or a path); None for the backend's temp dir.
+        backend: the backend; None for that of a ``dir`` path, else the current one.
+        prefix: the start of each name (default "tmp").
+        suffix: the end of each name (default "").
+        template: a mktemp-style template ("buildXXXXXX"), instead of ``prefix``
+            and ``length``.
+        length: how many random characters (default 8).
+        cleanup: the cleanup policy.
+
+    Returns:
+        The checked value (the shared ``DEFAULTS`` when no argument is given).
 
     Raises:
         ValueError: ``cleanup`` is not a policy; ``dir`` is a path on another

@@ -39,12 +39,41 @@ else:
 
 
 class BackendPath:
-    """A path on a tempkit backend, with the API of ``pathlib.Path``.
+    r"""A path on a tempkit backend, with the API of ``pathlib.Path``.
 
     ``BackendPath("/tmp/x")`` is on the current backend; pass ``backend=`` to
     choose one. Joining (``/``, ``joinpath``, ``parent``...) keeps the backend.
     Derived paths are always plain ``BackendPath`` objects: a child of a temp
     directory does not own anything.
+
+    The pure methods (``name``, ``with_suffix``, ``relative_to``, ``match``...)
+    follow the backend's flavour, POSIX or Windows, as ``PurePosixPath`` or
+    ``PureWindowsPath`` would; the I/O methods go through the backend and raise
+    the builtin ``OSError`` subclasses with ``errno`` and ``filename`` set.
+
+    Args:
+        *segments: path segments, joined as ``pathlib`` joins them (an absolute
+            one starts over); text, ``os.PathLike`` objects or paths on the same
+            backend. No segment at all is the current directory, ".".
+        backend: the backend; default that of the first ``BackendPath`` among
+            ``segments``, else the current one (see :func:`tempkit.use_backend`).
+
+    Raises:
+        TypeError: a segment is neither text nor ``os.PathLike`` (of text).
+        ValueError: a segment is a path on another backend.
+
+    Examples:
+        >>> from tempkit import BackendPath, MemoryBackend
+        >>> memory = MemoryBackend()
+        >>> report = BackendPath("/tmp", "reports", "q1.csv", backend=memory)
+        >>> report.parent.mkdir()
+        >>> report.write_text("a,b\n", encoding="utf-8")
+        4
+        >>> report.name, report.suffix, report.parent
+        ('q1.csv', '.csv', BackendPath('/tmp/reports', backend=MemoryBackend(dev=...)))
+        >>> [p.name for p in report.parent.iterdir()]
+        ['q1.csv']
+
     """
 
     __slots__ = ("_backend", "_parsed", "_raw", "_str_normcase")
@@ -98,7 +127,15 @@ class BackendPath:
         return path
 
     def with_segments(self, *segments: str | os.PathLike[str]) -> BackendPath:
-        """A new path on the same backend from ``segments`` (pathlib 3.12 hook)."""
+        """A new path on the same backend from ``segments`` (pathlib 3.12 hook).
+
+        Args:
+            *segments: path segments, as for the constructor.
+
+        Returns:
+            A plain path on this path's backend.
+
+        """
         return BackendPath(*segments, backend=self._backend)
 
     # -- identity --------------------------------------------------------------
@@ -198,7 +235,21 @@ class BackendPath:
             return NotImplemented
 
     def joinpath(self, *segments: str | os.PathLike[str]) -> BackendPath:
-        """Join ``segments`` onto this path; an absolute segment starts over."""
+        """Join ``segments`` onto this path; an absolute segment starts over.
+
+        ``path / "x"`` is ``path.joinpath("x")``.
+
+        Args:
+            *segments: text, ``os.PathLike`` objects or paths on the same backend.
+
+        Returns:
+            The joined path, on this path's backend.
+
+        Raises:
+            TypeError: a segment is neither text nor ``os.PathLike``.
+            ValueError: a segment is a path on another backend.
+
+        """
         if len(segments) == 1 and type(segments[0]) is str:
             child = self._append(segments[0])
             if child is not None:
@@ -294,23 +345,40 @@ class BackendPath:
         return tuple(self._derive(drive, root, parts[:i]) for i in range(len(parts) - 1, -1, -1))
 
     def is_absolute(self) -> bool:
-        r"""True when the path has a root (and a drive, on Windows).
+        r"""Whether the path has a root (and a drive, on Windows).
 
         On the Windows flavour a UNC or device drive is absolute too, and a
         bare ``\x`` is not (it depends on the current drive), as in 3.13.
+
+        Returns:
+            True for an absolute path.
+
         """
         drive, root, _ = self._pieces()
         return self._backend.flavour.is_absolute(drive, root)
 
     def as_posix(self) -> str:
-        """The path with forward slashes."""
+        """The path with forward slashes.
+
+        Returns:
+            The path's text with each separator as "/".
+
+        """
         return str(self).replace(self._backend.flavour.sep, "/")
 
     def with_name(self, name: str) -> BackendPath:
         """This path with its final component replaced by ``name``.
 
-        ValueError when ``name`` is empty, ``"."`` or holds a separator, or
-        when this path has no name (an anchor or ``.``).
+        Args:
+            name: the new final component.
+
+        Returns:
+            A new path; nothing is renamed.
+
+        Raises:
+            ValueError: ``name`` is empty, ``"."`` or holds a separator, or this
+                path has no name (an anchor or ``.``).
+
         """
         if not name or name == "." or self._backend.flavour.has_separator(name):
             raise ValueError(f"Invalid name {name!r}")
@@ -322,7 +390,16 @@ class BackendPath:
     def with_stem(self, stem: str) -> BackendPath:
         """This path with the stem of its final component replaced.
 
-        ValueError when the result would be a bare suffix (``"" + ".txt"``).
+        Args:
+            stem: the new final component without its suffix.
+
+        Returns:
+            A new path with the same suffix; nothing is renamed.
+
+        Raises:
+            ValueError: the result would be a bare suffix (``"" + ".txt"``), or
+                as :meth:`with_name`.
+
         """
         suffix = self.suffix
         if suffix and not stem:
@@ -332,8 +409,16 @@ class BackendPath:
     def with_suffix(self, suffix: str) -> BackendPath:
         """This path with its last extension replaced (``""`` removes it).
 
-        ValueError when ``suffix`` is not ``""`` and not ``"."`` followed by
-        at least one character, or when the path has no stem.
+        Args:
+            suffix: the new extension, such as ".txt", or "" to remove it.
+
+        Returns:
+            A new path; nothing is renamed.
+
+        Raises:
+            ValueError: ``suffix`` is not ``""`` and not ``"."`` followed by at
+                least one character, or the path has no stem.
+
         """
         stem = self.stem
         if not stem:
@@ -349,6 +434,18 @@ class BackendPath:
         climb out of ``other`` with ``..`` parts, which is refused (ValueError)
         when the part of ``other`` to climb out of contains ``..`` itself. As
         for pathlib this is pure: symlinks are not resolved.
+
+        Args:
+            other: the base: text or a path on the same backend.
+            walk_up: allow ``..`` parts when this path is not below ``other``.
+
+        Returns:
+            A relative path.
+
+        Raises:
+            ValueError: the anchors differ; this path is not below ``other`` and
+                ``walk_up`` is false; or ``other`` is on another backend.
+
         """
         base = self._coerce(other)
         normcase = self._backend.flavour.normcase
@@ -370,7 +467,15 @@ class BackendPath:
         return self._derive("", "", ups + parts[common:])
 
     def is_relative_to(self, other: str | os.PathLike[str]) -> bool:
-        """True when this path is ``other`` or below it."""
+        """Whether this path is ``other`` or below it (pure: no I/O).
+
+        Args:
+            other: the base: text or a path on the same backend.
+
+        Returns:
+            True when :meth:`relative_to` would succeed without ``walk_up``.
+
+        """
         try:
             self.relative_to(other)
         except ValueError:
@@ -383,8 +488,19 @@ class BackendPath:
         Semantics of pathlib 3.12/3.13 on every interpreter: each pattern part
         matches one path part, ``**`` is an ordinary wildcard (same as ``*``),
         a relative pattern may match the drive of a drive-relative path, and an
-        anchor is only matched by the same anchor. ValueError for an empty
-        pattern.
+        anchor is only matched by the same anchor.
+
+        Args:
+            pattern: a glob pattern ("*.txt", "/tmp/*/out").
+            case_sensitive: match case; default the flavour's rule (POSIX
+                sensitive, Windows not).
+
+        Returns:
+            True when the path matches.
+
+        Raises:
+            ValueError: the pattern is empty.
+
         """
         flavour = self._backend.flavour
         sensitive = flavour.case_sensitive if case_sensitive is None else case_sensitive
@@ -414,7 +530,15 @@ class BackendPath:
         return True
 
     def as_uri(self) -> str:
-        """A ``file:`` URI (absolute local paths only)."""
+        """The path as a ``file:`` URI, percent-encoded.
+
+        Returns:
+            ``file:///tmp/x`` (``file:///c:/x`` on the Windows flavour).
+
+        Raises:
+            ValueError: the path is relative.
+
+        """
         if not self.is_absolute():
             raise ValueError("relative path can't be expressed as a file URI")
         from urllib.parse import quote_from_bytes  # noqa: PLC0415 - rarely used
@@ -444,11 +568,32 @@ class BackendPath:
 
     # -- I/O: inspection -------------------------------------------------------------
     def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
-        """Stat this path through its backend."""
+        """Stat this path through its backend, as ``os.stat`` does.
+
+        Args:
+            follow_symlinks: False to stat a final symlink itself (``lstat``).
+
+        Returns:
+            The entry's ``os.stat_result``.
+
+        Raises:
+            FileNotFoundError: nothing is there (or a dangling symlink, when
+                following symlinks).
+            OSError: any other failure (PermissionError...).
+
+        """
         return self._backend.stat(self.__str__(), follow_symlinks=follow_symlinks)
 
     def lstat(self) -> os.stat_result:
-        """Stat this path without following a final symlink."""
+        """Stat this path without following a final symlink.
+
+        Returns:
+            The ``os.stat_result`` of the entry, or of the symlink itself.
+
+        Raises:
+            FileNotFoundError: nothing is there.
+
+        """
         return self._backend.stat(self.__str__(), follow_symlinks=False)
 
     def _is_kind(self, kind: Callable[[int], bool], follow_symlinks: bool = True) -> bool:
@@ -464,39 +609,104 @@ class BackendPath:
         return kind(mode)
 
     def exists(self, *, follow_symlinks: bool = True) -> bool:
-        """True when the path names an existing entry."""
+        """Whether the path names an existing entry.
+
+        Every error (a permission problem, a NUL in the path) counts as no,
+        as in ``os.path.exists``.
+
+        Args:
+            follow_symlinks: False to count a dangling symlink as existing.
+
+        Returns:
+            True when the entry exists.
+
+        """
         return self._is_kind(_any_kind, follow_symlinks)
 
     def is_file(self, *, follow_symlinks: bool = True) -> bool:
-        """True for a regular file (or a symlink to one, when following symlinks)."""
+        """Whether the path is a regular file (or a symlink to one, when following symlinks).
+
+        Args:
+            follow_symlinks: False to answer for a final symlink itself.
+
+        Returns:
+            True for a regular file; False when it is anything else, or
+            cannot be examined.
+
+        """
         return self._is_kind(stat_module.S_ISREG, follow_symlinks)
 
     def is_dir(self, *, follow_symlinks: bool = True) -> bool:
-        """True for a directory (or a symlink to one, when following symlinks)."""
+        """Whether the path is a directory (or a symlink to one, when following symlinks).
+
+        Args:
+            follow_symlinks: False to answer for a final symlink itself.
+
+        Returns:
+            True for a directory; False when it is anything else, or cannot be
+            examined.
+
+        """
         return self._is_kind(stat_module.S_ISDIR, follow_symlinks)
 
     def is_symlink(self) -> bool:
-        """True for a symbolic link."""
+        """Whether the path is a symbolic link.
+
+        Returns:
+            True if it is; False when it is anything else, or cannot be examined.
+
+        """
         return self._is_kind(stat_module.S_ISLNK, follow_symlinks=False)
 
     def is_fifo(self) -> bool:
-        """True for a named pipe (or a symlink to one)."""
+        """Whether the path is a named pipe (or a symlink to one).
+
+        Returns:
+            True if it is; False when it is anything else, or cannot be examined.
+
+        """
         return self._is_kind(stat_module.S_ISFIFO)
 
     def is_socket(self) -> bool:
-        """True for a Unix socket (or a symlink to one)."""
+        """Whether the path is a Unix socket (or a symlink to one).
+
+        Returns:
+            True if it is; False when it is anything else, or cannot be examined.
+
+        """
         return self._is_kind(stat_module.S_ISSOCK)
 
     def is_block_device(self) -> bool:
-        """True for a block device (or a symlink to one)."""
+        """Whether the path is a block device (or a symlink to one).
+
+        Returns:
+            True if it is; False when it is anything else, or cannot be examined.
+
+        """
         return self._is_kind(stat_module.S_ISBLK)
 
     def is_char_device(self) -> bool:
-        """True for a character device (or a symlink to one)."""
+        """Whether the path is a character device (or a symlink to one).
+
+        Returns:
+            True if it is; False when it is anything else, or cannot be examined.
+
+        """
         return self._is_kind(stat_module.S_ISCHR)
 
     def samefile(self, other: str | os.PathLike[str]) -> bool:
-        """True when both paths name the same file (same device and inode)."""
+        """Whether both paths name the same file (same device and inode).
+
+        Args:
+            other: text or a path on the same backend.
+
+        Returns:
+            True when both entries, symlinks followed, are one file.
+
+        Raises:
+            FileNotFoundError: either entry does not exist.
+
+        """
         mine = self.stat()
         theirs = self._coerce(other).stat()
         return mine.st_ino == theirs.st_ino and mine.st_dev == theirs.st_dev
@@ -507,6 +717,14 @@ class BackendPath:
         The directory is read when ``iterdir()`` is called, as in pathlib
         3.13, so a missing directory raises here rather than at the first
         ``next()``, and no directory handle stays open while you iterate.
+
+        Returns:
+            An iterator over one path per entry, in the backend's order.
+
+        Raises:
+            FileNotFoundError: the directory does not exist.
+            NotADirectoryError: the path is not a directory.
+
         """
         names = [entry.name for entry in self._backend.scandir(self.__str__())]
         return map(self._child, names)
@@ -523,7 +741,15 @@ class BackendPath:
         return self._derive(drive, root, [*parts, name], raw)
 
     def readlink(self) -> BackendPath:
-        """The target of this symbolic link, as a path."""
+        """The target of this symbolic link, as a path.
+
+        Returns:
+            The link's target as stored (it may be relative, or dangle).
+
+        Raises:
+            OSError: not a symlink (EINVAL), or nothing is there.
+
+        """
         return BackendPath(self._backend.readlink(self.__str__()), backend=self._backend)
 
     def absolute(self) -> BackendPath:
@@ -533,6 +759,10 @@ class BackendPath:
         A Windows drive-relative path on another drive than the current one
         (``d:x`` while in ``C:\work``) is taken from that drive's root: a
         backend has one current directory, not one per drive.
+
+        Returns:
+            An absolute path (this path itself when it is absolute already).
+
         """
         drive, root, parts = self._pieces()
         flavour = self._backend.flavour
@@ -544,7 +774,20 @@ class BackendPath:
         return BackendPath(cwd, self, backend=self._backend)
 
     def resolve(self, strict: bool = False) -> BackendPath:
-        """This path made absolute with symlinks resolved."""
+        """This path made absolute with symlinks resolved and ``..`` collapsed.
+
+        Args:
+            strict: raise when a component does not exist or a link loops;
+                otherwise what cannot be resolved is kept as it is.
+
+        Returns:
+            The absolute, resolved path.
+
+        Raises:
+            OSError: with ``strict``, a missing component (FileNotFoundError) or
+                a symlink loop.
+
+        """
         return BackendPath(
             self._backend.realpath(str(self.absolute()), strict=strict), backend=self._backend
         )
@@ -559,10 +802,32 @@ class BackendPath:
     ) -> Iterator[BackendPath]:
         """Yield existing paths below this one that match a relative glob pattern.
 
-        pathlib 3.13 semantics on every interpreter (see :mod:`tempkit._glob`):
-        ``**`` recurses (without entering symlinks unless ``recurse_symlinks``),
-        a trailing separator selects directories only, hidden files match.
-        NotImplementedError for an absolute pattern, ValueError for an empty one.
+        pathlib 3.13 semantics on every interpreter: ``**`` recurses (without
+        entering symlinks unless ``recurse_symlinks``), a trailing separator
+        selects directories only, hidden files match.
+
+        Args:
+            pattern: a relative glob pattern ("*.txt", "**/*.py", "data/").
+            case_sensitive: match case; default the flavour's rule (POSIX
+                sensitive, Windows not).
+            recurse_symlinks: let ``**`` enter symlinks to directories.
+
+        Yields:
+            Each matching path below this one.
+
+        Raises:
+            NotImplementedError: the pattern is absolute.
+            ValueError: the pattern is empty.
+
+        Examples:
+            >>> from tempkit import TempDirPath
+            >>> with TempDirPath.create() as tmp:
+            ...     (tmp / "src").mkdir()
+            ...     for name in ("a.py", "src/b.py", "src/c.txt"):
+            ...         _ = (tmp / name).write_text("", encoding="utf-8")
+            ...     sorted(p.relative_to(tmp).as_posix() for p in tmp.glob("**/*.py"))
+            ['a.py', 'src/b.py']
+
         """
         raw = str(pattern) if isinstance(pattern, BackendPath) else os.fspath(pattern)
         return self._glob(raw, case_sensitive, recurse_symlinks)
@@ -574,7 +839,20 @@ class BackendPath:
         case_sensitive: bool | None = None,
         recurse_symlinks: bool = False,
     ) -> Iterator[BackendPath]:
-        """``glob("**/" + pattern)``: match at any depth below this path."""
+        """``glob("**/" + pattern)``: match at any depth below this path.
+
+        Args:
+            pattern: a relative glob pattern ("*.txt").
+            case_sensitive: match case; default the flavour's rule.
+            recurse_symlinks: let ``**`` enter symlinks to directories.
+
+        Yields:
+            Each matching path below this one.
+
+        Raises:
+            NotImplementedError: the pattern is absolute.
+
+        """
         raw = str(pattern) if isinstance(pattern, BackendPath) else os.fspath(pattern)
         raw = self._backend.flavour.join("**", raw)
         return self._glob(raw, case_sensitive, recurse_symlinks)
@@ -606,7 +884,22 @@ class BackendPath:
         on_error: Callable[[OSError], object] | None = None,
         follow_symlinks: bool = False,
     ) -> Iterator[tuple[BackendPath, list[str], list[str]]]:
-        """Walk the tree below this directory, like ``os.walk`` (pathlib 3.12 API)."""
+        """Walk the tree below this directory, like ``os.walk`` (pathlib 3.12 API).
+
+        Top-down, the caller may prune ``dirnames`` in place to skip them.
+
+        Args:
+            top_down: yield a directory before (True) or after (False) its
+                subdirectories.
+            on_error: called with the OSError of a directory that cannot be
+                listed; by default such errors are ignored.
+            follow_symlinks: descend into symlinks to directories.
+
+        Yields:
+            ``(dirpath, dirnames, filenames)`` for each directory, ``dirpath``
+            a path and the names as text.
+
+        """
         pending: list[BackendPath | tuple[BackendPath, list[str], list[str]]] = [self]
         while pending:
             item = pending.pop()
@@ -639,7 +932,17 @@ class BackendPath:
 
         As with ``mkdir -p`` and pathlib, missing ancestors get the default
         mode (0o777 less the umask); ``mode`` applies to this directory only.
-        ``exist_ok`` accepts an existing directory, never an existing file.
+
+        Args:
+            mode: the permission bits, less the umask (default 0o777).
+            parents: create missing ancestors too.
+            exist_ok: accept an existing directory (never an existing file).
+
+        Raises:
+            FileExistsError: the path exists (and is not a directory, or
+                ``exist_ok`` is false).
+            FileNotFoundError: the parent is missing and ``parents`` is false.
+
         """
         try:
             self._backend.mkdir(self.__str__(), mode)
@@ -658,7 +961,16 @@ class BackendPath:
         """Create this file, or update its times if it exists and ``exist_ok``.
 
         Like pathlib: with ``exist_ok`` a dangling symlink gets its target
-        created; without it an existing entry raises FileExistsError.
+        created.
+
+        Args:
+            mode: the permission bits of a new file, less the umask (default 0o666).
+            exist_ok: accept an existing entry (update its times).
+
+        Raises:
+            FileExistsError: the entry exists and ``exist_ok`` is false.
+            FileNotFoundError: the parent directory is missing.
+
         """
         path = self.__str__()
         if not exist_ok:
@@ -672,7 +984,17 @@ class BackendPath:
             self._backend.open(path, "ab", perm=mode).close()
 
     def unlink(self, missing_ok: bool = False) -> None:
-        """Remove this file or symlink."""
+        """Remove this file or symlink (a symlink's target is untouched).
+
+        Args:
+            missing_ok: do nothing when the path does not exist.
+
+        Raises:
+            FileNotFoundError: nothing is there and ``missing_ok`` is false.
+            IsADirectoryError: the path is a directory (PermissionError on some
+                systems, as ``os.unlink`` raises it there).
+
+        """
         try:
             self._backend.unlink(self.__str__())
         except FileNotFoundError:
@@ -680,7 +1002,13 @@ class BackendPath:
                 raise
 
     def rmdir(self) -> None:
-        """Remove this empty directory."""
+        """Remove this empty directory.
+
+        Raises:
+            OSError: the directory is not empty (ENOTEMPTY), is missing, or is
+                not a directory.
+
+        """
         self._backend.rmdir(self.__str__())
 
     def rename(self, target: str | os.PathLike[str]) -> BackendPath:
@@ -688,27 +1016,88 @@ class BackendPath:
 
         A relative ``target`` is taken against the current directory, not
         against this path's parent, and is returned relative, as in pathlib.
+        On POSIX an existing file at ``target`` is replaced; on Windows it is
+        an error. On a temp object this moves the entry without giving up
+        ownership: use ``persist()`` to hand it over.
+
+        Args:
+            target: the new path: text or a path on the same backend.
+
+        Returns:
+            The new path, as a plain path.
+
+        Raises:
+            FileExistsError: ``target`` exists (Windows).
+            OSError: the platform refuses (a missing directory, another
+                filesystem: EXDEV...).
+
         """
         new = self._plain(target)
         self._backend.rename(self.__str__(), new.__str__())
         return new
 
     def replace(self, target: str | os.PathLike[str]) -> BackendPath:
-        """Rename to ``target``, replacing it if it exists, and return the new path."""
+        """Rename to ``target``, replacing it if it exists, and return the new path.
+
+        Args:
+            target: the new path: text or a path on the same backend.
+
+        Returns:
+            The new path, as a plain path.
+
+        Raises:
+            OSError: the platform refuses (``target`` is a non-empty directory,
+                another filesystem...).
+
+        """
         new = self._plain(target)
         self._backend.replace(self.__str__(), new.__str__())
         return new
 
     def chmod(self, mode: int, *, follow_symlinks: bool = True) -> None:
-        """Change permission bits."""
+        """Change permission bits.
+
+        Args:
+            mode: the new bits (0o600...).
+            follow_symlinks: False to change a final symlink itself, where the
+                platform can (see :meth:`lchmod`).
+
+        Raises:
+            OSError: the entry is missing, or the backend has no permission
+                bits (ENOTSUP; see ``capabilities.permissions``).
+            NotImplementedError: ``follow_symlinks=False`` where the platform
+                cannot change a symlink's own mode (Linux).
+
+        """
         self._backend.chmod(self.__str__(), mode, follow_symlinks=follow_symlinks)
 
     def lchmod(self, mode: int) -> None:
-        """Change permission bits of a symlink itself."""
+        """Change permission bits of a symlink itself.
+
+        Args:
+            mode: the new bits.
+
+        Raises:
+            NotImplementedError: the platform cannot change a symlink's own mode
+                (Linux, and the memory backend, which behaves as Linux), as
+                ``pathlib`` raises it.
+            OSError: as :meth:`chmod`.
+
+        """
         self.chmod(mode, follow_symlinks=False)
 
     def symlink_to(self, target: str | os.PathLike[str], target_is_directory: bool = False) -> None:
-        """Make this path a symbolic link to ``target``."""
+        """Make this path a symbolic link to ``target``.
+
+        Args:
+            target: what the link points to, stored as given (it may be relative).
+            target_is_directory: on Windows, make a directory link.
+
+        Raises:
+            FileExistsError: the path exists.
+            OSError: the backend has no symlinks (ENOTSUP; see ``capabilities.symlinks``).
+
+        """
         if isinstance(target, BackendPath):
             target_str = str(self._coerce(target))
         else:
@@ -754,13 +1143,51 @@ class BackendPath:
         errors: str | None = None,
         newline: str | None = None,
     ) -> IO[Any]:
-        """Open the file this path names, like the builtin ``open``."""
+        r"""Open the file this path names, like the builtin ``open``.
+
+        Args:
+            mode: as for ``open()`` ("r", "wb", "x", "a+"...); "x" creates
+                exclusively and refuses a final symlink.
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes); default the locale's, as
+                for ``open()`` (with an EncodingWarning under ``-X warn_default_encoding``).
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+
+        Returns:
+            A file object; use it in a ``with`` block.
+
+        Raises:
+            ValueError: a mode or argument ``open()`` refuses.
+            FileNotFoundError: reading a file that does not exist.
+            OSError: what the backend raises (IsADirectoryError,
+                PermissionError...).
+
+        Examples:
+            >>> from tempkit import TempDirPath
+            >>> with TempDirPath.create() as tmp:
+            ...     with (tmp / "log.txt").open("w", encoding="utf-8") as f:
+            ...         _ = f.write("line 1\n")
+            ...     with (tmp / "log.txt").open(encoding="utf-8") as f:
+            ...         f.readline()
+            'line 1\n'
+
+        """
         if "b" not in mode:
             encoding = _text_encoding(encoding)
         return self._backend.open(self.__str__(), mode, buffering, encoding, errors, newline)
 
     def read_bytes(self) -> bytes:
-        """The file's contents as bytes."""
+        """The file's contents as bytes.
+
+        Returns:
+            Everything in the file.
+
+        Raises:
+            FileNotFoundError: the file does not exist.
+            IsADirectoryError: the path is a directory.
+
+        """
         whole = whole_file_backend(self._backend)
         if whole is not None:
             return whole.read_whole_file(self.__str__())
@@ -770,7 +1197,29 @@ class BackendPath:
     def read_text(
         self, encoding: str | None = None, errors: str | None = None, newline: str | None = None
     ) -> str:
-        """The file's contents decoded as text (``newline`` as in ``open``, 3.13)."""
+        r"""The file's contents decoded as text (``newline`` as in ``open``, 3.13).
+
+        Args:
+            encoding: the text encoding; default the locale's, as for ``open()``.
+            errors: the decoding error handler ("strict" by default).
+            newline: newline translation, as for ``open()`` (default: universal
+                newlines, every line ending read as "\n").
+
+        Returns:
+            The decoded contents.
+
+        Raises:
+            FileNotFoundError: the file does not exist.
+            UnicodeDecodeError: the bytes are not valid in ``encoding``.
+
+        Examples:
+            >>> from tempkit import TempFilePath
+            >>> with TempFilePath.create() as tmp:
+            ...     _ = tmp.write_bytes(b"one\r\ntwo")
+            ...     tmp.read_text(encoding="utf-8")
+            'one\ntwo'
+
+        """
         encoding = _text_encoding(encoding)
         whole = whole_file_backend(self._backend)
         if whole is not None:
@@ -781,7 +1230,19 @@ class BackendPath:
             return f.read()
 
     def write_bytes(self, data: bytes | bytearray | memoryview) -> int:
-        """Replace the file's contents with ``data``; return the byte count."""
+        """Replace the file's contents with ``data``, creating the file if needed.
+
+        Args:
+            data: the new contents (any bytes-like object).
+
+        Returns:
+            How many bytes were written.
+
+        Raises:
+            FileNotFoundError: the parent directory is missing.
+            IsADirectoryError: the path is a directory.
+
+        """
         view = memoryview(data)
         whole = whole_file_backend(self._backend)
         if whole is not None:
@@ -797,7 +1258,33 @@ class BackendPath:
         errors: str | None = None,
         newline: str | None = None,
     ) -> int:
-        """Replace the file's contents with ``data`` as text; return the character count."""
+        r"""Replace the file's contents with ``data`` as text, creating the file if needed.
+
+        Args:
+            data: the new contents.
+            encoding: the text encoding; default the locale's, as for ``open()``.
+            errors: the encoding error handler ("strict" by default).
+            newline: as for ``open()``: None (default) writes each "\n" as
+                ``os.linesep``, "" and "\n" write it as is, "\r\n" or "\r"
+                translate it to that.
+
+        Returns:
+            How many characters were written (``len(data)``).
+
+        Raises:
+            TypeError: ``data`` is not a str.
+            FileNotFoundError: the parent directory is missing.
+            UnicodeEncodeError: ``data`` cannot be encoded in ``encoding``.
+
+        Examples:
+            >>> from tempkit import TempDirPath
+            >>> with TempDirPath.create() as tmp:
+            ...     (tmp / "notes.txt").write_text("café", encoding="utf-8")
+            ...     (tmp / "notes.txt").read_bytes()
+            4
+            b'caf\xc3\xa9'
+
+        """
         if not isinstance(data, str):
             raise TypeError(f"data must be str, not {type(data).__name__}")
         encoding = _text_encoding(encoding)

@@ -29,11 +29,21 @@ __all__ = [
 # CPython's tempfile searches these in this order on every platform, Windows
 # included, so tempkit and tempfile.gettempdir() agree wherever they run.
 ENV_VARS: Final = ("TMPDIR", "TEMP", "TMP")
+"""The environment variables searched first, in this order."""
 
 
 # NamedTuples rather than dataclasses keep ``import tempkit`` cheap (no inspect).
 class Candidate(NamedTuple):
-    """One place the resolver considered and what it concluded."""
+    """One place the resolver considered and what it concluded.
+
+    Attributes:
+        path: the directory, absolute ("" when the source gave none).
+        source: where it came from: "$TMPDIR", "$TEMP", "$TMP", "platform" or "cwd".
+        accepted: a probe file could be created in it and removed again.
+        reason: why it was accepted or skipped, in words ("not set", "does not
+            exist", "not writable (permission denied)"...).
+
+    """
 
     path: str
     source: str
@@ -41,7 +51,12 @@ class Candidate(NamedTuple):
     reason: str
 
     def as_dict(self) -> dict[str, object]:
-        """A JSON-ready mapping."""
+        """This candidate as a JSON-ready mapping.
+
+        Returns:
+            ``{"path": ..., "source": ..., "accepted": ..., "reason": ...}``.
+
+        """
         return {
             "path": self.path,
             "source": self.source,
@@ -51,13 +66,28 @@ class Candidate(NamedTuple):
 
 
 class Resolution(NamedTuple):
-    """The outcome of a resolve: the chosen directory and every candidate seen."""
+    """The outcome of a resolve: the chosen directory and every candidate seen.
+
+    ``str()`` of it is the report ``tempkit where`` prints: the chosen
+    directory, then one line per candidate.
+
+    Attributes:
+        chosen: the first accepted candidate's path, or None when none was usable.
+        candidates: every candidate, in search order.
+
+    """
 
     chosen: str | None
     candidates: tuple[Candidate, ...]
 
     def as_dict(self) -> dict[str, object]:
-        """A JSON-ready mapping."""
+        """This resolution as a JSON-ready mapping.
+
+        Returns:
+            ``{"chosen": ..., "candidates": [...]}``, each candidate as
+            :meth:`Candidate.as_dict` gives it.
+
+        """
         return {"chosen": self.chosen, "candidates": [c.as_dict() for c in self.candidates]}
 
     def __str__(self) -> str:
@@ -94,6 +124,30 @@ class TempDirResolver:
     ``explain()`` probes every candidate, for a complete report. A resolver
     made directly has its own cache; those from :func:`resolver_for` share the
     backend's cache.
+
+    Args:
+        backend: the backend whose temp directory to find; every input (the
+            environment, the platform's list, the current directory) and the
+            probe go through it.
+
+    Attributes:
+        backend: the backend this resolver looks on.
+
+    Examples:
+        >>> from tempkit import MemoryBackend, TempDirResolver
+        >>> resolver = TempDirResolver(MemoryBackend(environ={"TMPDIR": "/scratch"}))
+        >>> resolver.resolve()  # /scratch does not exist in that world
+        '/tmp'
+        >>> print(resolver.explain())  # doctest: +NORMALIZE_WHITESPACE
+        temp dir: /tmp
+          skip    /scratch  [$TMPDIR] does not exist
+          skip              [$TEMP] not set
+          skip              [$TMP] not set
+          chosen  /tmp      [platform] writable (probe file created and removed)
+          skip    /var/tmp  [platform] does not exist
+          skip    /usr/tmp  [platform] does not exist
+          usable  /         [cwd] writable (probe file created and removed)
+
     """
 
     __slots__ = ("_cache", "backend")
@@ -110,7 +164,14 @@ class TempDirResolver:
         return resolver
 
     def candidates(self) -> list[tuple[str, str]]:
-        """(path, source) pairs in search order, before any probing."""
+        """The places to try, in search order, before any probing.
+
+        Returns:
+            ``(path, source)`` pairs: ``$TMPDIR``, ``$TEMP``, ``$TMP`` (path ""
+            when unset), each of the platform's directories, then the current
+            directory (path "" when it is unavailable).
+
+        """
         backend = self.backend
         environ = backend.environ()
         found: list[tuple[str, str]] = []
@@ -158,13 +219,32 @@ class TempDirResolver:
         return Candidate(path, source, True, "writable (probe file created and removed)")
 
     def explain(self) -> Resolution:
-        """Probe every candidate and report which one is chosen and why."""
+        """Probe every candidate and report which one is chosen and why.
+
+        Unlike :meth:`resolve`, it neither reads nor fills the cache, and it
+        probes every candidate (creating and removing one file in each).
+
+        Returns:
+            The chosen directory (None if none is usable) and every candidate.
+
+        """
         results = [self._check(path, source) for path, source in self.candidates()]
         chosen = next((c.path for c in results if c.accepted), None)
         return Resolution(chosen, tuple(results))
 
     def resolve(self) -> str:
-        """The temp directory as a string; probed once, then cached until ``reset()``."""
+        """The temp directory as a string; probed once, then cached until ``reset()``.
+
+        Candidates are probed in order until one accepts a probe file; that one
+        is cached. Safe to call from several threads: one of them probes.
+
+        Returns:
+            The absolute path of the first usable candidate.
+
+        Raises:
+            FileNotFoundError: no candidate is usable; the message says why for each.
+
+        """
         cache = self._cache
         chosen = cache.chosen
         if chosen is not None:
@@ -200,7 +280,24 @@ _recent: tuple[weakref.ref[Backend], _Cache] | None = None
 
 
 def resolver_for(backend: Backend | None = None) -> TempDirResolver:
-    """A resolver for ``backend`` (default: the current backend) using its shared cache."""
+    """A resolver for ``backend`` that shares the cache every ``create()`` uses.
+
+    Args:
+        backend: the backend; default the current one (see ``use_backend``).
+
+    Returns:
+        A resolver whose ``resolve()`` answers what :func:`gettempdir` does and
+        whose ``reset()`` is :func:`reset_tempdir_cache` for that backend.
+
+    Examples:
+        >>> from tempkit import MemoryBackend, resolver_for
+        >>> resolution = resolver_for(MemoryBackend()).explain()
+        >>> resolution.chosen
+        '/tmp'
+        >>> [(c.source, c.reason) for c in resolution.candidates][:2]
+        [('$TMPDIR', 'not set'), ('$TEMP', 'not set')]
+
+    """
     global _recent
     if backend is None:
         backend = get_backend()
@@ -215,7 +312,15 @@ def resolver_for(backend: Backend | None = None) -> TempDirResolver:
 
 
 def reset_tempdir_cache(backend: Backend | None = None) -> None:
-    """Forget the resolved temp dir of ``backend``, or of every backend when None."""
+    """Forget the resolved temp dir of ``backend``, or of every backend when None.
+
+    Call it after changing ``TMPDIR`` (or the directory it names) in a running
+    process: the next ``create()`` probes again.
+
+    Args:
+        backend: the backend whose choice to forget; None forgets every backend's.
+
+    """
     if backend is not None:
         resolver_for(backend).reset()
         return
@@ -227,7 +332,28 @@ def reset_tempdir_cache(backend: Backend | None = None) -> None:
 
 
 def gettempdir(backend: Backend | None = None) -> str:
-    """The resolved temp directory of ``backend`` as a string (cached)."""
+    """The temp directory of ``backend``, where ``create()`` puts objects without ``dir=``.
+
+    The search is CPython's ``tempfile.gettempdir()`` order: ``TMPDIR``,
+    ``TEMP``, ``TMP``, the platform's directories, then the current directory;
+    the first one where a probe file can be created is chosen and cached (see
+    :func:`reset_tempdir_cache`; :meth:`TempDirResolver.explain` says why).
+
+    Args:
+        backend: the backend; default the current one (see ``use_backend``).
+
+    Returns:
+        The directory's absolute path.
+
+    Raises:
+        FileNotFoundError: no candidate directory is usable.
+
+    Examples:
+        >>> from tempkit import MemoryBackend, gettempdir
+        >>> gettempdir(MemoryBackend(environ={"TMPDIR": "/tmp"}))
+        '/tmp'
+
+    """
     if backend is None:
         backend = get_backend()
     recent = _recent

@@ -34,16 +34,21 @@ __all__ = ["DEFAULT_SIGNALS", "SignalCleanup", "cleanup_on_signals"]
 DEFAULT_SIGNALS: Final = tuple(
     getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
+"""What :func:`cleanup_on_signals` handles by default: SIGTERM, and SIGHUP where it exists."""
 
 _Handler = Callable[[int, FrameType | None], Any] | int | None
 
 
 class SignalCleanup:
-    """The handlers installed by :func:`cleanup_on_signals`; :meth:`remove` takes them out."""
+    """The handlers installed by :func:`cleanup_on_signals`; :meth:`remove` takes them out.
+
+    There is one per process, made by this module: :func:`cleanup_on_signals`
+    returns it every time.
+    """
 
     def __init__(self) -> None:
-        # signal -> the handler that was installed before ours (what we chain to).
         self.previous: dict[int, _Handler] = {}
+        """Signal number -> the handler that was installed before tempkit's (what it chains to)."""
 
     @property
     def signals(self) -> list[signal.Signals]:
@@ -106,6 +111,16 @@ def cleanup_on_signals(signals: Iterable[int] = DEFAULT_SIGNALS) -> SignalCleanu
         ValueError: not called from the main thread (Python runs signal handlers
             only there), or a signal whose current handler was not installed
             from Python and so cannot be chained to, or not a signal number.
+
+    Examples:
+        >>> import signal
+        >>> from tempkit import cleanup_on_signals
+        >>> handlers = cleanup_on_signals()  # SIGTERM and SIGHUP clean up first
+        >>> signal.SIGTERM in handlers.signals
+        True
+        >>> handlers.remove()  # the previous handlers are back
+        >>> handlers.signals
+        []
 
     """
     _require_main_thread()

@@ -292,7 +292,54 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         ``template``, ``length`` and ``dir`` describe the file made at roll-over,
         as for :meth:`TempFilePath.create_open`. The backend is fixed now (the
         current one unless ``backend``/a ``dir`` path says otherwise); the
-        directory is resolved at roll-over. Every argument is checked here.
+        directory is resolved at roll-over. Every argument is checked here, so
+        a bad one never waits in memory to fail at roll-over.
+
+        Args:
+            max_size: roll over once a write leaves the position beyond this
+                many bytes (characters' bytes in text mode); 0 (default) never
+                rolls over by size.
+            mode: "w+b" (default, bytes) or "w+" (text); a spooled file is
+                always read-write.
+            buffering: the buffer size of the file made at roll-over, as for
+                ``open()``.
+            encoding: the text encoding (text mode), as for ``open()``.
+            newline: newline translation (text mode), as for ``open()``.
+            errors: the encoding error handler (text mode).
+            prefix: the start of the file's name at roll-over (default "tmp").
+            suffix: the end of the file's name at roll-over (default "").
+            dir: the directory of the file made at roll-over (default: the
+                backend's temp dir, resolved then).
+            backend: the backend of the file made at roll-over (default: that
+                of a ``dir`` path, else the current one, fixed now).
+            cleanup: "always" (default), "on_success" or "never", as for
+                :meth:`TempFilePath.create`; with "never" leaving the ``with``
+                block rolls the data over and keeps the file.
+            template: a mktemp-style template ("buildXXXXXX") for the name, not
+                with ``prefix`` or ``length``.
+            length: how many random characters in the name (default 8).
+
+        Returns:
+            The spooled file, empty, in memory, at position 0.
+
+        Raises:
+            ValueError: a read-only or append ``mode``, or one ``open()`` refuses;
+                ``encoding``/``errors``/``newline`` in binary mode; unbuffered
+                text; a negative ``max_size``; a bad name part, ``template``,
+                ``length`` or ``cleanup`` (as :meth:`TempFilePath.create`).
+            TypeError: ``max_size`` or ``buffering`` is not an int; ``backend``
+                is not a Backend; a name part is not text.
+
+        Examples:
+            >>> from tempkit import SpooledTempPath
+            >>> with SpooledTempPath.create(max_size=1024) as f:
+            ...     _ = f.write(b"small")
+            ...     print(f.rolled)  # still in memory
+            ...     _ = f.write(b"x" * 2048)  # past max_size: now a file on the backend
+            ...     print(f.rolled, f.path.stat().st_size)
+            False
+            True 2053
+
         """
         limit = _check_max_size(max_size)
         open_mode = _check_open_args(mode, buffering, encoding, errors, newline)
@@ -353,7 +400,17 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         return self._max_size
 
     def rollover(self) -> None:
-        """Move the data into a file on the backend now (nothing happens if it already has)."""
+        """Move the data into a file on the backend now (nothing happens if it already has).
+
+        All or nothing: if making or filling the file fails, the data stays in
+        memory with its position and the error is raised.
+
+        Raises:
+            OSError: the file could not be made or written (the temp dir is
+                missing or full...).
+            ValueError: the file object is closed.
+
+        """
         if not self._rolled:
             self._roll()
 
@@ -446,7 +503,18 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         return self.path.stem
 
     def with_suffix(self, suffix: str) -> BackendPath:
-        """This path with its last extension replaced (rolls over)."""
+        """This path with its last extension replaced (rolls over).
+
+        Args:
+            suffix: the new extension, such as ".txt" ("" removes it).
+
+        Returns:
+            A plain path next to this file; nothing is renamed.
+
+        Raises:
+            ValueError: ``suffix`` is not "" and not "." followed by a name.
+
+        """
         return self.path.with_suffix(suffix)
 
     # An open file is not a value: like the builtin file objects, it refuses to
@@ -479,6 +547,15 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         """Close the file and, while it is managed, remove it; calling it again does nothing.
 
         After ``keep()`` or ``persist()`` this only closes the file object.
+        Data still in memory is simply dropped.
+
+        Args:
+            ignore_errors: raise nothing when the rolled-over file cannot be removed.
+
+        Raises:
+            CleanupError: the rolled-over file could not be removed (unless
+                ``ignore_errors``).
+
         """
         if self._state != ACTIVE:
             if _is_open(self._file):
@@ -503,6 +580,13 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         """Roll over, stop managing the file and return its path.
 
         The file object stays open: later writes go to the kept file.
+
+        Returns:
+            The file's path, as a plain :class:`~tempkit.BackendPath` that owns nothing.
+
+        Raises:
+            OSError: the roll-over failed (the data stays in memory, still managed).
+
         """
         raw = self.__str__()
         if self._state == ACTIVE:
@@ -517,6 +601,21 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         rolls over into the usual temp directory and the rename reports why
         (a :class:`tempkit.PersistError`, the object still managed and intact).
         The file object stays open on the persisted file.
+
+        Args:
+            target: where the file goes: a path on the same backend, or text.
+            overwrite: replace an existing file at ``target``.
+
+        Returns:
+            The new location as a plain, absolute :class:`~tempkit.BackendPath`.
+
+        Raises:
+            PersistError: the move failed (also an instance of the underlying
+                OSError type, such as FileExistsError); ``error.temp`` is this
+                object, still managed, its data intact.
+            ValueError: the object is no longer managed, or ``target`` is on
+                another backend.
+
         """
         if self._state != ACTIVE:
             raise ValueError(f"{self!r} is no longer managed ({self._state})")
@@ -572,7 +671,20 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
 
     # -- the file object -------------------------------------------------------------------
     def write(self, data: AnyStr) -> int:
-        """Write ``data`` at the position; roll over if that leaves it beyond ``max_size``."""
+        """Write ``data`` at the position; roll over if that leaves it beyond ``max_size``.
+
+        Args:
+            data: bytes (binary mode) or str (text mode).
+
+        Returns:
+            How many bytes or characters were written.
+
+        Raises:
+            TypeError: str in binary mode, or bytes in text mode.
+            ValueError: the file is closed.
+            OSError: the roll-over failed (the data written stays in memory).
+
+        """
         written = self._write(data)
         limit = self._limit
         if limit:
@@ -599,7 +711,15 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         return cast("IO[bytes]", text.buffer).tell()
 
     def writelines(self, lines: Iterable[AnyStr]) -> None:
-        """Write each item of ``lines``, checking ``max_size`` after every one."""
+        """Write each item of ``lines``, checking ``max_size`` after every one.
+
+        Args:
+            lines: bytes or str items, as for :meth:`write` (no newlines are added).
+
+        Raises:
+            ValueError: the file is closed.
+
+        """
         if self._file.closed:
             raise ValueError("I/O operation on closed file.")
         write = self.write
@@ -607,19 +727,60 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
             write(line)
 
     def read(self, size: int | None = -1) -> AnyStr:
-        """Read up to ``size`` bytes or characters (all of them by default)."""
+        """Read up to ``size`` bytes or characters (all of them by default).
+
+        Args:
+            size: the most to read; negative or None reads to the end.
+
+        Returns:
+            What was read: bytes or str, empty at the end.
+
+        """
         return self._file.read(size)  # type: ignore[arg-type]
 
     def read1(self, size: int = -1) -> bytes:
-        """Read up to ``size`` bytes with at most one underlying read (binary mode)."""
+        """Read up to ``size`` bytes with at most one underlying read (binary mode).
+
+        Args:
+            size: the most to read; negative reads what one read gives.
+
+        Returns:
+            The bytes read, empty at the end.
+
+        Raises:
+            io.UnsupportedOperation: the file is in text mode.
+
+        """
         return self._binary("read1").read1(size)
 
     def readinto(self, buffer: WriteableBuffer) -> int:
-        """Read bytes into ``buffer`` and return how many (binary mode)."""
+        """Read bytes into ``buffer`` and return how many (binary mode).
+
+        Args:
+            buffer: a writable buffer (``bytearray``, ``memoryview``...).
+
+        Returns:
+            How many bytes were read into ``buffer``; 0 at the end.
+
+        Raises:
+            io.UnsupportedOperation: the file is in text mode.
+
+        """
         return self._binary("readinto").readinto(buffer)
 
     def readinto1(self, buffer: WriteableBuffer) -> int:
-        """``readinto`` with at most one underlying read (binary mode)."""
+        """``readinto`` with at most one underlying read (binary mode).
+
+        Args:
+            buffer: a writable buffer (``bytearray``, ``memoryview``...).
+
+        Returns:
+            How many bytes were read into ``buffer``; 0 at the end.
+
+        Raises:
+            io.UnsupportedOperation: the file is in text mode.
+
+        """
         return self._binary("readinto1").readinto1(buffer)
 
     def _binary(self, method: str) -> io.BufferedIOBase:
@@ -628,25 +789,74 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         return cast("io.BufferedIOBase", self._file)
 
     def readline(self, size: int | None = -1) -> AnyStr:
-        """Read one line (at most ``size`` bytes or characters)."""
+        """Read one line (at most ``size`` bytes or characters).
+
+        Args:
+            size: the most to read; negative or None reads the whole line.
+
+        Returns:
+            The line with its line ending; empty at the end.
+
+        """
         return self._file.readline(size)  # type: ignore[arg-type]
 
     def readlines(self, hint: int | None = -1) -> list[AnyStr]:
-        """Read lines until their total size reaches ``hint`` (all by default)."""
+        """Read lines until their total size reaches ``hint`` (all by default).
+
+        Args:
+            hint: stop once this many bytes or characters were read; negative
+                or None reads every line.
+
+        Returns:
+            The lines read, each with its line ending.
+
+        """
         return self._file.readlines(hint)  # type: ignore[arg-type]
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        """Move the position; text mode takes only ``tell()`` cookies, as TextIOWrapper."""
+        """Move the position; text mode takes only ``tell()`` cookies, as TextIOWrapper.
+
+        Seeking past the end does not roll over; a write there does when it
+        leaves the position beyond ``max_size``.
+
+        Args:
+            offset: the new position relative to ``whence``.
+            whence: ``os.SEEK_SET`` (default), ``SEEK_CUR`` or ``SEEK_END``.
+
+        Returns:
+            The new absolute position.
+
+        Raises:
+            ValueError: the file is closed, or a negative position in memory.
+            OSError: a negative position after roll-over (EINVAL), as for any file.
+
+        """
         return self._file.seek(offset, whence)
 
     def tell(self) -> int:
-        """The position (an opaque cookie in text mode, as TextIOWrapper)."""
+        """The position (an opaque cookie in text mode, as TextIOWrapper).
+
+        Returns:
+            The position: a byte offset in binary mode.
+
+        """
         return self._file.tell()
 
     def truncate(self, size: int | None = None) -> int:
         """Resize to ``size`` (default: the position), padding with zeros when it grows.
 
-        Rolls over first when the new size is beyond ``max_size``.
+        Rolls over first when the new size is beyond ``max_size``. The position
+        does not move.
+
+        Args:
+            size: the new size in bytes; None for the current position.
+
+        Returns:
+            The new size.
+
+        Raises:
+            OSError: the roll-over failed (nothing changed).
+
         """
         if self._limit:
             # Without a size both BytesIO and TextIOWrapper cut at the byte
@@ -665,8 +875,13 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
     def fileno(self) -> int:
         """Roll over and return the file descriptor.
 
-        On a backend without descriptors this raises io.UnsupportedOperation
-        and stays in memory.
+        Returns:
+            The descriptor of the file on the backend.
+
+        Raises:
+            io.UnsupportedOperation: the backend has no descriptors
+                (``capabilities.descriptors`` is false); the data stays in memory.
+
         """
         if not self._rolled:
             if not self._backend.capabilities.descriptors:
@@ -675,19 +890,48 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         return self._file.fileno()
 
     def isatty(self) -> bool:
-        """Always False."""
+        """Whether the file is a terminal, which it never is.
+
+        Returns:
+            False.
+
+        """
         return self._file.isatty()
 
     def readable(self) -> bool:
-        """True (ValueError once closed)."""
+        """Whether the file can be read, which a spooled file always can.
+
+        Returns:
+            True.
+
+        Raises:
+            ValueError: the file is closed.
+
+        """
         return self._file.readable()
 
     def writable(self) -> bool:
-        """True (ValueError once closed)."""
+        """Whether the file can be written, which a spooled file always can.
+
+        Returns:
+            True.
+
+        Raises:
+            ValueError: the file is closed.
+
+        """
         return self._file.writable()
 
     def seekable(self) -> bool:
-        """True (ValueError once closed)."""
+        """Whether the file can seek, which a spooled file always can.
+
+        Returns:
+            True.
+
+        Raises:
+            ValueError: the file is closed.
+
+        """
         return self._file.seekable()
 
     @property
@@ -723,10 +967,16 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
     def detach(self) -> io.RawIOBase | IO[bytes]:
         """Separate and return the underlying stream, as the current file object does.
 
-        Text mode returns the binary buffer (a BytesIO while in memory); binary
-        mode raises io.UnsupportedOperation in memory and returns the raw file
-        after roll-over. The object is unusable afterwards; cleanup still
-        removes a rolled-over file.
+        The object is unusable afterwards; cleanup still removes a rolled-over
+        file.
+
+        Returns:
+            In text mode the binary buffer (a ``BytesIO`` while in memory); in
+            binary mode, after roll-over, the raw file.
+
+        Raises:
+            io.UnsupportedOperation: binary mode while still in memory.
+
         """
         return cast("io.BufferedIOBase", self._file).detach()
 

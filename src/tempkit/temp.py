@@ -95,7 +95,14 @@ def _close_holder(holder: IO[Any] | None, backend: Backend, raw: str, ignore_err
 
 
 class TempFilePath(TempPath):
-    """A temp file: created empty, exclusively, with mode 0o600."""
+    """A temp file: created empty, exclusively, with mode 0o600.
+
+    Make one with :meth:`create` (a path to a new empty file) or
+    :meth:`create_open` (the file already open, like ``NamedTemporaryFile``).
+    It is a path (``read_text``, ``open``, ``/``...) that owns its file: the
+    ``with`` block, :meth:`cleanup`, or the finalizer of a forgotten object
+    removes it.
+    """
 
     __slots__ = ("_delete_on_close", "_holder")
 
@@ -135,7 +142,7 @@ class TempFilePath(TempPath):
 
     @property
     def delete_on_close(self) -> bool:
-        """True when the file goes away as soon as it is closed (see ``create``)."""
+        """True when the file goes away as soon as it is closed (see :meth:`create`)."""
         return self._delete_on_close
 
     def cleanup(self, *, ignore_errors: bool = False) -> None:
@@ -144,6 +151,14 @@ class TempFilePath(TempPath):
         For a delete-on-close file on a backend that does it natively, this
         closes the handle tempkit holds and the OS removes the file once every
         other handle (``reopen()``, another program) is closed too.
+
+        Args:
+            ignore_errors: raise nothing when the file cannot be removed.
+
+        Raises:
+            CleanupError: the file could not be removed (unless ``ignore_errors``);
+                it stays managed.
+
         """
         if self._state != ACTIVE:
             return
@@ -162,12 +177,48 @@ class TempFilePath(TempPath):
             )
 
     def keep(self) -> BackendPath:
-        """Stop managing the file and return it as a plain path (not for delete-on-close files)."""
+        """Stop managing the file and return it as a plain path (not for delete-on-close files).
+
+        Returns:
+            The same path, as a plain :class:`~tempkit.BackendPath` that owns nothing.
+
+        Raises:
+            ValueError: the file is delete-on-close: the OS removes it when it is
+                closed, so it cannot be kept.
+
+        """
         self._refuse_if_delete_on_close("keep")
         return super().keep()
 
     def persist(self, target: str | os.PathLike[str], *, overwrite: bool = False) -> BackendPath:
-        """Move the file to ``target`` as :meth:`TempPath.persist` (not if delete-on-close)."""
+        """Atomically move the file to ``target`` and stop managing it (not if delete-on-close).
+
+        As :meth:`TempPath.persist`: one rename on the backend, never replacing
+        an existing ``target`` unless ``overwrite``, and never losing the file.
+
+        Args:
+            target: where the file goes: a path on the same backend, or text.
+            overwrite: replace an existing file at ``target``.
+
+        Returns:
+            The new location as a plain, absolute :class:`~tempkit.BackendPath`.
+
+        Raises:
+            PersistError: the move failed (also an instance of the underlying
+                OSError type, such as FileExistsError); ``error.temp`` is this
+                file, still managed.
+            ValueError: the file is delete-on-close, no longer managed, or
+                ``target`` is on another backend.
+
+        Examples:
+            >>> from tempkit import TempDirPath, TempFilePath
+            >>> with TempDirPath.create() as out, TempFilePath.create(dir=out) as tmp:
+            ...     _ = tmp.write_text("report", encoding="utf-8")
+            ...     final = tmp.persist(out / "report.txt")
+            ...     final.read_text(encoding="utf-8"), tmp.managed
+            ('report', False)
+
+        """
         self._refuse_if_delete_on_close("persist")
         return super().persist(target, overwrite=overwrite)
 
@@ -183,8 +234,25 @@ class TempFilePath(TempPath):
 
         On Windows a file opened with delete-on-close can only be opened again
         with ``FILE_SHARE_DELETE``, which the builtin ``open`` never asks for:
-        this method does. Elsewhere it is the ordinary ``open``. Modes: r, w, a
-        with + and b/t ("w" truncates; the file is never created).
+        this method does. Elsewhere it is the ordinary ``open``.
+
+        Args:
+            mode: r, w or a, with + and b or t, as for ``open()`` ("w"
+                truncates; the file is never created). Default "rb".
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes; default the locale's, or
+                UTF-8 in UTF-8 mode).
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+
+        Returns:
+            A new file object on the same file; closing it is the caller's job.
+
+        Raises:
+            ValueError: an "x" mode, or one ``open()`` refuses.
+            FileNotFoundError: the file is gone (cleaned up, or closed while
+                delete-on-close).
+
         """
         if not isinstance(mode, str) or "x" in mode:
             raise ValueError(f"reopen needs an existing-file mode (r, w, a, +, b, t): {mode!r}")
@@ -212,7 +280,8 @@ class TempFilePath(TempPath):
 
         The name is ``prefix + random + suffix`` in ``dir`` (default: the
         resolved temp dir of the backend). ``template`` ("buildXXXXXX") sets the
-        prefix and the random length at once.
+        prefix and the random length at once. A name that is taken is never
+        reused: another random name is tried.
 
         With ``delete_on_close=True`` (backends with
         ``capabilities.delete_on_close``: Windows, ``MemoryBackend(flavour="windows")``)
@@ -221,6 +290,47 @@ class TempFilePath(TempPath):
         are closed, by ``cleanup()`` or by the process dying, even if killed.
         Read or write it through :meth:`reopen`. Other backends raise
         ValueError; there, ``create_open(delete_on_close=True)`` emulates it.
+
+        Args:
+            prefix: the start of the name (default "tmp"); no separator or NUL.
+            suffix: the end of the name (default ""), such as ".txt".
+            dir: the directory to create it in (default: the backend's temp dir,
+                see :func:`tempkit.gettempdir`); a path on a backend fixes the backend.
+            backend: the backend (default: that of a ``dir`` path, else the
+                current one, see :func:`tempkit.use_backend`).
+            cleanup: what leaving the ``with`` block does: "always" (default),
+                "on_success" (keep it if the block raised) or "never" (see
+                :data:`~tempkit.CleanupPolicy`).
+            template: a mktemp-style template, "buildXXXXXX": the prefix, then one
+                random character per trailing X (at least three); not with
+                ``prefix`` or ``length``.
+            length: how many random characters (default 8, at least 3).
+            delete_on_close: let the OS remove the file when its last handle
+                closes (see above); only with ``cleanup="always"``.
+
+        Returns:
+            The new file, managed: leaving the ``with`` block applies ``cleanup``.
+
+        Raises:
+            ValueError: a bad ``cleanup``; a ``prefix``, ``suffix`` or ``template``
+                holding a separator or NUL; a template with fewer than three
+                trailing X, or given with ``prefix``/``length``; ``length`` below 3;
+                a ``dir`` path on another backend than ``backend``.
+            TypeError: a name part that is not text, a ``length`` that is not an
+                int, a ``dir`` that is neither text nor a path.
+            FileNotFoundError: ``dir`` does not exist, or no temp dir is usable.
+            FileExistsError: every fresh name tried was taken (a bounded number).
+            OSError: the backend refused (PermissionError for an unwritable ``dir``...).
+
+        Examples:
+            >>> from tempkit import TempFilePath
+            >>> with TempFilePath.create(suffix=".json") as tmp:
+            ...     _ = tmp.write_text('{"ok": true}', encoding="utf-8")
+            ...     tmp.name.endswith(".json"), tmp.read_text(encoding="utf-8")
+            (True, '{"ok": true}')
+            >>> tmp.exists()
+            False
+
         """
         options = create_options(dir, backend, prefix, suffix, template, length, cleanup)
         if delete_on_close is not False:
@@ -267,6 +377,55 @@ class TempFilePath(TempPath):
         removes the file (not a crash, nor closing ``.file`` directly). With
         ``False`` (the default) the file outlives ``close()`` until cleanup,
         so it can be handed to another program by name.
+
+        Args:
+            mode: "w+b" (default) or another writing mode such as "w+" or "wb";
+                the file is always new (the mode's exclusive form is used), so
+                read-only and append modes are refused.
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            newline: newline translation (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            prefix: the start of the name (default "tmp"); no separator or NUL.
+            suffix: the end of the name (default ""), such as ".txt".
+            dir: the directory to create it in (default: the backend's temp dir,
+                see :func:`tempkit.gettempdir`); a path on a backend fixes the backend.
+            backend: the backend (default: that of a ``dir`` path, else the
+                current one, see :func:`tempkit.use_backend`).
+            cleanup: what leaving the ``with`` block does: "always" (default),
+                "on_success" (keep it if the block raised) or "never" (see
+                :data:`~tempkit.CleanupPolicy`).
+            template: a mktemp-style template, "buildXXXXXX": the prefix, then one
+                random character per trailing X (at least three); not with
+                ``prefix`` or ``length``.
+            length: how many random characters (default 8, at least 3).
+            delete_on_close: remove the file as soon as it is closed (see above);
+                only with ``cleanup="always"``.
+
+        Returns:
+            The open file (it forwards the file object's methods) with the
+            owning :class:`TempFilePath` as its ``path``.
+
+        Raises:
+            ValueError: a mode that cannot make a new file, or one ``open()``
+                refuses; a bad ``cleanup``; a ``prefix``, ``suffix`` or ``template``
+                holding a separator or NUL; a template with fewer than three
+                trailing X, or given with ``prefix``/``length``; ``length`` below 3;
+                a ``dir`` path on another backend than ``backend``.
+            TypeError: a name part that is not text, a ``length`` that is not an
+                int, a ``dir`` that is neither text nor a path.
+            FileNotFoundError: ``dir`` does not exist, or no temp dir is usable.
+            FileExistsError: every fresh name tried was taken (a bounded number).
+            OSError: the backend refused (PermissionError for an unwritable ``dir``...).
+
+        Examples:
+            >>> from tempkit import TempFilePath
+            >>> with TempFilePath.create_open("w+", encoding="utf-8") as f:
+            ...     _ = f.write("hello")
+            ...     _ = f.seek(0)
+            ...     f.read(), f.path.read_text(encoding="utf-8")
+            ('hello', 'hello')
+
         """
         options = create_options(dir, backend, prefix, suffix, template, length, cleanup)
         doc = _check_delete_on_close(delete_on_close, options.policy)
@@ -282,6 +441,16 @@ class OpenTempFile:
 
     It behaves as the file object (attributes are forwarded) and ``path`` is the
     owner. Closing the ``with`` block closes the file, then applies the policy.
+    Made by :meth:`TempFilePath.create_open`.
+
+    Args:
+        path: the temp file that owns the file on the backend.
+        file: the open file object.
+
+    Attributes:
+        path: the owner: a :class:`TempFilePath` (``keep()``, ``persist()``...).
+        file: the underlying file object, as ``open()`` returned it.
+
     """
 
     __slots__ = ("file", "path")
@@ -292,7 +461,7 @@ class OpenTempFile:
 
     @property
     def name(self) -> str:
-        """The file's path as a string."""
+        """The file's path as a string, as ``NamedTemporaryFile().name`` is."""
         return str(self.path)
 
     def __getattr__(self, attribute: str) -> Any:
@@ -311,7 +480,15 @@ class OpenTempFile:
             self.path.cleanup()
 
     def cleanup(self, *, ignore_errors: bool = False) -> None:
-        """Close the file and remove it."""
+        """Close the file and remove it; calling it again does nothing more.
+
+        Args:
+            ignore_errors: raise nothing when the file cannot be removed.
+
+        Raises:
+            CleanupError: the file could not be removed (unless ``ignore_errors``).
+
+        """
         self.file.close()
         self.path.cleanup(ignore_errors=ignore_errors)
 
@@ -331,7 +508,13 @@ class OpenTempFile:
 
 
 class TempDirPath(TempPath):
-    """A temp directory: created exclusively with mode 0o700, removed as a whole tree."""
+    """A temp directory: created exclusively with mode 0o700, removed as a whole tree.
+
+    Make one with :meth:`create`. It is a path (``tmp / "out.txt"``,
+    ``iterdir()``, ``glob()``...) that owns the directory; paths derived from
+    it are plain paths. Removal never follows a symlink out of the tree and
+    copes with read-only entries.
+    """
 
     __slots__ = ()
 
@@ -353,7 +536,53 @@ class TempDirPath(TempPath):
         template: str | None = None,
         length: int | None = None,
     ) -> Self:
-        """Create a fresh directory, mode 0o700, in ``dir`` or the resolved temp dir."""
+        """Create a fresh directory, mode 0o700, in ``dir`` or the resolved temp dir.
+
+        The name is ``prefix + random + suffix``; ``template`` ("buildXXXXXX")
+        sets the prefix and the random length at once. The directory is made
+        exclusively (``mkdir``), so it is new and private; a name that is taken
+        is never reused: another random name is tried.
+
+        Args:
+            prefix: the start of the name (default "tmp"); no separator or NUL.
+            suffix: the end of the name (default ""), such as ".txt".
+            dir: the directory to create it in (default: the backend's temp dir,
+                see :func:`tempkit.gettempdir`); a path on a backend fixes the backend.
+            backend: the backend (default: that of a ``dir`` path, else the
+                current one, see :func:`tempkit.use_backend`).
+            cleanup: what leaving the ``with`` block does: "always" (default),
+                "on_success" (keep it if the block raised) or "never" (see
+                :data:`~tempkit.CleanupPolicy`).
+            template: a mktemp-style template, "buildXXXXXX": the prefix, then one
+                random character per trailing X (at least three); not with
+                ``prefix`` or ``length``.
+            length: how many random characters (default 8, at least 3).
+
+        Returns:
+            The new directory, managed: leaving the ``with`` block applies
+            ``cleanup`` to it and everything in it.
+
+        Raises:
+            ValueError: a bad ``cleanup``; a ``prefix``, ``suffix`` or ``template``
+                holding a separator or NUL; a template with fewer than three
+                trailing X, or given with ``prefix``/``length``; ``length`` below 3;
+                a ``dir`` path on another backend than ``backend``.
+            TypeError: a name part that is not text, a ``length`` that is not an
+                int, a ``dir`` that is neither text nor a path.
+            FileNotFoundError: ``dir`` does not exist, or no temp dir is usable.
+            FileExistsError: every fresh name tried was taken (a bounded number).
+            OSError: the backend refused (PermissionError for an unwritable ``dir``...).
+
+        Examples:
+            >>> from tempkit import TempDirPath
+            >>> with TempDirPath.create(template="buildXXXXXX") as tmp:
+            ...     _ = (tmp / "out.txt").write_text("hello", encoding="utf-8")
+            ...     print(tmp.name[:5], len(tmp.name), [p.name for p in tmp.iterdir()])
+            build 11 ['out.txt']
+            >>> tmp.exists()  # removed, with everything in it
+            False
+
+        """
         options = create_options(dir, backend, prefix, suffix, template, length, cleanup)
         backend, raw, _ = options.make(MAKE_DIR)
         return cls._adopt(raw, backend, options.policy)

@@ -41,6 +41,11 @@ class Pending(Generic[R]):
     ``async with pending as res`` ends it when the block is left, as the
     resource's own ``async with`` does. A ``Pending`` is used once, like a
     coroutine: awaiting or entering it again raises RuntimeError.
+
+    Args:
+        start: the coroutine function that makes the resource; called once, on
+            the first ``await`` or ``async with``.
+
     """
 
     __slots__ = ("_resource", "_start")
@@ -86,49 +91,119 @@ class FileMethods(Generic[AnyStr]):
     _inline: bool
 
     async def read(self, size: int = -1) -> AnyStr:
-        """Read up to ``size`` bytes or characters (all of them by default)."""
+        """Read up to ``size`` bytes or characters (all of them by default).
+
+        Args:
+            size: the most to read; negative reads to the end.
+
+        Returns:
+            What was read: bytes or str, empty at the end.
+
+        """
         if self._inline:
             return self._file.read(size)
         return await to_thread.run_sync(self._file.read, size)
 
     async def readline(self, size: int = -1) -> AnyStr:
-        """Read one line (at most ``size`` bytes or characters)."""
+        """Read one line (at most ``size`` bytes or characters).
+
+        Args:
+            size: the most to read; negative reads the whole line.
+
+        Returns:
+            The line with its line ending; empty at the end.
+
+        """
         if self._inline:
             return self._file.readline(size)
         return await to_thread.run_sync(self._file.readline, size)
 
     async def readlines(self, hint: int = -1) -> list[AnyStr]:
-        """Read lines until their total size reaches ``hint`` (all by default)."""
+        """Read lines until their total size reaches ``hint`` (all by default).
+
+        Args:
+            hint: stop once this many bytes or characters were read; negative reads every line.
+
+        Returns:
+            The lines read, each with its line ending.
+
+        """
         if self._inline:
             return self._file.readlines(hint)
         return await to_thread.run_sync(self._file.readlines, hint)
 
     async def write(self, data: AnyStr) -> int:
-        """Write ``data``; return how much was written."""
+        """Write ``data``; return how much was written.
+
+        Args:
+            data: bytes (binary mode) or str (text mode).
+
+        Returns:
+            How many bytes or characters were written.
+
+        Raises:
+            TypeError: str in binary mode, or bytes in text mode.
+            ValueError: the file is closed.
+
+        """
         if self._inline:
             return self._file.write(data)
         return await to_thread.run_sync(self._file.write, data)
 
     async def writelines(self, lines: Iterable[AnyStr]) -> None:
-        """Write each item of ``lines``."""
+        """Write each item of ``lines``.
+
+        Args:
+            lines: bytes or str items (no newlines are added).
+
+        Raises:
+            ValueError: the file is closed.
+
+        """
         if self._inline:
             return self._file.writelines(lines)
         return await to_thread.run_sync(self._file.writelines, lines)
 
     async def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        """Move the position and return it."""
+        """Move the position and return it.
+
+        Args:
+            offset: the new position relative to ``whence``.
+            whence: ``os.SEEK_SET`` (default), ``SEEK_CUR`` or ``SEEK_END``.
+
+        Returns:
+            The new absolute position.
+
+        Raises:
+            ValueError: the file is closed.
+            OSError: a position before the start (EINVAL).
+
+        """
         if self._inline:
             return self._file.seek(offset, whence)
         return await to_thread.run_sync(self._file.seek, offset, whence)
 
     async def tell(self) -> int:
-        """The position (an opaque cookie in text mode)."""
+        """The position (an opaque cookie in text mode).
+
+        Returns:
+            The position (a byte offset in binary mode, an opaque cookie in text mode).
+
+        """
         if self._inline:
             return self._file.tell()
         return await to_thread.run_sync(self._file.tell)
 
     async def truncate(self, size: int | None = None) -> int:
-        """Resize to ``size`` (default: the position); return the new size."""
+        """Resize to ``size`` (default: the position); return the new size.
+
+        Args:
+            size: the new size in bytes; None for the position.
+
+        Returns:
+            The new size.
+
+        """
         if self._inline:
             return self._file.truncate(size)
         return await to_thread.run_sync(self._file.truncate, size)
@@ -166,7 +241,14 @@ class AsyncFile(FileMethods[AnyStr]):
     __slots__ = ()
 
     def __init__(self, file: IO[AnyStr], *, inline: bool = False) -> None:
-        """Wrap ``file``; ``inline=True`` promises that its calls never block."""
+        """Wrap ``file``; ``inline=True`` promises that its calls never block.
+
+        Args:
+            file: the open synchronous file object.
+            inline: run every call on the event loop, with no thread hop; only
+                for a file whose calls cannot block (see :func:`tempkit.aio.runs_inline`).
+
+        """
         self._file = file
         self._inline = inline
 

@@ -72,6 +72,16 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
     _max_size: int
 
     def __init__(self, *args: object, **kwargs: object) -> None:
+        """Refused: a spooled temp file is made by :meth:`create`.
+
+        Args:
+            *args: not used.
+            **kwargs: not used.
+
+        Raises:
+            TypeError: always.
+
+        """
         raise TypeError(f"use {type(self).__name__}.create() to make a spooled temp file")
 
     # -- creation ------------------------------------------------------------------------
@@ -300,6 +310,13 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
 
         The path neither owns the file nor keeps this object alive (as the
         synchronous ``path``): clean up after you are done with the path.
+
+        Returns:
+            The file's path, as a plain :class:`AsyncPath`.
+
+        Raises:
+            OSError: the roll-over failed (the data stays in memory).
+
         """
         sync = self._sync
         if self._backend_inline:
@@ -311,7 +328,19 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
 
     # -- the file object -----------------------------------------------------------------
     async def write(self, data: AnyStr) -> int:
-        """Write ``data`` at the position; roll over if that leaves it beyond ``max_size``."""
+        """Write ``data`` at the position; roll over if that leaves it beyond ``max_size``.
+
+        Args:
+            data: bytes (binary mode) or str (text mode).
+
+        Returns:
+            How many bytes or characters were written.
+
+        Raises:
+            TypeError: str in binary mode, or bytes in text mode.
+            ValueError: the file is closed.
+
+        """
         if self._inline:
             written = self._sync_write(data)
             limit = self._limit
@@ -321,14 +350,30 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
         return await to_thread.run_sync(self._sync_write, data)
 
     async def writelines(self, lines: Iterable[AnyStr]) -> None:
-        """Write each item of ``lines``, checking ``max_size`` after every one."""
+        """Write each item of ``lines``, checking ``max_size`` after every one.
+
+        Args:
+            lines: bytes or str items (no newlines are added).
+
+        Raises:
+            ValueError: the file is closed.
+
+        """
         if self.closed:
             raise ValueError("I/O operation on closed file.")
         for line in lines:
             await self.write(line)
 
     async def truncate(self, size: int | None = None) -> int:
-        """Resize to ``size`` (default: the position); beyond ``max_size``, roll over first."""
+        """Resize to ``size`` (default: the position); beyond ``max_size``, roll over first.
+
+        Args:
+            size: the new size in bytes; None for the position.
+
+        Returns:
+            The new size.
+
+        """
         if self._limit:
             target = self._sync.tell() if size is None else operator.index(size)
             if target > self._limit:
@@ -341,6 +386,9 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
 
         Runs to its end even if the task is cancelled meanwhile.
 
+        Args:
+            ignore_errors: remove what can be removed and raise nothing.
+
         Raises:
             tempkit.CleanupError: the rolled-over file could not be removed
                 (unless ``ignore_errors``).
@@ -351,7 +399,15 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
         await to_the_end(inline, lambda: sync.cleanup(ignore_errors=ignore_errors))
 
     async def keep(self) -> AsyncPath:
-        """Roll over, stop managing the file and return its path (the file object stays open)."""
+        """Roll over, stop managing the file and return its path (the file object stays open).
+
+        Returns:
+            The file's path as a plain :class:`AsyncPath` that owns nothing.
+
+        Raises:
+            OSError: the roll-over failed (the data stays in memory, still managed).
+
+        """
         sync = self._sync
         kept = sync.keep() if self._backend_inline else await to_thread.run_sync(sync.keep)
         self._note_rollover()
@@ -364,6 +420,13 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
 
         As :meth:`tempkit.SpooledTempPath.persist`: an in-memory file rolls over
         into ``target``'s directory; the file object stays open on the moved file.
+
+        Args:
+            target: the new path: text, a path on the same backend, or an AsyncPath.
+            overwrite: replace an existing file at ``target``.
+
+        Returns:
+            The new location as a plain :class:`AsyncPath` (nothing owns it).
 
         Raises:
             tempkit.PersistError: the move failed; the object is intact and

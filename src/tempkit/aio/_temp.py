@@ -64,6 +64,16 @@ class AsyncTempPath(AsyncPath):
     __slots__ = ()
 
     def __init__(self, *args: object, **kwargs: object) -> None:
+        """Refused: a temp object is made by its class's ``create()``.
+
+        Args:
+            *args: not used.
+            **kwargs: not used.
+
+        Raises:
+            TypeError: always.
+
+        """
         raise TypeError(f"use {type(self).__name__}.create() to make a temp object")
 
     @classmethod
@@ -105,6 +115,9 @@ class AsyncTempPath(AsyncPath):
         cancellation is delivered at the next checkpoint), so a cancelled
         cleanup still removes the whole tree and never anything outside it.
 
+        Args:
+            ignore_errors: remove what can be removed and raise nothing.
+
         Raises:
             tempkit.CleanupError: entries that could not be removed (unless
                 ``ignore_errors``); the object then stays managed.
@@ -116,13 +129,22 @@ class AsyncTempPath(AsyncPath):
         await to_the_end(self._inline, lambda: temp.cleanup(ignore_errors=ignore_errors))
 
     async def keep(self) -> AsyncPath:
-        """Stop managing the temp object and return it as a plain path."""
+        """Stop managing the temp object and return it as a plain path.
+
+        Returns:
+            The same path as a plain :class:`AsyncPath` that owns nothing.
+
+        """
         return AsyncPath(self.sync.keep())
 
     async def persist(
         self, target: str | os.PathLike[str], *, overwrite: bool = False
     ) -> AsyncPath:
         """Atomically move the temp object to ``target`` and stop managing it.
+
+        Args:
+            target: the new path: text, a path on the same backend, or an AsyncPath.
+            overwrite: replace an existing file at ``target``.
 
         Returns:
             The new path (a plain path: nothing owns it).
@@ -161,7 +183,7 @@ class AsyncTempPath(AsyncPath):
 class AsyncTempDirPath(AsyncTempPath):
     """An async temp directory: :class:`~tempkit.TempDirPath` with awaited I/O.
 
-    Example:
+    Examples:
         >>> import anyio
         >>> from tempkit.aio import AsyncTempDirPath
         >>> async def main() -> str:
@@ -266,12 +288,31 @@ class AsyncTempFilePath(AsyncTempPath):
     ) -> Pending[Self]:
         """Create a fresh empty file (exclusive, mode 0o600) as :meth:`tempkit.TempFilePath.create`.
 
-        Open it with :meth:`AsyncPath.open`. Arguments, cancellation and errors
-        as for :meth:`AsyncTempDirPath.create`; ``delete_on_close`` as for the
-        synchronous ``create`` (backends that remove a file when it is closed).
+        Open it with :meth:`AsyncPath.open`. Cancellation as for
+        :meth:`AsyncTempDirPath.create`.
+
+        Args:
+            prefix: name prefix (default "tmp").
+            suffix: name suffix, such as ".json".
+            dir: parent directory (a path, a :class:`BackendPath` or an
+                :class:`AsyncPath`); default: the backend's resolved temp dir.
+            backend: the backend (default: ``dir``'s, else the current one).
+            cleanup: the policy: "always", "on_success" or "never".
+            template: an mktemp template ("jobXXXXXX") instead of prefix and length.
+            length: how many random characters (default 8).
+            delete_on_close: let the OS remove the file when its last handle
+                closes, as for the synchronous ``create`` (backends with
+                ``capabilities.delete_on_close`` only).
 
         Returns:
             A :class:`Pending` of the new file.
+
+        Raises:
+            TypeError: an argument of the wrong type (``backend`` at once, the
+                others when awaited).
+            ValueError: a bad name part or policy, ``dir`` on another backend, or
+                ``delete_on_close`` on a backend that cannot do it.
+            OSError: the file could not be created.
 
         """
         chosen = backend_for(dir, backend)

@@ -45,6 +45,14 @@ def runs_inline(backend: Backend) -> bool:
 
     The backend says so with ``capabilities.in_process``; a backend whose paths are
     real files (``local_paths``) can always block, whatever else it declares.
+
+    Args:
+        backend: any backend.
+
+    Returns:
+        True when ``capabilities.in_process`` is true and ``local_paths`` false: its calls run on
+        the event loop, with no thread hop.
+
     """
     capabilities = backend.capabilities
     return capabilities.in_process and not capabilities.local_paths

@@ -22,7 +22,13 @@ _local: Backend | None = None
 
 
 def local_backend() -> Backend:
-    """The backend for this machine's own disk."""
+    """The backend for this machine's own disk.
+
+    Returns:
+        A ``PosixBackend``, or a ``WindowsBackend`` on Windows; the same object
+        on every call.
+
+    """
     global _local
     if _local is None:
         if sys.platform == "win32":
@@ -37,7 +43,22 @@ def local_backend() -> Backend:
 
 
 def get_backend() -> Backend:
-    """The backend in effect here: the innermost ``use_backend``, else the default."""
+    """The backend ``create()`` uses here when it is given none.
+
+    Returns:
+        The backend of the innermost ``use_backend`` block of this thread or
+        task, else the one ``set_default_backend`` set, else the local disk.
+
+    Examples:
+        >>> from tempkit import MemoryBackend, get_backend, use_backend
+        >>> memory = MemoryBackend()
+        >>> with use_backend(memory):
+        ...     get_backend() is memory
+        True
+        >>> get_backend() is memory
+        False
+
+    """
     backend = _current.get()
     if backend is not None:
         return backend
@@ -45,7 +66,18 @@ def get_backend() -> Backend:
 
 
 def set_default_backend(backend: Backend | None) -> None:
-    """Set the process-wide default backend; ``None`` restores the local disk."""
+    """Set the process-wide default backend; ``None`` restores the local disk.
+
+    It applies wherever no ``use_backend`` block is in effect, in every thread
+    and task; prefer ``use_backend``, which holds for one block only.
+
+    Args:
+        backend: the new default, or None for the local disk.
+
+    Raises:
+        TypeError: ``backend`` is not a tempkit Backend.
+
+    """
     global _default
     if backend is not None and not isinstance(backend, Backend):
         raise TypeError(f"expected a tempkit Backend, got {type(backend).__name__}")
@@ -54,7 +86,30 @@ def set_default_backend(backend: Backend | None) -> None:
 
 @contextmanager
 def use_backend(backend: Backend) -> Iterator[Backend]:
-    """Make ``backend`` current for the ``with`` block (this thread or task only)."""
+    """Make ``backend`` current for the ``with`` block (this thread or task only).
+
+    Every ``create()`` and ``BackendPath(...)`` without ``backend=`` inside the
+    block uses it. Blocks nest; leaving one restores what was current before.
+    The value is a ``contextvars`` variable, so other threads and asyncio tasks
+    are not affected.
+
+    Args:
+        backend: the backend to use inside the block.
+
+    Yields:
+        ``backend`` itself.
+
+    Raises:
+        TypeError: ``backend`` is not a tempkit Backend.
+
+    Examples:
+        >>> from tempkit import MemoryBackend, TempDirPath, use_backend
+        >>> with use_backend(MemoryBackend()) as memory:
+        ...     with TempDirPath.create() as tmp:
+        ...         tmp.backend is memory
+        True
+
+    """
     if not isinstance(backend, Backend):
         raise TypeError(f"expected a tempkit Backend, got {type(backend).__name__}")
     token = _current.set(backend)

@@ -69,6 +69,18 @@ class FsspecBase(BaseBackend):
 
     The public class is :class:`tempkit.FsspecBackend`, whose constructor picks
     the kind; its arguments are documented there.
+
+    Attributes:
+        name: "fsspec".
+        flavour: POSIX paths from the filesystem's root.
+        capabilities: derived from the filesystem: never permission bits or
+            descriptors; symlinks and local paths on the local disk only; real
+            directories except on object stores; atomic exclusive creation where
+            the store has a conditional write (or ``atomic_create`` says so).
+        local_files: whether paths name real local files (the local kind).
+        fs: the fsspec filesystem (a private store for a ``MemoryFileSystem``).
+        root: where temp objects go by default, as an absolute POSIX path.
+
     """
 
     name: str = "fsspec"
@@ -161,24 +173,67 @@ class FsspecBase(BaseBackend):
 
         For a private memory store the URL names the path only: other fsspec
         code opening it reaches fsspec's shared store, not this backend's.
+
+        Args:
+            path: a path on this backend (relative ones start at ``root``).
+
+        Returns:
+            The URL, with the filesystem's protocol.
+
+        Raises:
+            ValueError: ``path`` contains NUL.
+
+        Examples:
+            >>> import fsspec
+            >>> from tempkit import FsspecBackend
+            >>> backend = FsspecBackend(fsspec.filesystem("memory"), root="/scratch")
+            >>> backend.url("/scratch/report.csv")
+            'memory:///scratch/report.csv'
+
         """
         return self.fs.unstrip_protocol(self._fs_path(path))
 
     # -- environment -------------------------------------------------------------------
     def environ(self) -> Mapping[str, str]:
-        """No environment: the temp directory is ``root``."""
+        """No environment: the temp directory is ``root``.
+
+        Returns:
+            An empty mapping.
+
+        """
         return _EMPTY_ENV
 
     def platform_temp_dirs(self) -> Sequence[str]:
-        """``root`` is the one place temp objects go by default."""
+        """``root`` is the one place temp objects go by default.
+
+        Returns:
+            ``(root,)``.
+
+        """
         return (self.root,)
 
     def getcwd(self) -> str:
-        """Relative paths are relative to ``root``."""
+        """Relative paths are relative to ``root``.
+
+        Returns:
+            ``root``.
+
+        """
         return self.root
 
     def fspath(self, path: str) -> str:
-        """TypeError: the path is not on this machine's disk (see :meth:`url`)."""
+        """Refused: the path is not on this machine's disk (see :meth:`url`).
+
+        Args:
+            path: the path, in this backend's flavour.
+
+        Returns:
+            Nothing: it always raises (the local kind overrides it).
+
+        Raises:
+            TypeError: always: the filesystem is not this machine's disk.
+
+        """
         raise TypeError(
             f"{path!r} is on {self!r}, not on this machine's disk, so it has no OS path; "
             "use backend.url(path) for an fsspec URL"
@@ -266,7 +321,18 @@ class FsspecBase(BaseBackend):
         raise NotImplementedError
 
     def create_file(self, path: str, perm: int = 0o600) -> None:
-        """Create an empty file exclusively (``perm`` is not applied: no permissions)."""
+        """Create an empty file exclusively (``perm`` is not applied: no permissions).
+
+        Args:
+            path: where to create the file.
+            perm: ignored: fsspec filesystems take no permission bits.
+
+        Raises:
+            FileExistsError: something is at ``path`` already, a symlink included.
+            FileNotFoundError: the parent directory is missing.
+            OSError: any other refusal (PermissionError...).
+
+        """
         self._claim(self._fs_path(path), path)
 
     # -- open ----------------------------------------------------------------------------------
@@ -287,6 +353,26 @@ class FsspecBase(BaseBackend):
         them. On object stores a streaming write is stored when the file is
         closed, and ``+``/append modes hold the file in memory and store it on
         flush and close.
+
+        Args:
+            path: the path, in this backend's flavour.
+            mode: as for ``open()`` ("r", "wb", "x+b"...); "x" modes create exclusively and refuse
+                a symlink at ``path``.
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+            perm: ignored: fsspec filesystems take no permission bits.
+
+        Returns:
+            A file object, as the builtin ``open`` returns for these arguments.
+
+        Raises:
+            ValueError: an argument the builtin ``open`` refuses.
+            FileNotFoundError: the file (to read) or its directory is missing.
+            FileExistsError: an "x" mode, and something is at ``path``.
+            IsADirectoryError: ``path`` is a directory.
+
         """
         parsed = parse_mode(mode, buffering, encoding, errors, newline)
         if parsed.kindless:
@@ -361,12 +447,37 @@ class FsspecBase(BaseBackend):
 
     # -- inspection ------------------------------------------------------------------------------
     def stat(self, path: str, *, follow_symlinks: bool = True) -> os.stat_result:
-        """Stat ``path``; on stores the mode is nominal (0o666 files, 0o777 dirs)."""
+        """Stat ``path``; on stores the mode is nominal (0o666 files, 0o777 dirs).
+
+        Args:
+            path: the path, in this backend's flavour.
+            follow_symlinks: False to stat a final symlink itself (``lstat``).
+
+        Returns:
+            The entry's ``os.stat_result``.
+
+        Raises:
+            FileNotFoundError: nothing is at ``path``.
+            OSError: any other failure (NotADirectoryError, PermissionError...).
+
+        """
         fs_path = self._fs_path(path)
         return self._stat_result(self._info(fs_path, path), fs_path)
 
     def scandir(self, path: str) -> Iterator[DirEntry]:
-        """The entries of a directory (listed at call time)."""
+        """The entries of a directory (listed at call time).
+
+        Args:
+            path: the directory to list.
+
+        Yields:
+            One entry per name in the directory.
+
+        Raises:
+            FileNotFoundError: the directory is missing.
+            NotADirectoryError: ``path`` is not a directory.
+
+        """
         fs_path = self._fs_path(path)
         prefix = path.rstrip("/")
         entries = [
@@ -375,7 +486,19 @@ class FsspecBase(BaseBackend):
         return iter(entries)
 
     def realpath(self, path: str, *, strict: bool = False) -> str:
-        """``path`` made absolute; without symlinks that is lexical."""
+        """``path`` made absolute; without symlinks that is lexical.
+
+        Args:
+            path: the path, in this backend's flavour.
+            strict: raise when the resolved path does not exist.
+
+        Returns:
+            ``path`` absolute against ``root``, with ".." resolved by the text alone.
+
+        Raises:
+            FileNotFoundError: with ``strict``, nothing is at the resolved path.
+
+        """
         resolved = posixpath.normpath(posixpath.join(self.root, path))
         if strict:
             self.stat(resolved)
@@ -383,7 +506,16 @@ class FsspecBase(BaseBackend):
 
     # -- mutation --------------------------------------------------------------------------------
     def unlink(self, path: str) -> None:
-        """Remove a file (IsADirectoryError for a directory, as on Linux)."""
+        """Remove a file (IsADirectoryError for a directory, as on Linux).
+
+        Args:
+            path: the file or symlink to remove (a symlink's target is untouched).
+
+        Raises:
+            FileNotFoundError: nothing is at ``path``.
+            IsADirectoryError: ``path`` is a directory.
+
+        """
         fs_path = self._fs_path(path)
         with self._lock:
             if self._info(fs_path, path).get("type") == "directory":
@@ -395,6 +527,15 @@ class FsspecBase(BaseBackend):
         """Rename, replacing ``dst`` if it is a file or an empty directory.
 
         Off the local disk this is copy-then-delete, so it is not atomic.
+
+        Args:
+            src: the entry to move.
+            dst: its new path.
+
+        Raises:
+            OSError: ``src`` is missing, ``dst`` is a non-empty directory or of another kind
+                (IsADirectoryError, NotADirectoryError), or on another filesystem (EXDEV).
+
         """
         self._move(src, dst, overwrite=True)
 
@@ -403,11 +544,29 @@ class FsspecBase(BaseBackend):
 
         Off the local disk ``dst`` is first claimed with an exclusive create (an
         exclusive mkdir for a directory), so two movers can never both win.
+
+        Args:
+            src: the entry to move.
+            dst: its new path.
+
+        Raises:
+            FileExistsError: something is at ``dst``; nothing moved.
+            OSError: any other refusal (``src`` missing, another filesystem...).
+
         """
         self._move(src, dst, overwrite=False)
 
     def rmdir(self, path: str) -> None:
-        """Remove an empty directory (ENOTEMPTY, as on Linux, for one with entries)."""
+        """Remove an empty directory (ENOTEMPTY, as on Linux, for one with entries).
+
+        Args:
+            path: the empty directory to remove.
+
+        Raises:
+            OSError: the directory is not empty (ENOTEMPTY), is missing (FileNotFoundError) or is
+                not a directory (NotADirectoryError).
+
+        """
         fs_path = self._fs_path(path)
         with self._lock:
             if self._list(fs_path, path):
@@ -466,11 +625,31 @@ class FsspecBase(BaseBackend):
         self.rmdir(src)
 
     def chmod(self, path: str, mode: int, *, follow_symlinks: bool = True) -> None:
-        """Refused: fsspec filesystems do not take permission bits from tempkit."""
+        """Refused: fsspec filesystems do not take permission bits from tempkit.
+
+        Args:
+            path: the path, in this backend's flavour.
+            mode: the new permission bits.
+            follow_symlinks: False to change a final symlink itself, where the platform can.
+
+        Raises:
+            OSError: always, with ENOTSUP.
+
+        """
         raise os_error(errno.ENOTSUP, path, f"{type(self.fs).__name__} has no permission bits")
 
     def symlink(self, target: str, path: str, *, target_is_directory: bool = False) -> None:
-        """Refused: only the local filesystem has symlinks."""
+        """Refused: only the local filesystem has symlinks.
+
+        Args:
+            target: what the link points to, stored as given (it may be relative or dangle).
+            path: where to create the link.
+            target_is_directory: on Windows, make a directory link.
+
+        Raises:
+            OSError: always, with ENOTSUP.
+
+        """
         raise os_error(errno.ENOTSUP, path, f"{type(self.fs).__name__} has no symbolic links")
 
 

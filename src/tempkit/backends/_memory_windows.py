@@ -106,6 +106,15 @@ class WindowsMemoryWorld(MemoryCore):
     ``MemoryBackend(flavour="windows", ...)`` makes it (``memory.py`` joins it
     with ``MemoryBackend``); ``platform`` is always "windows" and ``cwd``
     defaults to ``C:\``.
+
+    Attributes:
+        capabilities: symlinks, atomic exclusive creation, real directories and
+            delete-on-close; no permission bits (only the read-only attribute),
+            descriptors, local paths or whole-file calls (every open goes
+            through the share-mode checks).
+        sharing_timeout: how long cleanup retries an entry another handle
+            holds open, in seconds.
+
     """
 
     capabilities: Capabilities = Capabilities(
@@ -149,7 +158,12 @@ class WindowsMemoryWorld(MemoryCore):
 
     # -- environment -----------------------------------------------------------
     def platform_temp_dirs(self) -> Sequence[str]:
-        """The Windows list, from this world's USERPROFILE and SYSTEMROOT."""
+        """The Windows list, from this world's USERPROFILE and SYSTEMROOT.
+
+        Returns:
+            Absolute directories, the most preferred first.
+
+        """
         return windows_temp_dirs(self._environ)
 
     # -- share modes -----------------------------------------------------------
@@ -229,13 +243,43 @@ class WindowsMemoryWorld(MemoryCore):
     # -- creation and opening --------------------------------------------------
     # The base class's: an exclusive open_raw, so device names and shares count.
     create_file = BaseBackend.create_file
+    """Create an empty file exclusively: an exclusive ``open_raw``, closed at once.
+
+    Device names (CON, NUL.txt...) and share modes count as for any open.
+    """
 
     def open_raw(self, path: str, request: OpenRequest, perm: int) -> MemoryFileIO:
-        """Open without sharing delete access, as the builtin ``open`` does on Windows."""
+        """Open without sharing delete access, as the builtin ``open`` does on Windows.
+
+        Args:
+            path: the path, in this backend's flavour.
+            request: the ``open(2)`` flags: read, write, create, exclusive, truncate, append.
+            perm: the permission bits of a file the open creates.
+
+        Returns:
+            An unbuffered binary file (``io.RawIOBase``) at the start, or at the end for an append.
+
+        Raises:
+            FileNotFoundError: the file (without ``request.create``) or its directory is missing.
+            FileExistsError: ``request.exclusive``, and something is at ``path``.
+            IsADirectoryError: ``path`` is a directory.
+
+        """
         return self._open_tracked(path, request, perm, "plain")
 
     def mkdir(self, path: str, perm: int = 0o700) -> None:
-        """Create a directory exclusively; a device name counts as taken."""
+        """Create a directory exclusively; a device name counts as taken.
+
+        Args:
+            path: the directory to create.
+            perm: its permission bits (less the umask, where there is one).
+
+        Raises:
+            FileExistsError: something is at ``path`` already.
+            FileNotFoundError: the parent directory is missing.
+            OSError: any other refusal (PermissionError...).
+
+        """
         check_reserved(path)
         super().mkdir(path, perm)
 
@@ -250,7 +294,25 @@ class WindowsMemoryWorld(MemoryCore):
         *,
         perm: int = 0o600,
     ) -> IO[Any]:
-        """Create ``path`` exclusively; it is removed when its last handle closes."""
+        """Create ``path`` exclusively; it is removed when its last handle closes.
+
+        Args:
+            path: the path, in this backend's flavour.
+            mode: an exclusive-create mode ("x+b" by default, "x+", "xb"...).
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+            perm: the permission bits of the new file.
+
+        Returns:
+            The open file; the file is removed when it and every other handle are closed.
+
+        Raises:
+            FileExistsError: something is at ``path``.
+            ValueError: a mode that does not create exclusively, or one ``open()`` refuses.
+
+        """
         parsed = self._parsed(mode, buffering, encoding, errors, newline)
         if not parsed.request.exclusive:
             raise ValueError(
@@ -268,7 +330,25 @@ class WindowsMemoryWorld(MemoryCore):
         errors: str | None = None,
         newline: str | None = None,
     ) -> IO[Any]:
-        """Open an existing file sharing delete access (never creates it)."""
+        """Open an existing file sharing delete access (never creates it).
+
+        Args:
+            path: the path, in this backend's flavour.
+            mode: r, w or a with + and b or t ("rb" by default); the file is never created.
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+
+        Returns:
+            A file object on the existing file.
+
+        Raises:
+            FileNotFoundError: the file is missing (or already removed by its delete-on-close
+                handle).
+            ValueError: an "x" mode, or one ``open()`` refuses.
+
+        """
         parsed = self._parsed(mode, buffering, encoding, errors, newline)
         if parsed.request.exclusive:
             raise ValueError(
@@ -288,7 +368,16 @@ class WindowsMemoryWorld(MemoryCore):
             node.mode = stat.S_IFREG | _FILE_MODE_WRITABLE
 
     def unlink(self, path: str) -> None:
-        """Remove a file: refused while a plain handle is open; read-only is no obstacle."""
+        """Remove a file: refused while a plain handle is open; read-only is no obstacle.
+
+        Args:
+            path: the file or symlink to remove (a symlink's target is untouched).
+
+        Raises:
+            FileNotFoundError: nothing is at ``path``.
+            IsADirectoryError: ``path`` is a directory (PermissionError on Windows).
+
+        """
         with self._lock:
             self._check_deletable(path)
             self._make_writable(path)
@@ -306,7 +395,19 @@ class WindowsMemoryWorld(MemoryCore):
                 shares.path = dst
 
     def chmod(self, path: str, mode: int, *, follow_symlinks: bool = True) -> None:
-        """Only the write bit of a file counts: without it the file is read-only."""
+        """Only the write bit of a file counts: without it the file is read-only.
+
+        Args:
+            path: the path, in this backend's flavour.
+            mode: the new permission bits.
+            follow_symlinks: False to change a final symlink itself, where the platform can.
+
+        Raises:
+            OSError: nothing is at ``path``, or the backend has no permission bits (ENOTSUP).
+            NotImplementedError: ``follow_symlinks=False`` where a symlink's own mode cannot change
+                (Linux).
+
+        """
         with self._lock:
             try:
                 node = self._tree.resolve(path, follow=follow_symlinks)
@@ -317,6 +418,16 @@ class WindowsMemoryWorld(MemoryCore):
                 node.mode = stat.S_IFREG | bits
 
     def rmtree(self, path: str, *, ignore_errors: bool = False) -> None:
-        """Remove a tree with the Windows walker: read-only cleared, sharing violations retried."""
+        """Remove a tree with the Windows walker: read-only cleared, sharing violations retried.
+
+        Args:
+            path: the root of the tree: a directory, a file or a symlink.
+            ignore_errors: remove what can be removed and raise nothing.
+
+        Raises:
+            CleanupError: some entries could not be removed (unless ``ignore_errors``); it names
+                each one with its error.
+
+        """
         ops = WindowsTreeOps(self, self.sharing_timeout)
         remove_tree(ops, path, "\\", ignore_errors=ignore_errors)

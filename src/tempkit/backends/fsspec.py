@@ -96,7 +96,30 @@ class FsspecBackend(FsspecBase):
 
     @classmethod
     def from_url(cls, url: str, **storage_options: Any) -> FsspecBackend:
-        """A backend for ``url`` ("s3://bucket/scratch", "memory://tmp", a local path)."""
+        """A backend for ``url`` ("s3://bucket/scratch", "memory://tmp", a local path).
+
+        Args:
+            url: where temp objects go: the filesystem's protocol and the root.
+            **storage_options: passed to fsspec to make the filesystem
+                (credentials, ``endpoint_url``...).
+
+        Returns:
+            The backend on the filesystem fsspec makes for ``url``, with the
+            URL's path as ``root``.
+
+        Raises:
+            ImportError: fsspec, or the protocol's package (s3fs...), is not installed.
+            ValueError: fsspec does not know the protocol.
+
+        Examples:
+            >>> from tempkit import FsspecBackend, TempDirPath
+            >>> backend = FsspecBackend.from_url("memory://scratch")
+            >>> with TempDirPath.create(backend=backend) as tmp:
+            ...     _ = (tmp / "part-0.csv").write_text("a,b", encoding="utf-8")
+            ...     print(tmp.parent, backend.url(str(tmp)).startswith("memory:///scratch/tmp"))
+            /scratch True
+
+        """
         fsspec = import_fsspec()
         fs, root = fsspec.url_to_fs(url, **storage_options)
         return cls(fs, root=root)

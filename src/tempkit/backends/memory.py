@@ -36,7 +36,15 @@ _PLATFORM_TEMP_DIRS: Final[Mapping[str, tuple[str, ...]]] = {
 
 
 class MemoryBackend(MemoryCore):
-    """A POSIX filesystem in memory: ``/``, ``/tmp`` and the current directory to start with.
+    r"""A POSIX filesystem in memory: ``/``, ``/tmp`` and the current directory to start with.
+
+    Each instance is its own filesystem, isolated from every other and safe to
+    use from several threads. To the code above it, it is the local disk: the
+    same errors (builtin OSError subclasses with errno and file names as Linux
+    gives them), permissions enforced as for a user who is not root, symlinks,
+    the same file objects. Only the way out is closed: ``os.fspath()`` of a
+    memory path raises TypeError, so it never reaches the real disk. See the
+    guide, docs/memory-backend.md, for what it models and what it leaves out.
 
     Args:
         environ: the environment variables this world has (default: none),
@@ -44,12 +52,15 @@ class MemoryBackend(MemoryCore):
         platform: whose conventional temp directories ``platform_temp_dirs()``
             lists: "posix" (also "linux", "darwin").
         cwd: the absolute current directory; created (with its parents) if missing.
-        flavour: path syntax, "posix" (default) or a :class:`~tempkit._flavour.Flavour`;
-            "windows" makes a Windows world (drives, case-insensitive names, share
-            modes, delete-on-close: see ``_memory_windows``), which also takes
-            ``sharing_timeout``, has platform "windows" and starts in drive C.
+        flavour: path syntax, "posix" (default) or "windows" (or the ``POSIX``
+            and ``WINDOWS`` flavour objects). "windows" makes a Windows world, a
+            :class:`WindowsMemoryBackend`: drives, case-insensitive names,
+            share modes, delete-on-close and the read-only attribute, with
+            platform "windows" and ``cwd`` ``C:\`` by default.
         umask: applied to the modes of new files and directories, as the
             process umask is on the disk.
+        sharing_timeout: the Windows flavour only: how long cleanup retries an
+            entry another handle holds open, in seconds (default 2).
 
     Raises:
         ValueError: for an unknown flavour or platform, a relative ``cwd`` or a
@@ -57,12 +68,29 @@ class MemoryBackend(MemoryCore):
         TypeError: for an environment that does not map str to str, or a
             ``sharing_timeout`` given to the POSIX flavour.
 
-    Example:
+    Attributes:
+        name: "memory".
+        capabilities: permission bits, symlinks, atomic exclusive creation,
+            real directories and whole-file reads and writes; no descriptors
+            and no local paths.
+
+    Examples:
         >>> from tempkit import MemoryBackend, TempDirPath
         >>> memory = MemoryBackend(environ={"TMPDIR": "/tmp"})
         >>> with TempDirPath.create(backend=memory) as tmp:
         ...     (tmp / "a.txt").write_text("hi", encoding="utf-8")
         2
+        >>> import os
+        >>> os.fspath(tmp)
+        Traceback (most recent call last):
+          ...
+        TypeError: '/tmp/...' is a path on a MemoryBackend and has no OS path: ...
+        >>> windows = MemoryBackend(flavour="windows")
+        >>> with TempDirPath.create(backend=windows) as tmp:
+        ...     (tmp / "A.TXT").write_text("hi", encoding="utf-8")
+        ...     (tmp / "a.txt").read_text(encoding="utf-8")  # names ignore case
+        2
+        'hi'
 
     """
 
@@ -109,12 +137,29 @@ class MemoryBackend(MemoryCore):
         return f"MemoryBackend(dev={self._device:#x})"
 
     def platform_temp_dirs(self) -> Sequence[str]:
-        """The conventional temp directories of ``platform``, in preference order."""
+        """The conventional temp directories of ``platform``, in preference order.
+
+        Returns:
+            Absolute directories, the most preferred first.
+
+        """
         return _PLATFORM_TEMP_DIRS[self.platform]
 
     # -- whole files (capabilities.whole_files; see tempkit._whole_files) ------------------
     def read_whole_file(self, path: str) -> bytes:
-        """``open(path, "rb").read()`` in one step: the same checks and errors, no file object."""
+        """``open(path, "rb").read()`` in one step: the same checks and errors, no file object.
+
+        Args:
+            path: the file to read.
+
+        Returns:
+            Its whole contents.
+
+        Raises:
+            FileNotFoundError: the file is missing.
+            IsADirectoryError: ``path`` is a directory.
+
+        """
         if not self.capabilities.whole_files:
             # A subclass with rules of its own for opening (Windows share modes) keeps them.
             with self.open(path, "rb") as file:
@@ -131,7 +176,17 @@ class MemoryBackend(MemoryCore):
             self._lock.release()
 
     def write_whole_file(self, path: str, data: bytes | bytearray | memoryview) -> None:
-        """``open(path, "wb")`` and one write of ``data``, in one step (same checks and errors)."""
+        """``open(path, "wb")`` and one write of ``data``, in one step (same checks and errors).
+
+        Args:
+            path: the file to replace (created if missing, as ``open(path, "wb")`` does).
+            data: its new contents.
+
+        Raises:
+            FileNotFoundError: the parent directory is missing.
+            IsADirectoryError: ``path`` is a directory.
+
+        """
         whole = self.capabilities.whole_files
         if whole and (type(data) is bytes or type(data) is bytearray):
             self._replace_contents(path, data)
@@ -158,10 +213,41 @@ class MemoryBackend(MemoryCore):
 
 
 class WindowsMemoryBackend(WindowsMemoryWorld, MemoryBackend):
-    r"""``MemoryBackend(flavour="windows")``: Windows paths and rules (see ``_memory_windows``).
+    r"""``MemoryBackend(flavour="windows")``: Windows paths and rules, in memory.
 
-    A :class:`MemoryBackend` for ``isinstance``; ``platform`` is always
-    "windows" and ``cwd`` defaults to ``C:\``.
+    What a program meets on a Windows disk, on any machine: drive letters,
+    ``\`` and ``/`` as separators, case-insensitive names, reserved
+    characters and device names refused; a file open without delete sharing
+    can be neither removed nor renamed (PermissionError, winerror 32);
+    delete-on-close files (``open_delete_on_close``, ``open_shared``); the
+    read-only attribute set by ``chmod``; cleanup retrying sharing violations.
+    Made by ``MemoryBackend(flavour="windows")``; a :class:`MemoryBackend` for
+    ``isinstance``.
+
+    Args:
+        environ: the environment variables this world has (default: none);
+            USERPROFILE and SYSTEMROOT place the platform's temp directories.
+        platform: always "windows".
+        cwd: the absolute current directory (default ``C:\``).
+        flavour: "windows".
+        umask: applied to new entries' modes (only the write bit shows, as
+            the read-only attribute).
+        sharing_timeout: how long cleanup retries an entry another handle
+            holds open, in seconds (default 2; 0 tries once).
+
+    Raises:
+        ValueError: a platform other than "windows", a relative ``cwd``, a
+            negative ``sharing_timeout`` or a umask out of range.
+
+    Examples:
+        >>> from tempkit import MemoryBackend, TempFilePath
+        >>> windows = MemoryBackend(flavour="windows")
+        >>> with TempFilePath.create(backend=windows, delete_on_close=True) as tmp:
+        ...     with tmp.reopen("w+b") as f:  # a plain open() would be refused
+        ...         _ = f.write(b"data")
+        >>> tmp.exists()
+        False
+
     """
 
 

@@ -75,7 +75,22 @@ class ParsedMode:
     """The arguments of ``open`` checked and decoded in the order ``io.open`` uses.
 
     Everything here happens before the file is touched, so a bad argument
-    never creates or truncates anything.
+    never creates or truncates anything. Every open with the same arguments
+    can share one (see :func:`parse_mode`): it is never changed once made.
+
+    Args:
+        mode: the mode as given to ``open()``.
+        buffering: as for ``open()``.
+        encoding: as for ``open()``; only checked here (text modes take it).
+        errors: as for ``open()``; only checked here.
+        newline: as for ``open()``; only checked here.
+
+    Raises:
+        TypeError: ``mode`` is not a str, ``buffering`` not an int, or
+            ``encoding``/``errors``/``newline`` neither str nor None.
+        ValueError: a mode ``open()`` refuses (unknown or repeated letters, two
+            kinds, text and binary at once), or ``encoding``/``errors``/``newline``
+            with a binary mode.
 
     Attributes:
         mode: the mode string as given.
@@ -167,6 +182,27 @@ def parse_mode(
     rest of an in-memory open. Arguments of unusual types, and those that warn
     (``buffering=1``, mode "U"), are parsed afresh every time, so errors and
     warnings are exactly those of ``ParsedMode``.
+
+    Args:
+        mode: the mode as given to ``open()``.
+        buffering: as for ``open()``.
+        encoding: as for ``open()``.
+        errors: as for ``open()``.
+        newline: as for ``open()``.
+
+    Returns:
+        The parsed mode, possibly shared with earlier calls.
+
+    Raises:
+        TypeError: an argument of the wrong type, as ``open()`` says it.
+        ValueError: a mode or argument ``open()`` refuses, as it says it.
+
+    Examples:
+        >>> from tempkit.backends.modes import parse_mode
+        >>> parsed = parse_mode("w+b")
+        >>> parsed.binary, parsed.updating, parsed.request.truncate, parsed.request.raw_mode
+        (True, True, True, 'rb+')
+
     """
     if (
         type(mode) is str

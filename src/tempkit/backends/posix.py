@@ -52,6 +52,17 @@ class PosixBackend(BaseBackend):
     All instances of one class are equal: they name the same filesystem. A
     subclass (say, one with another environment) is a different backend, so it
     gets its own resolver cache and its paths do not compare equal to ours.
+
+    It is the local backend on every system but Windows: ``create()`` uses it
+    unless told otherwise, so most programs never name it.
+
+    Attributes:
+        name: "posix".
+        flavour: POSIX paths.
+        capabilities: everything but the optional capabilities: permission
+            bits, symlinks, descriptors, atomic exclusive creation, local paths,
+            real directories.
+
     """
 
     name: str = "posix"
@@ -69,24 +80,61 @@ class PosixBackend(BaseBackend):
 
     # -- environment -----------------------------------------------------------
     def environ(self) -> Mapping[str, str]:
-        """The process environment."""
+        """The process environment.
+
+        Returns:
+            The variables of this backend's world (TMPDIR, TEMP and TMP are read from it).
+
+        """
         return os.environ
 
     def platform_temp_dirs(self) -> Sequence[str]:
-        """The conventional POSIX temp directories, as CPython's tempfile lists them."""
+        """The conventional POSIX temp directories, as CPython's tempfile lists them.
+
+        Returns:
+            Absolute directories, the most preferred first.
+
+        """
         return ("/tmp", "/var/tmp", "/usr/tmp")
 
     def getcwd(self) -> str:
-        """``os.getcwd()``."""
+        """``os.getcwd()``.
+
+        Returns:
+            The absolute path relative paths start from.
+
+        """
         return os.getcwd()
 
     # -- creation --------------------------------------------------------------
     def create_file(self, path: str, perm: int = 0o600) -> None:
-        """``open(O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC)`` then close."""
+        """``open(O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC)`` then close.
+
+        Args:
+            path: where to create the file.
+            perm: its permission bits (less the umask, where there is one).
+
+        Raises:
+            FileExistsError: something is at ``path`` already, a symlink included.
+            FileNotFoundError: the parent directory is missing.
+            OSError: any other refusal (PermissionError...).
+
+        """
         os.close(os.open(path, _CREATE_FLAGS, perm))
 
     def mkdir(self, path: str, perm: int = 0o700) -> None:
-        """``os.mkdir``, which is exclusive and never follows a final symlink."""
+        """``os.mkdir``, which is exclusive and never follows a final symlink.
+
+        Args:
+            path: the directory to create.
+            perm: its permission bits (less the umask, where there is one).
+
+        Raises:
+            FileExistsError: something is at ``path`` already.
+            FileNotFoundError: the parent directory is missing.
+            OSError: any other refusal (PermissionError...).
+
+        """
         os.mkdir(path, perm)
 
     def create_descriptor(
@@ -176,7 +224,28 @@ class PosixBackend(BaseBackend):
         *,
         perm: int = 0o666,
     ) -> IO[Any]:
-        """The builtin ``open``; exclusive modes also refuse a symlink at ``path``."""
+        """The builtin ``open``; exclusive modes also refuse a symlink at ``path``.
+
+        Args:
+            path: the path, in this backend's flavour.
+            mode: as for ``open()`` ("r", "wb", "x+b"...); "x" modes create exclusively and refuse
+                a symlink at ``path``.
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+            perm: the permission bits of a file the open creates (less the umask).
+
+        Returns:
+            A file object, as the builtin ``open`` returns for these arguments.
+
+        Raises:
+            ValueError: an argument the builtin ``open`` refuses.
+            FileNotFoundError: the file (to read) or its directory is missing.
+            FileExistsError: an "x" mode, and something is at ``path``.
+            IsADirectoryError: ``path`` is a directory.
+
+        """
         opener: Callable[[str, int], int] | None = None
         if "x" in mode or perm != 0o666:
 
@@ -188,7 +257,22 @@ class PosixBackend(BaseBackend):
         return open(path, mode, buffering, encoding, errors, newline, opener=opener)
 
     def open_raw(self, path: str, request: OpenRequest, perm: int) -> io.FileIO:
-        """``io.FileIO`` with the flags of ``request`` (``open`` itself is the builtin)."""
+        """``io.FileIO`` with the flags of ``request`` (``open`` itself is the builtin).
+
+        Args:
+            path: the path, in this backend's flavour.
+            request: the ``open(2)`` flags: read, write, create, exclusive, truncate, append.
+            perm: the permission bits of a file the open creates.
+
+        Returns:
+            An unbuffered binary file (``io.RawIOBase``) at the start, or at the end for an append.
+
+        Raises:
+            FileNotFoundError: the file (without ``request.create``) or its directory is missing.
+            FileExistsError: ``request.exclusive``, and something is at ``path``.
+            IsADirectoryError: ``path`` is a directory.
+
+        """
 
         def opener(name: str, flags: int) -> int:
             return os.open(name, flags | _NOFOLLOW if request.exclusive else flags, perm)
@@ -197,33 +281,110 @@ class PosixBackend(BaseBackend):
 
     # -- inspection ------------------------------------------------------------
     def stat(self, path: str, *, follow_symlinks: bool = True) -> os.stat_result:
-        """``os.stat`` / ``os.lstat``."""
+        """``os.stat`` / ``os.lstat``.
+
+        Args:
+            path: the path, in this backend's flavour.
+            follow_symlinks: False to stat a final symlink itself (``lstat``).
+
+        Returns:
+            The entry's ``os.stat_result``.
+
+        Raises:
+            FileNotFoundError: nothing is at ``path``.
+            OSError: any other failure (NotADirectoryError, PermissionError...).
+
+        """
         return os.stat(path, follow_symlinks=follow_symlinks)
 
     def scandir(self, path: str) -> Iterator[DirEntry]:
-        """``os.scandir``, closed when the iteration ends or is abandoned."""
+        """``os.scandir``, closed when the iteration ends or is abandoned.
+
+        Args:
+            path: the directory to list.
+
+        Yields:
+            One entry per name in the directory.
+
+        Raises:
+            FileNotFoundError: the directory is missing.
+            NotADirectoryError: ``path`` is not a directory.
+
+        """
         with os.scandir(path) as entries:
             yield from entries
 
     def readlink(self, path: str) -> str:
-        """``os.readlink``."""
+        """``os.readlink``.
+
+        Args:
+            path: the symbolic link.
+
+        Returns:
+            The link's target, as stored.
+
+        Raises:
+            OSError: ``path`` is not a symlink (EINVAL), or is missing (FileNotFoundError).
+
+        """
         return os.readlink(path)
 
     def realpath(self, path: str, *, strict: bool = False) -> str:
-        """``os.path.realpath``."""
+        """``os.path.realpath``.
+
+        Args:
+            path: the path, in this backend's flavour.
+            strict: raise for a missing component or a symlink loop; otherwise such a component is
+                kept as it is.
+
+        Returns:
+            The absolute path with every symlink resolved and no ".." left.
+
+        Raises:
+            OSError: with ``strict``: a missing component (FileNotFoundError) or a loop.
+
+        """
         return os.path.realpath(path, strict=strict)
 
     # -- mutation --------------------------------------------------------------
     def unlink(self, path: str) -> None:
-        """``os.unlink``."""
+        """``os.unlink``.
+
+        Args:
+            path: the file or symlink to remove (a symlink's target is untouched).
+
+        Raises:
+            FileNotFoundError: nothing is at ``path``.
+            IsADirectoryError: ``path`` is a directory (PermissionError on macOS).
+
+        """
         os.unlink(path)
 
     def rmdir(self, path: str) -> None:
-        """``os.rmdir``."""
+        """``os.rmdir``.
+
+        Args:
+            path: the empty directory to remove.
+
+        Raises:
+            OSError: the directory is not empty (ENOTEMPTY), is missing (FileNotFoundError) or is
+                not a directory (NotADirectoryError).
+
+        """
         os.rmdir(path)
 
     def replace(self, src: str, dst: str) -> None:
-        """``os.replace``."""
+        """``os.replace``.
+
+        Args:
+            src: the entry to move.
+            dst: its new path.
+
+        Raises:
+            OSError: ``src`` is missing, ``dst`` is a non-empty directory or of another kind
+                (IsADirectoryError, NotADirectoryError), or on another filesystem (EXDEV).
+
+        """
         os.replace(src, dst)
 
     def rename_noreplace(self, src: str, dst: str) -> None:
@@ -232,6 +393,15 @@ class PosixBackend(BaseBackend):
         Linux ``renameat2(RENAME_NOREPLACE)`` where the kernel and filesystem
         offer it; otherwise a hard link then unlink for files (also atomic), and
         for directories a check before the rename, which can race.
+
+        Args:
+            src: the entry to move.
+            dst: its new path.
+
+        Raises:
+            FileExistsError: something is at ``dst``; nothing moved.
+            OSError: any other refusal (``src`` missing, another filesystem...).
+
         """
         if _renameat2_noreplace(src, dst):
             return
@@ -250,15 +420,46 @@ class PosixBackend(BaseBackend):
         os.rename(src, dst)
 
     def chmod(self, path: str, mode: int, *, follow_symlinks: bool = True) -> None:
-        """``os.chmod``."""
+        """``os.chmod``.
+
+        Args:
+            path: the path, in this backend's flavour.
+            mode: the new permission bits.
+            follow_symlinks: False to change a final symlink itself, where the platform can.
+
+        Raises:
+            OSError: nothing is at ``path``, or the OS refuses (PermissionError...).
+            NotImplementedError: ``follow_symlinks=False`` where a symlink's own mode cannot change
+                (Linux).
+
+        """
         os.chmod(path, mode, follow_symlinks=follow_symlinks)
 
     def symlink(self, target: str, path: str, *, target_is_directory: bool = False) -> None:
-        """``os.symlink``."""
+        """``os.symlink``.
+
+        Args:
+            target: what the link points to, stored as given (it may be relative or dangle).
+            path: where to create the link.
+            target_is_directory: on Windows, make a directory link.
+
+        Raises:
+            FileExistsError: something is at ``path``.
+            OSError: any other refusal (a missing directory, PermissionError...).
+
+        """
         os.symlink(target, path, target_is_directory)
 
     def utime(self, path: str) -> None:
-        """``os.utime`` to now."""
+        """``os.utime`` to now.
+
+        Args:
+            path: the entry whose access and modification times to set.
+
+        Raises:
+            FileNotFoundError: nothing is at ``path``.
+
+        """
         try:
             os.utime(path)
         except OSError as exc:
@@ -268,7 +469,17 @@ class PosixBackend(BaseBackend):
             raise
 
     def rmtree(self, path: str, *, ignore_errors: bool = False) -> None:
-        """Remove a tree relative to directory descriptors where the OS allows it."""
+        """Remove a tree relative to directory descriptors where the OS allows it.
+
+        Args:
+            path: the root of the tree: a directory, a file or a symlink.
+            ignore_errors: remove what can be removed and raise nothing.
+
+        Raises:
+            CleanupError: some entries could not be removed (unless ``ignore_errors``); it names
+                each one with its error.
+
+        """
         # An empty directory (most temp dirs by cleanup time) goes with one rmdir:
         # it never removes a non-empty directory and never follows a symlink, so
         # anything else still takes the careful walk below.

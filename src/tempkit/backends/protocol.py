@@ -106,16 +106,48 @@ class DirEntry(Protocol):
         """The directory's path joined with ``name``."""
 
     def is_dir(self, *, follow_symlinks: bool = True) -> bool:
-        """True for a directory (or a link to one when following links)."""
+        """True for a directory (or a link to one when following links).
+
+        Args:
+            follow_symlinks: False to answer for a symlink itself.
+
+        Returns:
+            True for a directory (or a symlink to one when following symlinks).
+
+        """
 
     def is_file(self, *, follow_symlinks: bool = True) -> bool:
-        """True for a regular file (or a link to one when following links)."""
+        """True for a regular file (or a link to one when following links).
+
+        Args:
+            follow_symlinks: False to answer for a symlink itself.
+
+        Returns:
+            True for a regular file (or a symlink to one when following symlinks).
+
+        """
 
     def is_symlink(self) -> bool:
-        """True for a symbolic link."""
+        """True for a symbolic link.
+
+        Returns:
+            True for a symbolic link.
+
+        """
 
     def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
-        """The entry's stat result."""
+        """The entry's stat result.
+
+        Args:
+            follow_symlinks: False to stat a symlink itself.
+
+        Returns:
+            The entry's ``os.stat_result``, as it is now.
+
+        Raises:
+            FileNotFoundError: the entry is gone (or, following symlinks, dangles).
+
+        """
 
 
 @runtime_checkable
@@ -125,7 +157,18 @@ class Backend(Protocol):
     All paths are strings in ``flavour``. Creation primitives are exclusive: they
     fail with ``FileExistsError`` when the name exists, never follow a symlink
     at the final component, and create private entries (``perm`` is applied
-    where ``capabilities.permissions`` is true).
+    where ``capabilities.permissions`` is true). Every failure is a builtin
+    ``OSError`` subclass with ``errno`` and ``filename`` set.
+
+    ``isinstance(obj, Backend)`` checks that ``obj`` has these members (a
+    runtime-checkable protocol); a backend need not inherit from it.
+
+    Attributes:
+        name: a short name for messages and ``repr`` ("posix", "memory"...).
+        flavour: the path syntax, the ``POSIX`` or the ``WINDOWS`` flavour (see
+            docs/writing-a-backend.md).
+        capabilities: what the backend can promise (see :class:`Capabilities`).
+
     """
 
     name: str
@@ -134,23 +177,72 @@ class Backend(Protocol):
 
     # -- environment: everything the resolver needs comes from here -------------
     def environ(self) -> Mapping[str, str]:
-        """Environment variables as this backend's world sees them."""
+        """Environment variables as this backend's world sees them.
+
+        Returns:
+            The variables of this backend's world (TMPDIR, TEMP and TMP are read from it).
+
+        """
 
     def platform_temp_dirs(self) -> Sequence[str]:
-        """The platform's conventional temp directories, in preference order."""
+        """The platform's conventional temp directories, in preference order.
+
+        Returns:
+            Absolute directories, the most preferred first.
+
+        """
 
     def getcwd(self) -> str:
-        """The current directory, absolute."""
+        """The current directory, absolute.
+
+        Returns:
+            The absolute path relative paths start from.
+
+        """
 
     def fspath(self, path: str) -> str:
-        """Return the OS path for ``path``, or raise TypeError if it is not on this machine."""
+        """Return the OS path for ``path``, or raise TypeError if it is not on this machine.
+
+        Args:
+            path: the path, in this backend's flavour.
+
+        Returns:
+            The path to give to ``os`` functions, ``open()`` or a subprocess.
+
+        Raises:
+            TypeError: the path is not on this machine's disk (``capabilities.local_paths`` is
+                false).
+
+        """
 
     # -- creation ------------------------------------------------------------------
     def create_file(self, path: str, perm: int = 0o600) -> None:
-        """Create an empty file exclusively, not following a symlink at ``path``."""
+        """Create an empty file exclusively, not following a symlink at ``path``.
+
+        Args:
+            path: where to create the file.
+            perm: its permission bits (less the umask, where there is one).
+
+        Raises:
+            FileExistsError: something is at ``path`` already, a symlink included.
+            FileNotFoundError: the parent directory is missing.
+            OSError: any other refusal (PermissionError...).
+
+        """
 
     def mkdir(self, path: str, perm: int = 0o700) -> None:
-        """Create a directory exclusively."""
+        """Create a directory exclusively.
+
+        Args:
+            path: the directory to create.
+            perm: its permission bits (less the umask, where there is one).
+
+        Raises:
+            FileExistsError: something is at ``path`` already.
+            FileNotFoundError: the parent directory is missing.
+            OSError: any other refusal (PermissionError...).
+
+        """
 
     def open(
         self,
@@ -163,45 +255,195 @@ class Backend(Protocol):
         *,
         perm: int = 0o666,
     ) -> IO[Any]:
-        """Open like the builtin ``open``; mode "x" creates exclusively with ``perm``."""
+        """Open like the builtin ``open``; mode "x" creates exclusively with ``perm``.
+
+        Args:
+            path: the path, in this backend's flavour.
+            mode: as for ``open()`` ("r", "wb", "x+b"...); "x" modes create exclusively and refuse
+                a symlink at ``path``.
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+            perm: the permission bits of a file the open creates (less the umask).
+
+        Returns:
+            A file object, as the builtin ``open`` returns for these arguments.
+
+        Raises:
+            ValueError: an argument the builtin ``open`` refuses.
+            FileNotFoundError: the file (to read) or its directory is missing.
+            FileExistsError: an "x" mode, and something is at ``path``.
+            IsADirectoryError: ``path`` is a directory.
+
+        """
 
     # -- inspection ---------------------------------------------------------------
     def stat(self, path: str, *, follow_symlinks: bool = True) -> os.stat_result:
-        """Stat ``path``; with ``follow_symlinks=False`` this is lstat."""
+        """Stat ``path``; with ``follow_symlinks=False`` this is lstat.
+
+        Args:
+            path: the path, in this backend's flavour.
+            follow_symlinks: False to stat a final symlink itself (``lstat``).
+
+        Returns:
+            The entry's ``os.stat_result``.
+
+        Raises:
+            FileNotFoundError: nothing is at ``path``.
+            OSError: any other failure (NotADirectoryError, PermissionError...).
+
+        """
 
     def scandir(self, path: str) -> Iterator[DirEntry]:
-        """Iterate over the entries of a directory (no "." or "..")."""
+        """Iterate over the entries of a directory (no "." or "..").
+
+        Args:
+            path: the directory to list.
+
+        Yields:
+            One entry per name in the directory.
+
+        Raises:
+            FileNotFoundError: the directory is missing.
+            NotADirectoryError: ``path`` is not a directory.
+
+        """
 
     def readlink(self, path: str) -> str:
-        """The target of a symbolic link."""
+        """The target of a symbolic link.
+
+        Args:
+            path: the symbolic link.
+
+        Returns:
+            The link's target, as stored.
+
+        Raises:
+            OSError: ``path`` is not a symlink (EINVAL), or is missing (FileNotFoundError).
+
+        """
 
     def realpath(self, path: str, *, strict: bool = False) -> str:
-        """``path`` made absolute with every symlink resolved."""
+        """``path`` made absolute with every symlink resolved.
+
+        Args:
+            path: the path, in this backend's flavour.
+            strict: raise for a missing component or a symlink loop; otherwise such a component is
+                kept as it is.
+
+        Returns:
+            The absolute path with every symlink resolved and no ".." left.
+
+        Raises:
+            OSError: with ``strict``: a missing component (FileNotFoundError) or a loop.
+
+        """
 
     # -- mutation -----------------------------------------------------------------
     def unlink(self, path: str) -> None:
-        """Remove a file or a symlink."""
+        """Remove a file or a symlink.
+
+        Args:
+            path: the file or symlink to remove (a symlink's target is untouched).
+
+        Raises:
+            FileNotFoundError: nothing is at ``path``.
+            IsADirectoryError: ``path`` is a directory (PermissionError on Windows).
+
+        """
 
     def rmdir(self, path: str) -> None:
-        """Remove an empty directory."""
+        """Remove an empty directory.
+
+        Args:
+            path: the empty directory to remove.
+
+        Raises:
+            OSError: the directory is not empty (ENOTEMPTY), is missing (FileNotFoundError) or is
+                not a directory (NotADirectoryError).
+
+        """
 
     def rename(self, src: str, dst: str) -> None:
-        """Rename with the platform's ``os.rename`` rules."""
+        """Rename with the platform's ``os.rename`` rules.
+
+        Args:
+            src: the entry to move.
+            dst: its new path.
+
+        Raises:
+            FileExistsError: ``dst`` exists, on Windows.
+            OSError: any other refusal: ``src`` missing, ``dst`` a non-empty directory, another
+                filesystem (EXDEV)...
+
+        """
 
     def replace(self, src: str, dst: str) -> None:
-        """Rename, replacing ``dst`` if it is a file or an empty directory."""
+        """Rename, replacing ``dst`` if it is a file or an empty directory.
+
+        Args:
+            src: the entry to move.
+            dst: its new path.
+
+        Raises:
+            OSError: ``src`` is missing, ``dst`` is a non-empty directory or of another kind
+                (IsADirectoryError, NotADirectoryError), or on another filesystem (EXDEV).
+
+        """
 
     def rename_noreplace(self, src: str, dst: str) -> None:
-        """Rename, failing with FileExistsError if ``dst`` exists."""
+        """Rename, failing with FileExistsError if ``dst`` exists.
+
+        Args:
+            src: the entry to move.
+            dst: its new path.
+
+        Raises:
+            FileExistsError: something is at ``dst``; nothing moved.
+            OSError: any other refusal (``src`` missing, another filesystem...).
+
+        """
 
     def chmod(self, path: str, mode: int, *, follow_symlinks: bool = True) -> None:
-        """Change permission bits."""
+        """Change permission bits.
+
+        Args:
+            path: the path, in this backend's flavour.
+            mode: the new permission bits.
+            follow_symlinks: False to change a final symlink itself, where the platform can.
+
+        Raises:
+            OSError: nothing is at ``path``, or the backend has no permission bits (ENOTSUP).
+            NotImplementedError: ``follow_symlinks=False`` where a symlink's own mode cannot change
+                (Linux).
+
+        """
 
     def symlink(self, target: str, path: str, *, target_is_directory: bool = False) -> None:
-        """Create a symbolic link at ``path`` pointing to ``target``."""
+        """Create a symbolic link at ``path`` pointing to ``target``.
+
+        Args:
+            target: what the link points to, stored as given (it may be relative or dangle).
+            path: where to create the link.
+            target_is_directory: on Windows, make a directory link.
+
+        Raises:
+            FileExistsError: something is at ``path``.
+            OSError: the backend has no symlinks (ENOTSUP), or any other refusal.
+
+        """
 
     def utime(self, path: str) -> None:
-        """Set access and modification times to now."""
+        """Set access and modification times to now.
+
+        Args:
+            path: the entry whose access and modification times to set.
+
+        Raises:
+            FileNotFoundError: nothing is at ``path``.
+
+        """
 
     def rmtree(self, path: str, *, ignore_errors: bool = False) -> None:
         """Remove ``path`` and everything below it, never leaving the tree.
@@ -209,6 +451,15 @@ class Backend(Protocol):
         Symlinks inside are removed, not followed; read-only entries are made
         writable as needed. A missing ``path`` is not an error. Remaining
         failures are raised together as one :class:`tempkit.CleanupError`.
+
+        Args:
+            path: the root of the tree: a directory, a file or a symlink.
+            ignore_errors: remove what can be removed and raise nothing.
+
+        Raises:
+            CleanupError: some entries could not be removed (unless ``ignore_errors``); it names
+                each one with its error.
+
         """
 
 
@@ -217,6 +468,12 @@ class BackendCore(Protocol):
 
     Everything else in :class:`Backend` is derived from these by the base class
     (and may still be overridden, for speed or for a backend's own rules).
+
+    Attributes:
+        name: a short name for messages and ``repr``.
+        flavour: the path syntax, POSIX or Windows.
+        capabilities: what the backend can promise (see :class:`Capabilities`).
+
     """
 
     name: str
@@ -224,37 +481,141 @@ class BackendCore(Protocol):
     capabilities: Capabilities
 
     def environ(self) -> Mapping[str, str]:
-        """Environment variables as this backend's world sees them."""
+        """Environment variables as this backend's world sees them.
+
+        Returns:
+            The variables of this backend's world (TMPDIR, TEMP and TMP are read from it).
+
+        """
 
     def platform_temp_dirs(self) -> Sequence[str]:
-        """The platform's conventional temp directories, in preference order."""
+        """The platform's conventional temp directories, in preference order.
+
+        Returns:
+            Absolute directories, the most preferred first.
+
+        """
 
     def getcwd(self) -> str:
-        """The current directory, absolute."""
+        """The current directory, absolute.
+
+        Returns:
+            The absolute path relative paths start from.
+
+        """
 
     def open_raw(self, path: str, request: OpenRequest, perm: int) -> io.RawIOBase:
-        """Open ``path`` as an unbuffered binary file with the ``open(2)`` flags ``request``."""
+        """Open ``path`` as an unbuffered binary file with the ``open(2)`` flags ``request``.
+
+        Args:
+            path: the path, in this backend's flavour.
+            request: the ``open(2)`` flags: read, write, create, exclusive, truncate, append.
+            perm: the permission bits of a file the open creates.
+
+        Returns:
+            An unbuffered binary file (``io.RawIOBase``) at the start, or at the end for an append.
+
+        Raises:
+            FileNotFoundError: the file (without ``request.create``) or its directory is missing.
+            FileExistsError: ``request.exclusive``, and something is at ``path``.
+            IsADirectoryError: ``path`` is a directory.
+
+        """
 
     def stat(self, path: str, *, follow_symlinks: bool = True) -> os.stat_result:
-        """Stat ``path``; with ``follow_symlinks=False`` this is lstat."""
+        """Stat ``path``; with ``follow_symlinks=False`` this is lstat.
+
+        Args:
+            path: the path, in this backend's flavour.
+            follow_symlinks: False to stat a final symlink itself (``lstat``).
+
+        Returns:
+            The entry's ``os.stat_result``.
+
+        Raises:
+            FileNotFoundError: nothing is at ``path``.
+            OSError: any other failure (NotADirectoryError, PermissionError...).
+
+        """
 
     def scandir(self, path: str) -> Iterator[DirEntry]:
-        """Iterate over the entries of a directory (no "." or "..")."""
+        """Iterate over the entries of a directory (no "." or "..").
+
+        Args:
+            path: the directory to list.
+
+        Yields:
+            One entry per name in the directory.
+
+        Raises:
+            FileNotFoundError: the directory is missing.
+            NotADirectoryError: ``path`` is not a directory.
+
+        """
 
     def mkdir(self, path: str, perm: int = 0o700) -> None:
-        """Create a directory exclusively."""
+        """Create a directory exclusively.
+
+        Args:
+            path: the directory to create.
+            perm: its permission bits (less the umask, where there is one).
+
+        Raises:
+            FileExistsError: something is at ``path`` already.
+            FileNotFoundError: the parent directory is missing.
+            OSError: any other refusal (PermissionError...).
+
+        """
 
     def unlink(self, path: str) -> None:
-        """Remove a file or a symlink."""
+        """Remove a file or a symlink.
+
+        Args:
+            path: the file or symlink to remove (a symlink's target is untouched).
+
+        Raises:
+            FileNotFoundError: nothing is at ``path``.
+            IsADirectoryError: ``path`` is a directory (PermissionError on Windows).
+
+        """
 
     def rmdir(self, path: str) -> None:
-        """Remove an empty directory."""
+        """Remove an empty directory.
+
+        Args:
+            path: the empty directory to remove.
+
+        Raises:
+            OSError: the directory is not empty (ENOTEMPTY), is missing (FileNotFoundError) or is
+                not a directory (NotADirectoryError).
+
+        """
 
     def replace(self, src: str, dst: str) -> None:
-        """Rename, replacing ``dst`` if it is a file or an empty directory."""
+        """Rename, replacing ``dst`` if it is a file or an empty directory.
+
+        Args:
+            src: the entry to move.
+            dst: its new path.
+
+        Raises:
+            OSError: ``src`` is missing, ``dst`` is a non-empty directory or of another kind
+                (IsADirectoryError, NotADirectoryError), or on another filesystem (EXDEV).
+
+        """
 
     def rename_noreplace(self, src: str, dst: str) -> None:
-        """Rename, failing with FileExistsError if ``dst`` exists."""
+        """Rename, failing with FileExistsError if ``dst`` exists.
+
+        Args:
+            src: the entry to move.
+            dst: its new path.
+
+        Raises:
+            FileExistsError: something is at ``dst``; nothing moved.
+            OSError: any other refusal (``src`` missing, another filesystem...).
+
+        """
 
 
 # -- optional capabilities: a flag in Capabilities, a sub-protocol, one accessor each ---
@@ -283,6 +644,23 @@ class DeleteOnCloseBackend(Backend, Protocol):
 
         While such a handle is open, a plain ``open`` of the file fails with
         PermissionError (as on Windows); ``open_shared`` succeeds.
+
+        Args:
+            path: the path, in this backend's flavour.
+            mode: an exclusive-create mode ("x+b" by default, "x+", "xb"...).
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+            perm: the permission bits of the new file.
+
+        Returns:
+            The open file; the file is removed when it and every other handle are closed.
+
+        Raises:
+            FileExistsError: something is at ``path``.
+            ValueError: a mode that does not create exclusively, or one ``open()`` refuses.
+
         """
 
     def open_shared(
@@ -294,11 +672,37 @@ class DeleteOnCloseBackend(Backend, Protocol):
         errors: str | None = None,
         newline: str | None = None,
     ) -> IO[Any]:
-        """Open an existing file sharing delete access (works next to a delete-on-close handle)."""
+        """Open an existing file sharing delete access (works next to a delete-on-close handle).
+
+        Args:
+            path: the path, in this backend's flavour.
+            mode: r, w or a with + and b or t ("rb" by default); the file is never created.
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+
+        Returns:
+            A file object on the existing file.
+
+        Raises:
+            FileNotFoundError: the file is missing (or already removed by its delete-on-close
+                handle).
+            ValueError: an "x" mode, or one ``open()`` refuses.
+
+        """
 
 
 def delete_on_close_backend(backend: Backend) -> DeleteOnCloseBackend | None:
-    """``backend`` typed as a :class:`DeleteOnCloseBackend` if it declares the capability."""
+    """``backend`` typed as a :class:`DeleteOnCloseBackend` if it declares the capability.
+
+    Args:
+        backend: any backend.
+
+    Returns:
+        ``backend`` itself when ``capabilities.delete_on_close`` is true, else None.
+
+    """
     # The flag is the promise the sub-protocol types (no cast() call: this runs per open).
     if backend.capabilities.delete_on_close:
         return backend  # type: ignore[return-value]
@@ -310,18 +714,48 @@ class WholeFileBackend(Backend, Protocol):
 
     Each has exactly the semantics of going through ``open()`` (the same checks,
     the same errors in the same order); the path layer's ``read_bytes`` and
-    friends use them to skip building a file object (see ``tempkit._whole_files``).
+    friends use them to skip building a file object.
     """
 
     def read_whole_file(self, path: str) -> bytes:
-        """``open(path, "rb").read()`` in one step."""
+        """``open(path, "rb").read()`` in one step.
+
+        Args:
+            path: the file to read.
+
+        Returns:
+            Its whole contents.
+
+        Raises:
+            FileNotFoundError: the file is missing.
+            IsADirectoryError: ``path`` is a directory.
+
+        """
 
     def write_whole_file(self, path: str, data: bytes | bytearray | memoryview) -> None:
-        """``open(path, "wb")`` then one write of ``data``, in one step."""
+        """``open(path, "wb")`` then one write of ``data``, in one step.
+
+        Args:
+            path: the file to replace (created if missing, as ``open(path, "wb")`` does).
+            data: its new contents.
+
+        Raises:
+            FileNotFoundError: the parent directory is missing.
+            IsADirectoryError: ``path`` is a directory.
+
+        """
 
 
 def whole_file_backend(backend: Backend) -> WholeFileBackend | None:
-    """``backend`` typed as a :class:`WholeFileBackend` if it declares the capability."""
+    """``backend`` typed as a :class:`WholeFileBackend` if it declares the capability.
+
+    Args:
+        backend: any backend.
+
+    Returns:
+        ``backend`` itself when ``capabilities.whole_files`` is true, else None.
+
+    """
     if backend.capabilities.whole_files:
         return backend  # type: ignore[return-value]
     return None

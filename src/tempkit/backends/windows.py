@@ -186,12 +186,31 @@ def long_path(path: str) -> str:
 
 
 class WindowsBackend(BaseBackend):
-    """Real files on the local disk of a Windows system.
+    r"""Real files on the local disk of a Windows system.
+
+    It is the local backend on Windows: ``create()`` uses it unless told
+    otherwise. Paths may be longer than ``MAX_PATH`` (they are passed on with
+    the ``\\?\`` prefix), files are created with ``O_NOINHERIT``, and
+    delete-on-close files (``O_TEMPORARY``) are offered.
+    ``MemoryBackend(flavour="windows")`` reproduces its rules on any system.
 
     Args:
         sharing_timeout: how long cleanup keeps retrying an entry that another
             process still holds open, in seconds (default 2, as Go's
             ``testing.TempDir``); 0 tries once.
+
+    Raises:
+        OSError: ENOTSUP, when made anywhere but on Windows.
+        ValueError: a negative (or NaN) ``sharing_timeout``.
+        TypeError: ``sharing_timeout`` is not a number.
+
+    Attributes:
+        name: "windows".
+        flavour: Windows paths (drives, ``\`` and ``/``, case-insensitive names).
+        capabilities: symlinks, descriptors, atomic exclusive creation, local
+            paths, real directories and delete-on-close; no permission bits
+            (mode bits only toggle the read-only attribute).
+        sharing_timeout: the ``sharing_timeout`` it was made with.
 
     """
 
@@ -228,25 +247,62 @@ class WindowsBackend(BaseBackend):
 
     # -- environment -----------------------------------------------------------
     def environ(self) -> Mapping[str, str]:
-        """The process environment."""
+        """The process environment.
+
+        Returns:
+            The variables of this backend's world (TMPDIR, TEMP and TMP are read from it).
+
+        """
         return os.environ
 
     def platform_temp_dirs(self) -> Sequence[str]:
-        r"""``~\AppData\Local\Temp``, ``%SYSTEMROOT%\Temp``, ``c:\temp``, ... ``\tmp``."""
+        r"""``~\AppData\Local\Temp``, ``%SYSTEMROOT%\Temp``, ``c:\temp``, ... ``\tmp``.
+
+        Returns:
+            Absolute directories, the most preferred first.
+
+        """
         return windows_temp_dirs(os.environ)
 
     def getcwd(self) -> str:
-        """``os.getcwd()``."""
+        """``os.getcwd()``.
+
+        Returns:
+            The absolute path relative paths start from.
+
+        """
         return os.getcwd()
 
     # -- creation --------------------------------------------------------------
     def create_file(self, path: str, perm: int = 0o600) -> None:
-        """``open(O_CREAT|O_EXCL|O_BINARY|O_NOINHERIT)`` then close."""
+        """``open(O_CREAT|O_EXCL|O_BINARY|O_NOINHERIT)`` then close.
+
+        Args:
+            path: where to create the file.
+            perm: its permission bits (less the umask, where there is one).
+
+        Raises:
+            FileExistsError: something is at ``path`` already, a symlink included.
+            FileNotFoundError: the parent directory is missing.
+            OSError: any other refusal (PermissionError...).
+
+        """
         check_reserved(path)
         os.close(os.open(long_path(path), _CREATE_FLAGS, perm))
 
     def mkdir(self, path: str, perm: int = 0o700) -> None:
-        """``os.mkdir``: exclusive; ``0o700`` gives an owner-only ACL on current CPython."""
+        """``os.mkdir``: exclusive; ``0o700`` gives an owner-only ACL on current CPython.
+
+        Args:
+            path: the directory to create.
+            perm: its permission bits (less the umask, where there is one).
+
+        Raises:
+            FileExistsError: something is at ``path`` already.
+            FileNotFoundError: the parent directory is missing.
+            OSError: any other refusal (PermissionError...).
+
+        """
         check_reserved(path)
         os.mkdir(long_path(path), perm)
 
@@ -263,7 +319,22 @@ class WindowsBackend(BaseBackend):
         return os.open(long_path(path), flags, perm)
 
     def open_raw(self, path: str, request: OpenRequest, perm: int) -> io.FileIO:
-        """``io.FileIO`` with the flags of ``request`` (``open`` itself is the builtin)."""
+        """``io.FileIO`` with the flags of ``request`` (``open`` itself is the builtin).
+
+        Args:
+            path: the path, in this backend's flavour.
+            request: the ``open(2)`` flags: read, write, create, exclusive, truncate, append.
+            perm: the permission bits of a file the open creates.
+
+        Returns:
+            An unbuffered binary file (``io.RawIOBase``) at the start, or at the end for an append.
+
+        Raises:
+            FileNotFoundError: the file (without ``request.create``) or its directory is missing.
+            FileExistsError: ``request.exclusive``, and something is at ``path``.
+            IsADirectoryError: ``path`` is a directory.
+
+        """
         if request.exclusive:
             check_reserved(path)
 
@@ -287,6 +358,26 @@ class WindowsBackend(BaseBackend):
 
         Opening a file that is open with delete-on-close fails with a
         PermissionError that points to ``open_shared``.
+
+        Args:
+            path: the path, in this backend's flavour.
+            mode: as for ``open()`` ("r", "wb", "x+b"...); "x" modes create exclusively and refuse
+                a symlink at ``path``.
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+            perm: the permission bits of a file the open creates (less the umask).
+
+        Returns:
+            A file object, as the builtin ``open`` returns for these arguments.
+
+        Raises:
+            ValueError: an argument the builtin ``open`` refuses.
+            FileNotFoundError: the file (to read) or its directory is missing.
+            FileExistsError: an "x" mode, and something is at ``path``.
+            IsADirectoryError: ``path`` is a directory.
+
         """
         if parse_mode(mode).request.exclusive:
             check_reserved(path)
@@ -315,7 +406,25 @@ class WindowsBackend(BaseBackend):
         *,
         perm: int = 0o600,
     ) -> IO[Any]:
-        """Create ``path`` exclusively with ``O_TEMPORARY``: removed when the last handle closes."""
+        """Create ``path`` exclusively with ``O_TEMPORARY``: removed when the last handle closes.
+
+        Args:
+            path: the path, in this backend's flavour.
+            mode: an exclusive-create mode ("x+b" by default, "x+", "xb"...).
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+            perm: the permission bits of the new file.
+
+        Returns:
+            The open file; the file is removed when it and every other handle are closed.
+
+        Raises:
+            FileExistsError: something is at ``path``.
+            ValueError: a mode that does not create exclusively, or one ``open()`` refuses.
+
+        """
         if not parse_mode(mode).request.exclusive:
             raise ValueError(
                 f"delete-on-close files are created exclusively; mode needs 'x': {mode!r}"
@@ -344,6 +453,23 @@ class WindowsBackend(BaseBackend):
 
         This is the one way to open a file again while a delete-on-close handle
         on it is open. Modes: r, w, a, with + and b/t; "w" truncates.
+
+        Args:
+            path: the path, in this backend's flavour.
+            mode: r, w or a with + and b or t ("rb" by default); the file is never created.
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+
+        Returns:
+            A file object on the existing file.
+
+        Raises:
+            FileNotFoundError: the file is missing (or already removed by its delete-on-close
+                handle).
+            ValueError: an "x" mode, or one ``open()`` refuses.
+
         """
         request = parse_mode(mode).request
         if request.exclusive:
@@ -359,20 +485,69 @@ class WindowsBackend(BaseBackend):
 
     # -- inspection ------------------------------------------------------------
     def stat(self, path: str, *, follow_symlinks: bool = True) -> os.stat_result:
-        """``os.stat`` / ``os.lstat``."""
+        """``os.stat`` / ``os.lstat``.
+
+        Args:
+            path: the path, in this backend's flavour.
+            follow_symlinks: False to stat a final symlink itself (``lstat``).
+
+        Returns:
+            The entry's ``os.stat_result``.
+
+        Raises:
+            FileNotFoundError: nothing is at ``path``.
+            OSError: any other failure (NotADirectoryError, PermissionError...).
+
+        """
         return os.stat(long_path(path), follow_symlinks=follow_symlinks)
 
     def scandir(self, path: str) -> Iterator[DirEntry]:
-        """``os.scandir``, closed when the iteration ends or is abandoned."""
+        """``os.scandir``, closed when the iteration ends or is abandoned.
+
+        Args:
+            path: the directory to list.
+
+        Yields:
+            One entry per name in the directory.
+
+        Raises:
+            FileNotFoundError: the directory is missing.
+            NotADirectoryError: ``path`` is not a directory.
+
+        """
         with os.scandir(long_path(path)) as entries:
             yield from entries
 
     def readlink(self, path: str) -> str:
-        """``os.readlink``."""
+        """``os.readlink``.
+
+        Args:
+            path: the symbolic link.
+
+        Returns:
+            The link's target, as stored.
+
+        Raises:
+            OSError: ``path`` is not a symlink (EINVAL), or is missing (FileNotFoundError).
+
+        """
         return os.readlink(long_path(path))
 
     def realpath(self, path: str, *, strict: bool = False) -> str:
-        """``os.path.realpath``."""
+        """``os.path.realpath``.
+
+        Args:
+            path: the path, in this backend's flavour.
+            strict: raise for a missing component or a symlink loop; otherwise such a component is
+                kept as it is.
+
+        Returns:
+            The absolute path with every symlink resolved and no ".." left.
+
+        Raises:
+            OSError: with ``strict``: a missing component (FileNotFoundError) or a loop.
+
+        """
         return os.path.realpath(path, strict=strict)
 
     # -- mutation --------------------------------------------------------------
@@ -381,19 +556,57 @@ class WindowsBackend(BaseBackend):
 
         POSIX removes a file whatever its own mode, so on Windows the read-only
         attribute (what ``chmod(0o400)`` sets) does not stop removal either.
+
+        Args:
+            path: the file or symlink to remove (a symlink's target is untouched).
+
+        Raises:
+            FileNotFoundError: nothing is at ``path``.
+            PermissionError: ``path`` is a directory, or the file is open in
+                another process without delete sharing (a sharing violation).
+
         """
         _unlink_entry(long_path(path))
 
     def rmdir(self, path: str) -> None:
-        """``os.rmdir``; a read-only directory is made writable first, as ``unlink`` does."""
+        """``os.rmdir``; a read-only directory is made writable first, as ``unlink`` does.
+
+        Args:
+            path: the empty directory to remove.
+
+        Raises:
+            OSError: the directory is not empty (ENOTEMPTY), is missing (FileNotFoundError) or is
+                not a directory (NotADirectoryError).
+
+        """
         _rmdir_entry(long_path(path))
 
     def replace(self, src: str, dst: str) -> None:
-        """``os.replace``."""
+        """``os.replace``.
+
+        Args:
+            src: the entry to move.
+            dst: its new path.
+
+        Raises:
+            OSError: ``src`` is missing, ``dst`` is a non-empty directory or of another kind
+                (IsADirectoryError, NotADirectoryError), or on another filesystem (EXDEV).
+
+        """
         os.replace(long_path(src), long_path(dst))
 
     def rename_noreplace(self, src: str, dst: str) -> None:
-        """``os.rename``: MoveFileEx without REPLACE_EXISTING is atomic and no-clobber."""
+        """``os.rename``: MoveFileEx without REPLACE_EXISTING is atomic and no-clobber.
+
+        Args:
+            src: the entry to move.
+            dst: its new path.
+
+        Raises:
+            FileExistsError: something is at ``dst``; nothing moved.
+            OSError: any other refusal (``src`` missing, another filesystem...).
+
+        """
         os.rename(long_path(src), long_path(dst))
 
     def chmod(self, path: str, mode: int, *, follow_symlinks: bool = True) -> None:
@@ -402,6 +615,15 @@ class WindowsBackend(BaseBackend):
         With ``follow_symlinks=False`` the attribute of a link or junction itself
         is changed, never its target's, on every supported Python (CPython offers
         that only from 3.13 on; before, tempkit does it through the Win32 API).
+
+        Args:
+            path: the path, in this backend's flavour.
+            mode: the new permission bits.
+            follow_symlinks: False to change a final symlink itself, where the platform can.
+
+        Raises:
+            OSError: nothing is at ``path`` (FileNotFoundError), or Windows refuses.
+
         """
         if follow_symlinks or _CHMOD_NO_FOLLOW:
             os.chmod(long_path(path), mode, follow_symlinks=follow_symlinks)
@@ -409,15 +631,45 @@ class WindowsBackend(BaseBackend):
             _set_readonly_no_follow(long_path(path), readonly=not mode & stat.S_IWRITE)
 
     def symlink(self, target: str, path: str, *, target_is_directory: bool = False) -> None:
-        """``os.symlink`` (needs the privilege or developer mode on Windows)."""
+        """``os.symlink`` (needs the privilege or developer mode on Windows).
+
+        Args:
+            target: what the link points to, stored as given (it may be relative or dangle).
+            path: where to create the link.
+            target_is_directory: on Windows, make a directory link.
+
+        Raises:
+            FileExistsError: something is at ``path``.
+            OSError: the process may not create symlinks (neither the privilege
+                nor developer mode), or any other refusal.
+
+        """
         os.symlink(target, long_path(path), target_is_directory)
 
     def utime(self, path: str) -> None:
-        """``os.utime`` to now."""
+        """``os.utime`` to now.
+
+        Args:
+            path: the entry whose access and modification times to set.
+
+        Raises:
+            FileNotFoundError: nothing is at ``path``.
+
+        """
         os.utime(long_path(path))
 
     def rmtree(self, path: str, *, ignore_errors: bool = False) -> None:
-        """Remove a tree, clearing read-only attributes and waiting out sharing violations."""
+        """Remove a tree, clearing read-only attributes and waiting out sharing violations.
+
+        Args:
+            path: the root of the tree: a directory, a file or a symlink.
+            ignore_errors: remove what can be removed and raise nothing.
+
+        Raises:
+            CleanupError: some entries could not be removed (unless ``ignore_errors``); it names
+                each one with its error.
+
+        """
         remove_tree(
             WindowsTreeOps(self, self.sharing_timeout), path, "\\", ignore_errors=ignore_errors
         )

@@ -22,13 +22,13 @@ from typing import Final
 
 __all__ = ["DUMMY_CREDENTIALS", "local_s3_server"]
 
-# What moto accepts; set in the environment of anything that talks to the server.
 DUMMY_CREDENTIALS: Final = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": "us-east-1",
 }
+"""Credentials moto accepts: set them in the environment of anything that talks to the server."""
 _HOST: Final = "127.0.0.1"
 _START_TIMEOUT: Final = 60.0
 _ATTEMPTS: Final = 3
