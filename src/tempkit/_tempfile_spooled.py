@@ -57,25 +57,7 @@ class SpooledTemporaryFile(SpooledTempPath[AnyStr]):
         *,
         errors: str | None = None,
     ) -> SpooledTemporaryFile[Any]:
-        """Make the file (in memory: nothing touches the disk until it rolls over).
-
-        Args:
-            max_size: roll over once the data goes past this many bytes or
-                characters (0: only when asked, by ``fileno()`` or ``rollover()``).
-            mode: "w+b" (bytes, default) or "w+" (text).
-            buffering: as for ``open()``, for the file made at roll-over.
-            encoding: as for ``open()`` (text mode).
-            newline: as for ``open()`` (text mode).
-            suffix: as for ``tempfile.mkstemp``, for the file made at roll-over.
-            prefix: as for ``tempfile.mkstemp``, for the file made at roll-over.
-            dir: as for ``tempfile.mkstemp``; default ``tempfile.tempdir`` if
-                set, else the backend's temp directory, found at roll-over.
-            errors: as for ``open()`` (text mode).
-
-        Raises:
-            TypeError, ValueError: a bad argument (checked now, not at roll-over).
-
-        """
+        """Make the object whole here (the arguments are documented on ``__init__``)."""
         backend = get_backend()
         parts = spooled_parts
         if parts is None:
@@ -167,7 +149,27 @@ class SpooledTemporaryFile(SpooledTempPath[AnyStr]):
         *,
         errors: str | None = None,
     ) -> None:
-        """Nothing to do: ``__new__`` made the object whole."""
+        """Make the file (in memory: nothing touches the disk until it rolls over).
+
+        ``__new__`` has made the object whole; this only documents the arguments.
+
+        Args:
+            max_size: roll over once the data goes past this many bytes or
+                characters (0: only when asked, by ``fileno()`` or ``rollover()``).
+            mode: "w+b" (bytes, default) or "w+" (text).
+            buffering: as for ``open()``, for the file made at roll-over.
+            encoding: as for ``open()`` (text mode).
+            newline: as for ``open()`` (text mode).
+            suffix: as for ``tempfile.mkstemp``, for the file made at roll-over.
+            prefix: as for ``tempfile.mkstemp``, for the file made at roll-over.
+            dir: as for ``tempfile.mkstemp``; default ``tempfile.tempdir`` if
+                set, else the backend's temp directory, found at roll-over.
+            errors: as for ``open()`` (text mode).
+
+        Raises:
+            TypeError, ValueError: a bad argument (checked now, not at roll-over).
+
+        """
 
     @property
     def name(self) -> str | None:  # type: ignore[override]

@@ -284,6 +284,9 @@ def gettempdir() -> str:
     it in ``tempdir``; later calls return that same object until ``tempdir``
     changes. Set ``tempdir = None`` to have it found again.
 
+    Returns:
+        The absolute path of the directory.
+
     Raises:
         FileNotFoundError: no usable directory.
         TypeError: the current backend has no paths on this machine's disk.
@@ -293,17 +296,36 @@ def gettempdir() -> str:
 
 
 def gettempdirb() -> bytes:
-    """:func:`gettempdir` as bytes."""
+    """:func:`gettempdir` as bytes.
+
+    Returns:
+        The absolute path of the directory, encoded with ``os.fsencode``.
+
+    Raises:
+        FileNotFoundError: no usable directory.
+        TypeError: the current backend has no paths on this machine's disk.
+
+    """
     return _os.fsencode(_gettempdir())
 
 
 def gettempprefix() -> str:
-    """The default prefix of temporary names (``template``), as str."""
+    """The default prefix of temporary names, as str.
+
+    Returns:
+        ``template`` ("tmp" unless changed).
+
+    """
     return _os.fsdecode(template)
 
 
 def gettempprefixb() -> bytes:
-    """The default prefix of temporary names (``template``), as bytes."""
+    """The default prefix of temporary names, as bytes.
+
+    Returns:
+        ``template`` ("tmp" unless changed), encoded with ``os.fsencode``.
+
+    """
     return _os.fsencode(template)
 
 
@@ -354,6 +376,9 @@ def mkstemp(
     bytes when any of ``suffix``, ``prefix``, ``dir`` is (or, with all three
     None, when ``tempdir`` is), else str.
 
+    Returns:
+        The open descriptor (the caller closes it) and the file's absolute path.
+
     Raises:
         TypeError: str and bytes mixed; or the backend has no OS descriptors
             (use ``tempkit.TempFilePath.create_open()``).
@@ -390,7 +415,14 @@ def mkdtemp(
 ) -> "str | bytes":
     """Create a new directory (0o700) and return its absolute path; the caller removes it.
 
-    Arguments and the str/bytes rule as for :func:`mkstemp`.
+    Args:
+        suffix: the end of the name (default none).
+        prefix: the start of the name (default ``template``, "tmp").
+        dir: where to create it (default :func:`gettempdir`).
+
+    Returns:
+        The directory's absolute path: bytes when any argument is (or, with all
+        three None, when ``tempdir`` is), else str.
 
     Raises:
         TypeError: str and bytes mixed; or the backend has no paths on this
@@ -425,6 +457,14 @@ def mktemp(suffix: str = "", prefix: str = template, dir: "_StrPath | None" = No
 
     Unsafe, as in the standard library: another process can take the name
     before you create it. Use :func:`mkstemp` or ``NamedTemporaryFile(delete=False)``.
+
+    Args:
+        suffix: the end of the name (default none).
+        prefix: the start of the name (default "tmp").
+        dir: the directory of the name (default :func:`gettempdir`).
+
+    Returns:
+        An absolute path, always str.
 
     Raises:
         FileExistsError: no free name was found.
@@ -590,8 +630,16 @@ else:
     ) -> "_IO[_Any]":
         """Create and open a temporary file that has no name; it goes when closed.
 
-        Arguments as for :func:`NamedTemporaryFile` (``suffix`` and ``prefix``
-        only shape the name of the fallback, below).
+        Args:
+            mode: the mode of ``open()`` (default "w+b").
+            buffering: as for ``open()``.
+            encoding: as for ``open()`` (text modes).
+            newline: as for ``open()`` (text modes).
+            suffix: as for :func:`mkstemp`; it only shapes the name of the
+                fallback, below.
+            prefix: as for :func:`mkstemp`; the same.
+            dir: the directory whose filesystem holds the file, as for :func:`mkstemp`.
+            errors: as for ``open()`` (text modes).
 
         The file is made with ``O_TMPFILE`` where the kernel and the
         filesystem allow it, so it never has a name and nothing is left even
@@ -603,6 +651,11 @@ else:
         Returns:
             The file object, whose ``name`` is its descriptor (as in the
             standard library).
+
+        Raises:
+            TypeError: str and bytes mixed.
+            ValueError: a bad mode, prefix or suffix.
+            OSError: the directory is missing or not writable, ...
 
         """
         if "b" not in mode:
@@ -660,7 +713,7 @@ class TemporaryDirectory(_Generic[_AnyStr]):
 
     ``with TemporaryDirectory() as name:`` gives its path (str or bytes, by the
     rules of :func:`mkstemp`); ``path`` is the :class:`~tempkit.TempDirPath`
-    that owns it. Removal goes through the backend's ``rmtree``: symlinks
+    that owns it (both are also attributes). Removal goes through the backend's ``rmtree``: symlinks
     inside are removed, never followed; read-only entries are made writable;
     on the local disk every step is relative to an open directory, so a
     directory swapped for a symlink cannot send it elsewhere.
@@ -668,6 +721,12 @@ class TemporaryDirectory(_Generic[_AnyStr]):
     A forgotten object is removed when collected, or at interpreter exit,
     with a ResourceWarning "Implicitly cleaning up ..." (only in the process
     that created it, never in a forked child).
+
+    Attributes:
+        name: the directory's absolute path, str or bytes (TypeError on a
+            backend whose paths are not on this machine's disk).
+        path: the :class:`~tempkit.TempDirPath` that owns the directory.
+
     """
 
     __class_getitem__ = classmethod(_types.GenericAlias)  # type: ignore[var-annotated]

@@ -152,8 +152,12 @@ class UnnamedTempFile:
     """An open temp file with no name: nothing to clean up, nothing left behind.
 
     Make one with :meth:`create`. It behaves as the file object (attributes are
-    forwarded; ``file`` is the object itself) and closing it is the end of the
-    file. :meth:`link` gives it a name, for keeps.
+    forwarded to ``file``) and closing it is the end of the file. :meth:`link`
+    gives it a name, for keeps.
+
+    Attributes:
+        file: the open file object itself (as the builtin ``open`` returns it).
+
     """
 
     __slots__ = ("_backend", "_directory", "_linkable", "file")
@@ -164,6 +168,16 @@ class UnnamedTempFile:
     file: IO[Any]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
+        """Refused: an unnamed file is opened by :meth:`create`, never wrapped.
+
+        Args:
+            *args: ignored.
+            **kwargs: ignored.
+
+        Raises:
+            TypeError: always.
+
+        """
         raise TypeError("use UnnamedTempFile.create() to make an unnamed temp file")
 
     @classmethod
@@ -180,14 +194,39 @@ class UnnamedTempFile:
     ) -> UnnamedTempFile:
         """Open a new file with no name in ``dir`` (default: the backend's temp directory).
 
-        The arguments before ``dir`` are those of the builtin ``open`` (``mode``
-        "w+b" or "w+" and the like), checked before anything is created.
+        The arguments before ``dir`` are those of the builtin ``open``, checked
+        before anything is created.
+
+        Args:
+            mode: a read-write mode of ``open()`` ("w+b" by default, or "w+" and the like).
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            newline: newline translation (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            dir: the directory whose filesystem holds the file (default: the
+                backend's temp directory); :meth:`link` names it on that filesystem.
+            backend: the backend (default: the current one, or that of a
+                tempkit path given as ``dir``).
+
+        Returns:
+            The open file, with no name on Linux (``O_TMPFILE``) and in memory;
+            :attr:`linkable` says whether :meth:`link` can name it.
 
         Raises:
             ValueError: the backend can make no file without a lasting name
                 (neither ``capabilities.unnamed_files`` nor ``delete_on_close``;
                 ``TempFilePath.create_open(delete_on_close=True)`` emulates one).
             OSError: the directory is missing or not writable, and the like.
+
+        Examples:
+            >>> from tempkit import TempDirPath, UnnamedTempFile
+            >>> with TempDirPath.create() as out, UnnamedTempFile.create(dir=out) as tmp:
+            ...     _ = tmp.write(b"all or nothing")
+            ...     [p.name for p in out.iterdir()]  # no name while it is being written
+            ...     final = tmp.link(out / "report.bin") if tmp.linkable else None
+            []
+            >>> final is None or final.name == "report.bin"
+            True
 
         """
         backend, directory = placement(dir, backend)
@@ -234,12 +273,16 @@ class UnnamedTempFile:
         temporary: it stays when closed. ``target`` must be on the same
         filesystem as :attr:`directory`.
 
+        Args:
+            target: the new name (a plain path, or a tempkit path of the same backend).
+
         Returns:
             ``target`` as an absolute plain path.
 
         Raises:
             FileExistsError: ``target`` exists (it is left as it was).
             io.UnsupportedOperation: the file cannot be named (see :attr:`linkable`).
+            ValueError: ``target`` is a tempkit path of another backend.
             OSError: the target directory is missing, on another filesystem, ...
 
         """

@@ -220,6 +220,25 @@ class MemoryCore(BaseBackend):
 
         It is an inode with no link: it goes when its last handle closes, and
         ``link_unnamed`` can name it (if ``linkable``), as ``O_TMPFILE`` on Linux.
+
+        Args:
+            directory: the directory whose filesystem holds the file.
+            mode: a read-write mode of ``open()`` ("w+b" by default, or "w+" and the like).
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+            perm: the permission bits of the file.
+            linkable: allow ``link_unnamed`` to give the file a name later.
+
+        Returns:
+            The open file (never None: memory can always make one).
+
+        Raises:
+            FileNotFoundError: ``directory`` is missing.
+            NotADirectoryError: ``directory`` is a file.
+            ValueError: a mode or argument ``open()`` refuses.
+
         """
         parsed = parse_mode(mode, buffering, encoding, errors, newline)
         if parsed.kindless:
@@ -237,6 +256,18 @@ class MemoryCore(BaseBackend):
 
         As on Linux, a file opened with ``linkable=False`` cannot be named
         (ENOENT) while it has no name, and a file of another filesystem EXDEV.
+
+        Args:
+            file: a file from ``open_unnamed`` of this backend.
+            path: its new name.
+
+        Raises:
+            FileExistsError: ``path`` exists (it is never replaced).
+            FileNotFoundError: the parent of ``path`` is missing, or ``file`` was
+                opened with ``linkable=False``.
+            OSError: ``file`` is not an unnamed file of this backend (EXDEV).
+            ValueError: ``file`` is closed.
+
         """
         raw: Any = getattr(file, "buffer", file)
         raw = getattr(raw, "raw", raw)

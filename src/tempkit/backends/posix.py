@@ -140,7 +140,24 @@ class PosixBackend(BaseBackend):
     def create_descriptor(
         self, path: str, perm: int = 0o600, *, text: bool = False, delete_on_close: bool = False
     ) -> int:
-        """``open(O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC)``, left open (no text mode here)."""
+        """``open(O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC)``, left open.
+
+        Args:
+            path: the file to create.
+            perm: the permission bits of the new file.
+            text: open in text mode where the platform has one (not POSIX: ignored).
+            delete_on_close: have the OS remove the file when its last handle
+                closes (POSIX cannot: refused).
+
+        Returns:
+            The descriptor; the caller closes it.
+
+        Raises:
+            FileExistsError: something is at ``path``.
+            ValueError: ``delete_on_close`` (see above).
+            OSError: any other refusal (PermissionError, ELOOP on a symlink...).
+
+        """
         if delete_on_close:
             raise ValueError(
                 "PosixBackend cannot remove a file when it is closed "
@@ -167,6 +184,24 @@ class PosixBackend(BaseBackend):
         error of the directory itself (missing, not writable) then shows up
         in that fallback too, as in CPython's ``TemporaryFile``. As there, the
         raw file's ``name`` is its descriptor.
+
+        Args:
+            directory: the directory whose filesystem holds the file.
+            mode: a read-write mode of ``open()`` ("w+b" by default, or "w+" and the like).
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+            perm: the permission bits of the file.
+            linkable: allow ``link_unnamed`` to give the file a name later.
+
+        Returns:
+            The open file, or None where ``O_TMPFILE`` cannot be used here.
+
+        Raises:
+            OSError: the file was made but could not be opened as asked.
+            ValueError: a mode or argument ``open()`` refuses.
+
         """
         global _tmpfile_works
         if not _tmpfile_works:
@@ -197,7 +232,18 @@ class PosixBackend(BaseBackend):
         return file
 
     def link_unnamed(self, file: IO[Any], path: str) -> None:
-        """``linkat(/proc/self/fd/N, path, AT_SYMLINK_FOLLOW)``: never replaces ``path``."""
+        """``linkat(/proc/self/fd/N, path, AT_SYMLINK_FOLLOW)``: never replaces ``path``.
+
+        Args:
+            file: a file from ``open_unnamed`` with ``linkable=True``.
+            path: its new name.
+
+        Raises:
+            FileExistsError: ``path`` exists (it is left as it was).
+            OSError: the parent of ``path`` is missing, on another filesystem
+                (EXDEV), or ``/proc`` is not mounted; ``filename`` is ``path``.
+
+        """
         fd = file.fileno()
         try:
             proc = os.open(_PROC_FD, os.O_RDONLY | _DIRECTORY | _CLOEXEC)

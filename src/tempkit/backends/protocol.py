@@ -779,22 +779,54 @@ class UnnamedFileBackend(Backend, Protocol):
         """Open a new file in ``directory`` that has no name, as the builtin ``open`` would.
 
         The arguments after ``directory`` are checked as ``open`` checks them,
-        before anything is created. ``linkable`` allows :meth:`link_unnamed`
-        to give the file a name later. Returns None when this directory's
-        filesystem cannot make unnamed files (Linux without ``O_TMPFILE``
-        support there); the caller then creates a name and removes it at once.
+        before anything is created.
+
+        Args:
+            directory: the directory whose filesystem holds the file.
+            mode: a read-write mode of ``open()`` ("w+b" by default, or "w+" and the like).
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+            perm: the permission bits of the file.
+            linkable: allow :meth:`link_unnamed` to give the file a name later.
+
+        Returns:
+            The open file, or None when this directory's filesystem cannot make
+            unnamed files (Linux without ``O_TMPFILE`` support there); the caller
+            then creates a name and removes it at once.
+
+        Raises:
+            FileNotFoundError: ``directory`` is missing.
+            ValueError: a mode or argument ``open()`` refuses.
+
         """
 
     def link_unnamed(self, file: IO[Any], path: str) -> None:
         """Give the unnamed file open as ``file`` the name ``path``, atomically.
 
-        FileExistsError if ``path`` exists (it is never replaced). The file must
-        have come from :meth:`open_unnamed` with ``linkable=True``.
+        Args:
+            file: a file from :meth:`open_unnamed` with ``linkable=True``.
+            path: its new name, in this backend's flavour.
+
+        Raises:
+            FileExistsError: ``path`` exists (it is never replaced).
+            OSError: the parent of ``path`` is missing, or on another filesystem
+                than the file (EXDEV).
+
         """
 
 
 def unnamed_file_backend(backend: Backend) -> UnnamedFileBackend | None:
-    """``backend`` typed as an :class:`UnnamedFileBackend` if it declares the capability."""
+    """``backend`` typed as an :class:`UnnamedFileBackend` if it declares the capability.
+
+    Args:
+        backend: any backend.
+
+    Returns:
+        ``backend`` itself when ``capabilities.unnamed_files`` is true, else None.
+
+    """
     if backend.capabilities.unnamed_files:
         return backend  # type: ignore[return-value]
     return None
@@ -814,14 +846,34 @@ class DescriptorBackend(Backend, Protocol):
 
         The same promises as ``create_file`` (exclusive, no symlink followed at
         ``path``, ``perm`` applied) and the descriptor is not inheritable.
-        ``text`` opens it in text mode where the platform has one (Windows);
-        ``delete_on_close`` (only with ``capabilities.delete_on_close``) makes
-        the OS remove the file when its last handle closes.
+
+        Args:
+            path: the file to create, in this backend's flavour.
+            perm: the permission bits of the new file.
+            text: open in text mode where the platform has one (Windows).
+            delete_on_close: have the OS remove the file when its last handle
+                closes (only with ``capabilities.delete_on_close``).
+
+        Returns:
+            The descriptor; the caller closes it.
+
+        Raises:
+            FileExistsError: something is at ``path``.
+            ValueError: ``delete_on_close`` on a backend that cannot.
+
         """
 
 
 def descriptor_backend(backend: Backend) -> DescriptorBackend | None:
-    """``backend`` typed as a :class:`DescriptorBackend` if it declares the capability."""
+    """``backend`` typed as a :class:`DescriptorBackend` if it declares the capability.
+
+    Args:
+        backend: any backend.
+
+    Returns:
+        ``backend`` itself when ``capabilities.descriptors`` is true, else None.
+
+    """
     if backend.capabilities.descriptors:
         return backend  # type: ignore[return-value]
     return None

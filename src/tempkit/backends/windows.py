@@ -309,7 +309,23 @@ class WindowsBackend(BaseBackend):
     def create_descriptor(
         self, path: str, perm: int = 0o600, *, text: bool = False, delete_on_close: bool = False
     ) -> int:
-        """``open(O_CREAT|O_EXCL|O_NOINHERIT)``: binary unless ``text``, O_TEMPORARY if asked."""
+        """``open(O_CREAT|O_EXCL|O_NOINHERIT)``: binary unless ``text``, O_TEMPORARY if asked.
+
+        Args:
+            path: the file to create.
+            perm: the permission bits of the new file.
+            text: open in text mode where the platform has one (the C runtime's).
+            delete_on_close: have the OS remove the file when its last handle
+                closes (``O_TEMPORARY``).
+
+        Returns:
+            The descriptor; the caller closes it.
+
+        Raises:
+            FileExistsError: something is at ``path``, or its name is a reserved device.
+            OSError: any other refusal (PermissionError...).
+
+        """
         check_reserved(path)
         flags = _CREATE_FLAGS
         if text:
