@@ -9,8 +9,12 @@ tests left out (they reach into the standard library's private names).
 
 from __future__ import annotations
 
+import importlib
+import sys
+import sysconfig
 from pathlib import Path
 
+import tempkit.tempfile
 from tests.dropin import cpython_suite
 
 _suite = cpython_suite.load()
@@ -31,3 +35,16 @@ def test_every_left_out_test_exists_and_is_listed_in_the_docs() -> None:
         assert f"| `{name}` |" in doc, f"{name} is not listed in {DOC.name}"
     listed = {line.split("`")[1] for line in doc.splitlines() if line.startswith("| `Test")}
     assert listed == set(cpython_suite.LEFT_OUT)
+
+
+def test_only_the_test_modules_view_of_tempfile_changes() -> None:
+    # The suite must test the drop-in, and nothing else may see it as tempfile.
+    module = cpython_suite.load()
+    assert vars(module)["tempfile"] is tempkit.tempfile
+    stdlib = Path(sysconfig.get_path("stdlib"))
+    standard = importlib.import_module("tempfile")
+    assert sys.modules["tempfile"] is standard
+    assert Path(standard.__file__ or "").parent == stdlib
+    assert vars(module)["os"].__name__ == "os"  # other imports are the real ones
+    script = cpython_suite.child_script("import tempfile\nprint(tempfile)")
+    assert script.splitlines()[0] == "import tempkit.tempfile as tempfile"
