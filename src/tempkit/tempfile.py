@@ -56,12 +56,13 @@ from tempkit.backends._current import get_backend as _get_backend
 from tempkit.backends.protocol import Backend as _Backend
 from tempkit.backends.protocol import DescriptorBackend as _DescriptorBackend
 from tempkit.backends.protocol import descriptor_backend as _descriptor_backend_of
+from tempkit.backends.protocol import unnamed_file_backend as _unnamed_file_backend
 from tempkit.errors import CleanupError as _CleanupError
 from tempkit.path import BackendPath as _BackendPath
 from tempkit.resolver import TempDirResolver as _TempDirResolver
 from tempkit.resolver import gettempdir as _backend_tempdir
 from tempkit.temp import TempDirPath as _TempDirPath
-from tempkit.unnamed import open_unnamed_file as _open_unnamed_file
+from tempkit.unnamed import open_unnamed_fallback as _open_unnamed_fallback
 
 if _TYPE_CHECKING:
     from _typeshed import BytesPath as _BytesPath
@@ -662,21 +663,25 @@ else:
             encoding = _text_encoding(encoding)
         backend = _get_backend()
         prefix, suffix, directory, output_type = _parts(prefix, suffix, dir, backend)
+        maker = _unnamed_file_backend(backend)
+        if maker is not None:
+            # The common case (O_TMPFILE, memory) goes straight to the backend.
+            file = maker.open_unnamed(
+                directory, mode, buffering, encoding, errors, newline, perm=_FILE_PERM
+            )
+            if file is not None:
+                return file
 
         def audit(path: str) -> None:
             _audit("tempfile.mkstemp", path, output_type)
 
-        opened = _open_unnamed_file(
+        opened = _open_unnamed_fallback(
             backend,
             directory,
-            mode,
-            buffering,
-            encoding,
-            errors,
-            newline,
-            prefix=prefix,
-            suffix=suffix,
-            audit=audit,
+            (mode, buffering, encoding, errors, newline),
+            prefix,
+            suffix,
+            audit,
         )
         if opened is not None:
             return opened[0]

@@ -36,7 +36,7 @@ from tempkit.backends.protocol import (
 )
 from tempkit.path import BackendPath
 
-__all__ = ["UnnamedTempFile", "open_unnamed_file"]
+__all__ = ["UnnamedTempFile", "open_unnamed_fallback", "open_unnamed_file"]
 
 _FILE_PERM = 0o600
 
@@ -77,20 +77,33 @@ def open_unnamed_file(
         )
         if file is not None:
             return file, linkable
+    return open_unnamed_fallback(
+        backend, directory, (mode, buffering, encoding, errors, newline), prefix, suffix, audit
+    )
+
+
+def open_unnamed_fallback(
+    backend: Backend,
+    directory: str,
+    open_args: tuple[str, int, str | None, str | None, str | None],
+    prefix: str,
+    suffix: str,
+    audit: Callable[[str], object] | None,
+) -> tuple[IO[Any], bool] | None:
+    """:func:`open_unnamed_file` where the backend's own unnamed files cannot be had.
+
+    A name removed at once (POSIX), or a file the OS removes when it is closed
+    (Windows, a backend with ``delete_on_close``); None when there is no way.
+    The file can never be given a name later.
+    """
     sep = backend.flavour.sep
     length = naming.DEFAULT_LENGTH
     creator = descriptor_backend(backend)
     if creator is not None:
-        return _open_by_descriptor(
-            creator,
-            directory,
-            (mode, buffering, encoding, errors, newline),
-            prefix,
-            suffix,
-            audit,
-        )
+        return _open_by_descriptor(creator, directory, open_args, prefix, suffix, audit)
     native = delete_on_close_backend(backend)
     if native is not None:
+        mode, buffering, encoding, errors, newline = open_args
         open_mode = exclusive_mode(mode)
 
         def make(path: str) -> IO[Any]:
