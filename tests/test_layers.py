@@ -34,6 +34,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "tempkit._pytest_kept",
             "tempkit.testing*",
             "tempkit.tempfile",
+            "tempkit._tempfile_wrapper",
+            "tempkit._tempfile_spooled",
             "tempkit.aio*",
         ),
     ),
@@ -45,6 +47,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "tempkit._finalizer",
             "tempkit.lifecycle",
             "tempkit.options",
+            # The unnamed file, and the lifecycle internals it and the tempfile drop-in use.
+            "tempkit.unnamed",
+            "tempkit._temp_internals",
             # Crash-safe mode: the public face, the lease engine and its report types.
             "tempkit.crashsafe",
             "tempkit._leases",

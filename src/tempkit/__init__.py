@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # served lazily at run time (see _LAZY); typed for checkers
     from tempkit.signals import cleanup_on_signals
     from tempkit.spooled import SpooledTempPath
     from tempkit.temp import OpenTempFile, TempDirPath, TempFilePath
+    from tempkit.unnamed import UnnamedTempFile
 
 __version__ = "0.1.0"
 
@@ -72,6 +73,7 @@ _LAZY: dict[str, str] = {
     "TempDirResolver": "tempkit.resolver",
     "TempFilePath": "tempkit.temp",
     "TempPath": "tempkit.lifecycle",
+    "UnnamedTempFile": "tempkit.unnamed",
     "WindowsBackend": "tempkit.backends.windows",
     "SweepEntry": "tempkit.crashsafe",
     "SweepReport": "tempkit.crashsafe",
@@ -112,6 +114,7 @@ __all__ = [
     "TempDirResolver",
     "TempFilePath",
     "TempPath",
+    "UnnamedTempFile",
     "WindowsBackend",
     "__version__",
     "cleanup_on_signals",

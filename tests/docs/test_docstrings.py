@@ -23,11 +23,12 @@ The main entry points also need an ``Examples:`` section (tests/docs/
 test_docstring_examples.py runs every example).
 
 The public names are those of ``tempkit.__all__``, ``tempkit.backends.__all__``,
-``tempkit.aio.__all__``, ``tempkit.testing.__all__``, ``tempkit.crashsafe`` and
-``tempkit.signals`` (and their module-level names), every object a reference page
-documents, and every public member of those classes, including what they inherit from
-private classes (``MemoryBackend`` from its engine). Each gap is reported under the
-module that defines the object, so a failure says which file to edit.
+``tempkit.aio.__all__``, ``tempkit.testing.__all__``, ``tempkit.crashsafe``,
+``tempkit.signals`` and ``tempkit.tempfile`` (and their module-level names), every
+object a reference page documents, and every public member of those classes,
+including what they inherit from private classes (``MemoryBackend`` from its engine).
+Each gap is reported under the module that defines the object, so a failure says
+which file to edit.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from tests.docs.test_reference import documented
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("tempkit", "tempkit.backends", "tempkit.testing", "tempkit.aio")
 # Public modules whose every module-level name is public, not only those in __all__.
-MODULES = ("tempkit.crashsafe", "tempkit.signals")
+MODULES = ("tempkit.crashsafe", "tempkit.signals", "tempkit.tempfile")
 _RETURNS_NOTHING = frozenset(("None", "NoReturn", "Never"))
 _GENERATORS = re.compile(r"^(Iterator|Generator|Iterable|AsyncIterator|AsyncGenerator)\b")
 # Parameters a caller never passes.

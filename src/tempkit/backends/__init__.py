@@ -12,7 +12,14 @@ from tempkit.backends._current import (
     use_backend,
 )
 from tempkit.backends.posix import PosixBackend
-from tempkit.backends.protocol import Backend, Capabilities, DeleteOnCloseBackend, DirEntry
+from tempkit.backends.protocol import (
+    Backend,
+    Capabilities,
+    DeleteOnCloseBackend,
+    DescriptorBackend,
+    DirEntry,
+    UnnamedFileBackend,
+)
 
 if TYPE_CHECKING:  # served lazily at run time (see _LAZY); typed for checkers
     from tempkit.backends.memory import MemoryBackend
@@ -32,9 +39,11 @@ __all__ = [
     "Backend",
     "Capabilities",
     "DeleteOnCloseBackend",
+    "DescriptorBackend",
     "DirEntry",
     "MemoryBackend",
     "PosixBackend",
+    "UnnamedFileBackend",
     "WindowsBackend",
     "get_backend",
     "local_backend",

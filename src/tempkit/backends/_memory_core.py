@@ -9,22 +9,23 @@ would give. The public ``MemoryBackend`` (``memory.py``) adds the POSIX world,
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 import stat
 import threading
 import weakref
 from collections.abc import Iterator, Mapping, MutableMapping
-from typing import Any, Final
+from typing import IO, Any, Final
 
-from tempkit.backends._memory_files import MemoryFileIO
+from tempkit.backends._memory_files import MemoryFileIO, UnnamedMemoryFileIO
 from tempkit.backends._memory_names import Names, PathFailure
 from tempkit.backends._memory_nodes import Node, stat_of
 from tempkit.backends._memory_rmtree import MemoryTreeOps
 from tempkit.backends._memory_tree import MemoryTree
 from tempkit.backends._rmtree import remove_tree
-from tempkit.backends.base import CREATE_EXCLUSIVE, BaseBackend
-from tempkit.backends.modes import OpenRequest
+from tempkit.backends.base import CREATE_EXCLUSIVE, BaseBackend, open_layers
+from tempkit.backends.modes import OpenRequest, parse_mode, refuse_kindless
 from tempkit.errors import os_error
 
 __all__ = ["MemoryCore", "MemoryDirEntry"]
@@ -202,6 +203,87 @@ class MemoryCore(BaseBackend):
             except PathFailure as failure:
                 raise os_error(failure.code, path) from None
             return MemoryFileIO(node, path, request, self._lock)
+
+    def open_unnamed(
+        self,
+        directory: str,
+        mode: str = "w+b",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+        *,
+        perm: int = 0o600,
+        linkable: bool = False,
+    ) -> IO[Any]:
+        """A new file in ``directory`` that no directory names, open as ``open`` opens files.
+
+        It is an inode with no link: it goes when its last handle closes, and
+        ``link_unnamed`` can name it (if ``linkable``), as ``O_TMPFILE`` on Linux.
+
+        Args:
+            directory: the directory whose filesystem holds the file.
+            mode: a read-write mode of ``open()`` ("w+b" by default, or "w+" and the like).
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+            perm: the permission bits of the file.
+            linkable: allow ``link_unnamed`` to give the file a name later.
+
+        Returns:
+            The open file (never None: memory can always make one).
+
+        Raises:
+            FileNotFoundError: ``directory`` is missing.
+            NotADirectoryError: ``directory`` is a file.
+            ValueError: a mode or argument ``open()`` refuses.
+
+        """
+        parsed = parse_mode(mode, buffering, encoding, errors, newline)
+        if parsed.kindless:
+            refuse_kindless()
+        with self._lock:
+            try:
+                node = self._tree.make_unnamed(directory, perm)
+            except PathFailure as failure:
+                raise os_error(failure.code, directory) from None
+            raw = UnnamedMemoryFileIO(node, parsed.request, self._lock, linkable=linkable)
+        return open_layers(raw, parsed, encoding, errors, newline)
+
+    def link_unnamed(self, file: IO[Any], path: str) -> None:
+        """Give an unnamed file of this backend the name ``path``; FileExistsError if taken.
+
+        As on Linux, a file opened with ``linkable=False`` cannot be named
+        (ENOENT) while it has no name, and a file of another filesystem EXDEV.
+
+        Args:
+            file: a file from ``open_unnamed`` of this backend.
+            path: its new name.
+
+        Raises:
+            FileExistsError: ``path`` exists (it is never replaced).
+            FileNotFoundError: the parent of ``path`` is missing, or ``file`` was
+                opened with ``linkable=False``.
+            OSError: ``file`` is not an unnamed file of this backend (EXDEV).
+            ValueError: ``file`` is closed.
+
+        """
+        raw: Any = getattr(file, "buffer", file)
+        raw = getattr(raw, "raw", raw)
+        with self._lock:
+            # Each backend's files share its lock: that tells whose file this is.
+            if not isinstance(raw, UnnamedMemoryFileIO) or raw.lock is not self._lock:
+                raise os_error(errno.EXDEV, path, "not an unnamed file of this MemoryBackend")
+            if raw.closed:
+                raise ValueError("I/O operation on closed file")
+            node = raw.node
+            if node.nlink == 0 and not raw.linkable:
+                raise os_error(errno.ENOENT, path, "the file was opened with linkable=False")
+            try:
+                self._tree.link_node(node, path)
+            except PathFailure as failure:
+                raise os_error(failure.code, path) from None
 
     def _check_path_text(self, path: str) -> None:
         """Refuse text ``os`` could not encode, before a bad mode is reported."""

@@ -24,7 +24,7 @@ from tempkit.backends.modes import OpenRequest
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer, WriteableBuffer
 
-__all__ = ["MemoryFileIO"]
+__all__ = ["MemoryFileIO", "UnnamedMemoryFileIO"]
 
 _SEEK_DATA: Final = getattr(os, "SEEK_DATA", 3)
 _SEEK_HOLE: Final = getattr(os, "SEEK_HOLE", 4)
@@ -238,3 +238,34 @@ class MemoryFileIO(io.RawIOBase):
         """Warn about a file object collected while open, as FileIO does."""
         if not self.closed:
             warnings.warn(f"unclosed file {source!r}", ResourceWarning, stacklevel=2, source=source)
+
+
+class UnnamedMemoryFileIO(MemoryFileIO):
+    """A raw file over an inode that no directory names (``O_TMPFILE``).
+
+    It has no ``name`` at all: a path-like name could be mistaken for a real
+    one, and there is no descriptor to stand in for it as on the disk.
+    ``linkable`` is the inode's permission to be given a name later.
+    """
+
+    def __init__(
+        self, node: FileNode, request: OpenRequest, lock: threading.RLock, *, linkable: bool
+    ) -> None:
+        super().__init__(node, "", request, lock)
+        del self.name
+        self.linkable = linkable
+
+    def __repr__(self) -> str:
+        if self.closed:
+            return "<tempkit UnnamedMemoryFileIO [closed]>"
+        return f"<tempkit UnnamedMemoryFileIO mode={self.mode!r}>"
+
+    @property
+    def node(self) -> FileNode:
+        """The inode this file reads and writes."""
+        return self._node
+
+    @property
+    def lock(self) -> threading.RLock:
+        """The lock of the filesystem the inode belongs to."""
+        return self._lock

@@ -143,6 +143,29 @@ class MemoryTree(MemoryLookup):
         assert isinstance(node, FileNode)
         return node if created else self._open_existing(node, request)
 
+    def make_unnamed(self, directory: str, perm: int) -> FileNode:
+        """A new regular file in ``directory`` that has no name (open(2) with ``O_TMPFILE``)."""
+        node = self.resolve(directory)
+        if not isinstance(node, DirNode):
+            raise fail(errno.ENOTDIR)
+        self._check_create(node)
+        file = FileNode(next_inode(), perm & _ALL_PERMISSIONS & ~self.umask, now_ns())
+        file.nlink = 0
+        return file
+
+    def link_node(self, node: FileNode, path: str) -> None:
+        """Give ``node`` the name ``path`` (linkat(2)): EEXIST for any existing entry."""
+        parent, name, key, kind, trailing, existing, _, _ = self.locate(path)
+        if kind != NORMAL or existing is not None:
+            raise fail(errno.EEXIST)
+        if trailing:
+            raise fail(errno.ENOENT)
+        self._check_create(parent)
+        now = now_ns()
+        self._link(parent, key, name, node, now)
+        node.nlink += 1
+        node.touch_changed(now)
+
     # The two opens of a whole-file read and write (see tempkit._whole_files): what
     # ``open`` does for their requests, with the common case taken first and anything
     # else (a symlink, a directory, a missing parent, a refusal) left to ``open``.

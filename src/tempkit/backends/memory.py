@@ -105,6 +105,7 @@ class MemoryBackend(MemoryCore):
         delete_on_close=False,
         whole_files=True,
         in_process=True,
+        unnamed_files=True,
     )
 
     def __new__(cls, *args: Any, **kwargs: Any) -> MemoryBackend:

@@ -27,6 +27,12 @@ __all__ = ["PosixBackend"]
 _NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC: Final = getattr(os, "O_CLOEXEC", 0)
 _CREATE_FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
+# O_TMPFILE (Linux 3.11+) makes a file with no name in a directory; without O_EXCL
+# the file can be given a name later (linkat through /proc/self/fd).
+_O_TMPFILE: Final = getattr(os, "O_TMPFILE", 0)
+_TMPFILE_FLAGS: Final = os.O_RDWR | _O_TMPFILE | _CLOEXEC
+_PROC_FD: Final = "/proc/self/fd"
+_DIRECTORY: Final = getattr(os, "O_DIRECTORY", 0)
 
 # Removal relative to directory descriptors needs all of these; where one is
 # missing the tree is walked by path instead.
@@ -61,7 +67,7 @@ class PosixBackend(BaseBackend):
 
     name: str = "posix"
     flavour: Flavour = POSIX
-    capabilities: Capabilities = Capabilities()
+    capabilities: Capabilities = Capabilities(unnamed_files=True)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -130,6 +136,128 @@ class PosixBackend(BaseBackend):
 
         """
         os.mkdir(path, perm)
+
+    def create_descriptor(
+        self, path: str, perm: int = 0o600, *, text: bool = False, delete_on_close: bool = False
+    ) -> int:
+        """``open(O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC)``, left open.
+
+        Args:
+            path: the file to create.
+            perm: the permission bits of the new file.
+            text: open in text mode where the platform has one (not POSIX: ignored).
+            delete_on_close: have the OS remove the file when its last handle
+                closes (POSIX cannot: refused).
+
+        Returns:
+            The descriptor; the caller closes it.
+
+        Raises:
+            FileExistsError: something is at ``path``.
+            ValueError: ``delete_on_close`` (see above).
+            OSError: any other refusal (PermissionError, ELOOP on a symlink...).
+
+        """
+        if delete_on_close:
+            raise ValueError(
+                "PosixBackend cannot remove a file when it is closed "
+                "(capabilities.delete_on_close is false)"
+            )
+        return os.open(path, _CREATE_FLAGS, perm)
+
+    def open_unnamed(
+        self,
+        directory: str,
+        mode: str = "w+b",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+        *,
+        perm: int = 0o600,
+        linkable: bool = False,
+    ) -> IO[Any] | None:
+        """``open(directory, O_TMPFILE)`` under the builtin ``open``'s file objects.
+
+        None where this kernel or the directory's filesystem has no
+        ``O_TMPFILE`` (the caller falls back to a name removed at once). Any
+        error of the directory itself (missing, not writable) then shows up
+        in that fallback too, as in CPython's ``TemporaryFile``. As there, the
+        raw file's ``name`` is its descriptor.
+
+        Args:
+            directory: the directory whose filesystem holds the file.
+            mode: a read-write mode of ``open()`` ("w+b" by default, or "w+" and the like).
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+            perm: the permission bits of the file.
+            linkable: allow ``link_unnamed`` to give the file a name later.
+
+        Returns:
+            The open file, or None where ``O_TMPFILE`` cannot be used here.
+
+        Raises:
+            OSError: the file was made but could not be opened as asked.
+            ValueError: a mode or argument ``open()`` refuses.
+
+        """
+        global _tmpfile_works
+        if not _tmpfile_works:
+            return None
+        flags = _TMPFILE_FLAGS if linkable else _TMPFILE_FLAGS | os.O_EXCL
+        fd = -1
+
+        def opener(name: str, _flags: int) -> int:
+            nonlocal fd
+            fd = os.open(directory, flags, perm)
+            return fd
+
+        try:
+            file = open(directory, mode, buffering, encoding, errors, newline, opener=opener)  # noqa: SIM115
+        except IsADirectoryError:
+            if fd >= 0:
+                raise
+            # Linux before 3.11 reads O_TMPFILE as O_DIRECTORY: never try again.
+            _tmpfile_works = False
+            return None
+        except OSError:
+            if fd >= 0:
+                raise
+            return None  # this filesystem cannot (EOPNOTSUPP), or the fallback will say why
+        raw: Any = getattr(file, "buffer", file)
+        raw = getattr(raw, "raw", raw)
+        raw.name = fd
+        return file
+
+    def link_unnamed(self, file: IO[Any], path: str) -> None:
+        """``linkat(/proc/self/fd/N, path, AT_SYMLINK_FOLLOW)``: never replaces ``path``.
+
+        Args:
+            file: a file from ``open_unnamed`` with ``linkable=True``.
+            path: its new name.
+
+        Raises:
+            FileExistsError: ``path`` exists (it is left as it was).
+            OSError: the parent of ``path`` is missing, on another filesystem
+                (EXDEV), or ``/proc`` is not mounted; ``filename`` is ``path``.
+
+        """
+        fd = file.fileno()
+        try:
+            proc = os.open(_PROC_FD, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+        except OSError as exc:
+            raise OSError(
+                exc.errno, f"cannot name an unnamed file without {_PROC_FD}: {exc.strerror}", path
+            ) from None
+        try:
+            os.link(str(fd), path, src_dir_fd=proc, follow_symlinks=True)
+        except OSError as exc:
+            # os.link names the descriptor's number first; the name asked for matters.
+            raise OSError(exc.errno, exc.strerror, path) from None
+        finally:
+            os.close(proc)
 
     def open(
         self,
@@ -414,6 +542,8 @@ class PosixBackend(BaseBackend):
         else:
             remove_tree(BackendTreeOps(self), path, "/", ignore_errors=ignore_errors)
 
+
+_tmpfile_works = bool(_O_TMPFILE)
 
 _renameat2: Callable[..., int] | None = None
 _renameat2_state = "unknown" if sys.platform.startswith("linux") else "absent"

@@ -10,8 +10,9 @@ discovered by catching an exception halfway through an operation. What a backend
 can do beyond the protocol is an optional capability, signalled one way: a flag
 in :class:`Capabilities` says the backend offers it, and a sub-protocol types the
 methods that come with it. The layers above ask the flag through one accessor
-per capability (:func:`delete_on_close_backend`, :func:`whole_file_backend`) and
-never probe for methods. Adding a capability is three steps here: a flag, a
+per capability (:func:`delete_on_close_backend`, :func:`whole_file_backend`,
+:func:`unnamed_file_backend`, :func:`descriptor_backend`) and never probe for
+methods. Adding a capability is three steps here: a flag, a
 sub-protocol, an accessor.
 
 Writing a backend: subclass :class:`tempkit.backends.base.BaseBackend`, which
@@ -36,9 +37,13 @@ __all__ = [
     "BackendCore",
     "Capabilities",
     "DeleteOnCloseBackend",
+    "DescriptorBackend",
     "DirEntry",
+    "UnnamedFileBackend",
     "WholeFileBackend",
     "delete_on_close_backend",
+    "descriptor_backend",
+    "unnamed_file_backend",
     "whole_file_backend",
 ]
 
@@ -52,7 +57,9 @@ class Capabilities(NamedTuple):
         permissions: mode bits are stored and enforced (``chmod`` means something).
         symlinks: symbolic links can be created and are reported by ``lstat``.
         descriptors: files have OS descriptors (``fileno()``) and removal can be
-            done relative to directory descriptors.
+            done relative to directory descriptors; the backend is a
+            :class:`DescriptorBackend` (a new file's descriptor, for the
+            standard library's API).
         atomic_exclusive_create: "create this exact name, fail if it exists" is
             atomic, so concurrent creators can never both win.
         local_paths: paths name real files on this machine, so they are
@@ -69,6 +76,9 @@ class Capabilities(NamedTuple):
             or a timer (at most for a lock another thread holds briefly), so an
             event loop may call it directly instead of in a worker thread
             (``tempkit.aio`` does). Never true together with ``local_paths``.
+        unnamed_files: a file can exist with no name at all (Linux ``O_TMPFILE``,
+            or an inode no directory names), so nothing is left behind even if
+            the process is killed; the backend is an :class:`UnnamedFileBackend`.
 
     """
 
@@ -81,6 +91,7 @@ class Capabilities(NamedTuple):
     delete_on_close: bool = False
     whole_files: bool = False
     in_process: bool = False
+    unnamed_files: bool = False
 
 
 class DirEntry(Protocol):
@@ -746,5 +757,123 @@ def whole_file_backend(backend: Backend) -> WholeFileBackend | None:
 
     """
     if backend.capabilities.whole_files:
+        return backend  # type: ignore[return-value]
+    return None
+
+
+class UnnamedFileBackend(Backend, Protocol):
+    """The two extra primitives of a backend whose ``capabilities.unnamed_files`` is true."""
+
+    def open_unnamed(
+        self,
+        directory: str,
+        mode: str = "w+b",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+        *,
+        perm: int = 0o600,
+        linkable: bool = False,
+    ) -> IO[Any] | None:
+        """Open a new file in ``directory`` that has no name, as the builtin ``open`` would.
+
+        The arguments after ``directory`` are checked as ``open`` checks them,
+        before anything is created.
+
+        Args:
+            directory: the directory whose filesystem holds the file.
+            mode: a read-write mode of ``open()`` ("w+b" by default, or "w+" and the like).
+            buffering: as for ``open()``.
+            encoding: the text encoding (text modes), as for ``open()``.
+            errors: the encoding error handler (text modes).
+            newline: newline translation (text modes), as for ``open()``.
+            perm: the permission bits of the file.
+            linkable: allow :meth:`link_unnamed` to give the file a name later.
+
+        Returns:
+            The open file, or None when this directory's filesystem cannot make
+            unnamed files (Linux without ``O_TMPFILE`` support there); the caller
+            then creates a name and removes it at once.
+
+        Raises:
+            FileNotFoundError: ``directory`` is missing.
+            ValueError: a mode or argument ``open()`` refuses.
+
+        """
+
+    def link_unnamed(self, file: IO[Any], path: str) -> None:
+        """Give the unnamed file open as ``file`` the name ``path``, atomically.
+
+        Args:
+            file: a file from :meth:`open_unnamed` with ``linkable=True``.
+            path: its new name, in this backend's flavour.
+
+        Raises:
+            FileExistsError: ``path`` exists (it is never replaced).
+            OSError: the parent of ``path`` is missing, or on another filesystem
+                than the file (EXDEV).
+
+        """
+
+
+def unnamed_file_backend(backend: Backend) -> UnnamedFileBackend | None:
+    """``backend`` typed as an :class:`UnnamedFileBackend` if it declares the capability.
+
+    Args:
+        backend: any backend.
+
+    Returns:
+        ``backend`` itself when ``capabilities.unnamed_files`` is true, else None.
+
+    """
+    if backend.capabilities.unnamed_files:
+        return backend  # type: ignore[return-value]
+    return None
+
+
+class DescriptorBackend(Backend, Protocol):
+    """The extra primitive of a backend whose ``capabilities.descriptors`` is true.
+
+    It is what the standard library's API (``mkstemp`` and friends, see
+    ``tempkit.tempfile``) needs: a descriptor, not a file object.
+    """
+
+    def create_descriptor(
+        self, path: str, perm: int = 0o600, *, text: bool = False, delete_on_close: bool = False
+    ) -> int:
+        """Create ``path`` exclusively and return a read-write OS descriptor on it.
+
+        The same promises as ``create_file`` (exclusive, no symlink followed at
+        ``path``, ``perm`` applied) and the descriptor is not inheritable.
+
+        Args:
+            path: the file to create, in this backend's flavour.
+            perm: the permission bits of the new file.
+            text: open in text mode where the platform has one (Windows).
+            delete_on_close: have the OS remove the file when its last handle
+                closes (only with ``capabilities.delete_on_close``).
+
+        Returns:
+            The descriptor; the caller closes it.
+
+        Raises:
+            FileExistsError: something is at ``path``.
+            ValueError: ``delete_on_close`` on a backend that cannot.
+
+        """
+
+
+def descriptor_backend(backend: Backend) -> DescriptorBackend | None:
+    """``backend`` typed as a :class:`DescriptorBackend` if it declares the capability.
+
+    Args:
+        backend: any backend.
+
+    Returns:
+        ``backend`` itself when ``capabilities.descriptors`` is true, else None.
+
+    """
+    if backend.capabilities.descriptors:
         return backend  # type: ignore[return-value]
     return None

@@ -65,6 +65,7 @@ if sys.platform == "win32":
 
     _CREATE_FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_BINARY | os.O_NOINHERIT
     _O_TEMPORARY: Final = os.O_TEMPORARY
+    _O_BINARY: Final = os.O_BINARY
 
     def _open_sharing_delete(path: str, request: OpenRequest) -> int:
         """A descriptor on an existing file opened with every share mode, DELETE included."""
@@ -145,6 +146,7 @@ if sys.platform == "win32":
 else:
     _CREATE_FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_EXCL
     _O_TEMPORARY: Final = 0
+    _O_BINARY: Final = 0
 
     def _set_readonly_no_follow(path: str, *, readonly: bool) -> None:
         raise OSError(errno.ENOTSUP, "file attributes exist only on Windows", path)
@@ -303,6 +305,34 @@ class WindowsBackend(BaseBackend):
         """
         check_reserved(path)
         os.mkdir(long_path(path), perm)
+
+    def create_descriptor(
+        self, path: str, perm: int = 0o600, *, text: bool = False, delete_on_close: bool = False
+    ) -> int:
+        """``open(O_CREAT|O_EXCL|O_NOINHERIT)``: binary unless ``text``, O_TEMPORARY if asked.
+
+        Args:
+            path: the file to create.
+            perm: the permission bits of the new file.
+            text: open in text mode where the platform has one (the C runtime's).
+            delete_on_close: have the OS remove the file when its last handle
+                closes (``O_TEMPORARY``).
+
+        Returns:
+            The descriptor; the caller closes it.
+
+        Raises:
+            FileExistsError: something is at ``path``, or its name is a reserved device.
+            OSError: any other refusal (PermissionError...).
+
+        """
+        check_reserved(path)
+        flags = _CREATE_FLAGS
+        if text:
+            flags &= ~_O_BINARY
+        if delete_on_close:
+            flags |= _O_TEMPORARY
+        return os.open(long_path(path), flags, perm)
 
     def open_raw(self, path: str, request: OpenRequest, perm: int) -> io.FileIO:
         """``io.FileIO`` with the flags of ``request`` (``open`` itself is the builtin).

@@ -10,6 +10,7 @@ what was not checked and why.
 from __future__ import annotations
 
 import errno
+import os
 import stat
 import threading
 from collections.abc import Iterator, Mapping
@@ -22,6 +23,8 @@ from tempkit.backends.protocol import (
     Backend,
     Capabilities,
     delete_on_close_backend,
+    descriptor_backend,
+    unnamed_file_backend,
     whole_file_backend,
 )
 from tempkit.naming import random_name
@@ -38,6 +41,8 @@ _WHY: dict[str, str] = {
     "local_paths": "paths are not on this machine's disk",
     "delete_on_close": "files are never removed by their last close",
     "whole_files": "whole files are read and written through open()",
+    "unnamed_files": "every file has a name",
+    "descriptors": "files have no OS descriptors",
 }
 
 
@@ -531,6 +536,47 @@ class BackendConformance:
         assert _names(backend, scratch) == {"doomed"}
         holder.close()
         assert _names(backend, scratch) == set()
+
+    def test_declared_unnamed_files_have_no_name_until_linked(
+        self, backend: Backend, scratch: str
+    ) -> None:
+        require(backend, "unnamed_files")
+        unnamed = unnamed_file_backend(backend)
+        assert unnamed is not None
+        file = unnamed.open_unnamed(scratch, linkable=True)
+        if file is None:
+            pytest.skip("this directory's filesystem makes no unnamed files (None: fall back)")
+        target = _join(backend, scratch, "named")
+        with file:
+            file.write(b"data")
+            file.flush()
+            assert _names(backend, scratch) == set()
+            unnamed.link_unnamed(file, target)
+            with pytest.raises(FileExistsError) as caught:
+                unnamed.link_unnamed(file, target)
+            _check_error(caught.value, errno.EEXIST, target)
+        assert _read(backend, target) == b"data"
+        unnamed_again = unnamed.open_unnamed(scratch)
+        assert unnamed_again is not None
+        unnamed_again.close()
+        assert _names(backend, scratch) == {"named"}
+
+    def test_declared_descriptors_create_a_file_exclusively(
+        self, backend: Backend, scratch: str
+    ) -> None:
+        require(backend, "descriptors")
+        maker = descriptor_backend(backend)
+        assert maker is not None
+        path = _join(backend, scratch, "f")
+        fd = maker.create_descriptor(path)
+        try:
+            assert os.write(fd, b"data") == 4
+        finally:
+            os.close(fd)
+        assert _read(backend, path) == b"data"
+        with pytest.raises(FileExistsError) as caught:
+            maker.create_descriptor(path)
+        _check_error(caught.value, errno.EEXIST, path)
 
     # -- temp objects on this backend -------------------------------------------------------------
     def test_temp_directory_lifecycle(self, backend: Backend, scratch: str) -> None:
