@@ -17,12 +17,19 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Final
 
-# The report types live below the lease engine, which builds them: neither
-# module then imports the other's way back.
-from tempkit._sweep_report import SweepEntry, SweepReport
+from tempkit._lazy import lazy_attributes
 
 if TYPE_CHECKING:
+    # The report types live below the lease engine, which builds them: neither
+    # module then imports the other's way back.
+    from tempkit._sweep_report import SweepEntry, SweepReport
     from tempkit.backends.protocol import Backend
+
+# Served on first use: the temp layer imports this module for its flag on every
+# ``import tempkit.temp``, and building the two NamedTuple classes cost about as
+# much as the rest of this module (``python -X importtime``).
+_LAZY: Final = {"SweepEntry": "tempkit._sweep_report", "SweepReport": "tempkit._sweep_report"}
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())
 
 __all__ = [
     "SweepEntry",
@@ -199,6 +206,7 @@ def sweep(
             "which the OS removes even when the process is killed"
         )
     from tempkit import _leases  # noqa: PLC0415
+    from tempkit._sweep_report import SweepReport  # noqa: PLC0415
     from tempkit.backends.posix import PosixBackend  # noqa: PLC0415
     from tempkit.resolver import gettempdir  # noqa: PLC0415
 
