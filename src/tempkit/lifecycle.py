@@ -108,11 +108,15 @@ class TempPath(BackendPath):
     Create instances with the ``create()`` class methods of the subclasses.
     """
 
-    __slots__ = ("__weakref__", "_policy", "_state")
+    __slots__ = ("__weakref__", "_idle", "_policy", "_state")
 
     _kind: ClassVar[str] = "temp path"
     _policy: CleanupPolicy
     _state: str
+    # The implicit cleanup (a finalizer record) while it is switched off: under the
+    # policy "never", or after a with block raised under "on_success". None while it
+    # is on (filed in the finalizer registry) and once the object owns nothing.
+    _idle: _finalizer.Record | None
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         """Refused: a temp object is made by its class's ``create()``.
@@ -144,8 +148,7 @@ class TempPath(BackendPath):
         self = cls._from_normalized(raw, backend)
         self._policy = policy
         self._state = ACTIVE
-        if policy != "never":
-            self._manage(raw, cls._remove if remover is None else remover)
+        self._manage(raw, cls._remove if remover is None else remover)
         return self
 
     def _manage(self, raw: str, remove: Remover, *, on_backend: bool = True) -> None:
@@ -153,20 +156,48 @@ class TempPath(BackendPath):
 
         Crash-safe mode records it (unless ``on_backend`` is false: nothing is
         on the backend yet), and the finalizer removes it with ``remove`` if
-        the object is dropped while managed.
+        the object is dropped while managed. Under the policy "never" the
+        finalizer is only prepared: setting another policy switches it on.
         """
         backend = self._backend
+        record = (finalize_forgotten, remove, backend, raw, self._kind)
+        if self._policy == "never":
+            self._idle = record
+            return
+        self._idle = None
         if on_backend and crashsafe.recording:
             _record_or_remove(remove, backend, raw)
-        _attach_finalizer(id(self), (finalize_forgotten, remove, backend, raw, self._kind))
+        _attach_finalizer(id(self), record)
 
     def _release(self, state: str) -> None:
         """End ownership: the object is cleaned up, kept or persisted."""
         self._state = state
+        self._idle = None
         record = _take_finalizer(id(self), None)
         if record is not None and crashsafe.leased:
             # The path the record covers: a spooled file still in memory has none yet.
             crashsafe.released(record[3])
+
+    def _implicit_cleanup_off(self) -> None:
+        """Nothing removes the entry implicitly any more; ``cleanup()`` still does."""
+        record = _take_finalizer(id(self), None)
+        if record is not None:
+            self._idle = record
+            if crashsafe.leased:
+                crashsafe.released(record[3])
+
+    def _implicit_cleanup_on(self) -> None:
+        """The finalizer (and crash-safe mode) answer for the entry again."""
+        record = self._idle
+        if record is None:
+            return  # on already
+        raw = record[3]
+        if crashsafe.recording and raw == self._raw:
+            # Not for a spooled file still in memory: nothing is on the backend.
+            # Unlike at creation a failure leaves the entry alone: the caller has it.
+            crashsafe.created(self._backend, raw)
+        self._idle = None
+        _attach_finalizer(id(self), record)
 
     def __del__(
         self,
@@ -182,21 +213,55 @@ class TempPath(BackendPath):
     # -- lifecycle -----------------------------------------------------------------------
     @property
     def policy(self) -> CleanupPolicy:
-        """What leaving a ``with`` block does: "always", "on_success" or "never"."""
+        """What happens implicitly: "always", "on_success" or "never".
+
+        The policy decides what leaving a ``with`` block, garbage collection
+        and interpreter exit do ("never": nothing; "on_success": nothing once
+        a ``with`` block has raised). An explicit :meth:`cleanup` always
+        cleans, whatever the policy. Setting it switches the implicit cleanup
+        off ("never") or on again, for example ``temp.policy = "never"`` to
+        keep a tree that the end of the ``with`` block would remove.
+
+        Raises:
+            ValueError: (when set) not one of the three policies, or a policy
+                a delete-on-close file cannot have.
+
+        """
         return self._policy
+
+    @policy.setter
+    def policy(self, policy: CleanupPolicy) -> None:
+        policy = check_policy(policy)
+        self._check_policy(policy)
+        if self._state == ACTIVE:
+            if policy == "never":
+                self._implicit_cleanup_off()
+            else:
+                self._implicit_cleanup_on()
+        self._policy = policy
+
+    def _check_policy(self, policy: CleanupPolicy) -> None:
+        """Refuse (ValueError) a policy this object cannot have; any will do here."""
 
     @property
     def managed(self) -> bool:
-        """True until the object is cleaned up, kept or persisted."""
+        """True until the object is cleaned up, kept or persisted.
+
+        A temp object whose implicit cleanup is off (the policy "never", or a
+        ``with`` block that raised under "on_success") is still managed: its
+        :meth:`cleanup` removes it.
+        """
         return self._state == ACTIVE
 
     def cleanup(self, *, ignore_errors: bool = False) -> None:
-        """Remove the temp object; calling it again does nothing.
+        """Remove the temp object now, whatever the policy; calling it again does nothing.
 
-        An explicit call always removes, whatever the cleanup policy. A
-        directory is removed as a whole tree, without following symlinks and
-        making read-only entries writable as needed. After ``keep()`` or
-        ``persist()`` it does nothing.
+        The policy only governs implicit cleanup: an explicit call removes the
+        object even under "never" or after a ``with`` block raised under
+        "on_success". A directory is removed as a whole tree, without following
+        symlinks and making read-only entries writable as needed. After
+        :meth:`keep` or :meth:`persist` the object owns nothing and this does
+        nothing.
 
         Args:
             ignore_errors: remove what can be removed and raise nothing.
@@ -276,7 +341,8 @@ class TempPath(BackendPath):
         if self._state != ACTIVE or self._policy == "never":
             return
         if self._policy == "on_success" and exc_type is not None:
-            self._release(KEPT)
+            # Kept for a look, but still owned: an explicit cleanup() removes it.
+            self._implicit_cleanup_off()
             _logger().warning(
                 "kept %s %s because the with block raised %s",
                 self._kind,

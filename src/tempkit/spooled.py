@@ -383,9 +383,8 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         # forgotten object is finalized as soon as it is dropped.
         self._position = file.tell
         self._limit = limit
-        if options.policy != "never":
-            # Nothing is on the backend yet: dropped now, it only closes the buffer.
-            self._manage(_IN_MEMORY, functools.partial(_discard_memory, file), on_backend=False)
+        # Nothing is on the backend yet: dropped now, it only closes the buffer.
+        self._manage(_IN_MEMORY, functools.partial(_discard_memory, file), on_backend=False)
         return self
 
     # -- state ---------------------------------------------------------------------------
@@ -454,8 +453,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         self._limit = 0
         self._raw = raw
         self._rolled = True
-        if self._policy != "never":
-            self._manage(raw, functools.partial(_close_and_remove, file))
+        self._manage(raw, functools.partial(_close_and_remove, file))
         memory.close()
         logger.debug("rolled %s over to %s", self._kind, raw, extra={"tempkit_path": raw})
 
@@ -546,8 +544,9 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
     def cleanup(self, *, ignore_errors: bool = False) -> None:
         """Close the file and, while it is managed, remove it; calling it again does nothing.
 
-        After ``keep()`` or ``persist()`` this only closes the file object.
-        Data still in memory is simply dropped.
+        It removes the file whatever the policy (also after a ``with`` block
+        that kept it); after ``keep()`` or ``persist()`` this only closes the
+        file object. Data still in memory is simply dropped.
 
         Args:
             ignore_errors: raise nothing when the rolled-over file cannot be removed.
@@ -571,8 +570,8 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
 
         With the default policy ("always", and "on_success") that removes it,
         as ``SpooledTemporaryFile.close()`` does; with "never" the data is
-        rolled over and kept. After ``keep()``/``persist()`` only the file
-        object is closed.
+        rolled over and kept (still owned: ``cleanup()`` removes it). After
+        ``keep()``/``persist()`` only the file object is closed.
         """
         self.__exit__(None, None, None)
 
@@ -639,17 +638,22 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        retained = False
         try:
             if self._state == ACTIVE and (
                 self._policy == "never" or (self._policy == "on_success" and exc_type is not None)
             ):
-                self._keep_on_exit(exc_type)
+                retained = self._retain_on_exit(exc_type)
         finally:
-            self.cleanup()
+            if not retained:
+                self.cleanup()
+            elif _is_open(self._file):
+                self._file.close()  # a failed flush here loses kept data: let it raise
 
-    def _keep_on_exit(self, exc_type: type[BaseException] | None) -> None:
+    def _retain_on_exit(self, exc_type: type[BaseException] | None) -> bool:
+        """Leave the data in its file, still owned (``cleanup()`` removes it); False if lost."""
         try:
-            kept = self.keep()
+            raw = self.__str__()  # rolls over
         except OSError:
             if exc_type is None:
                 raise
@@ -659,15 +663,17 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
                 exc_type.__name__,
                 exc_info=True,
             )
-            return
+            return False
+        self._implicit_cleanup_off()
         if exc_type is not None:
             logger.warning(
                 "kept %s %s because the with block raised %s",
                 self._kind,
-                kept,
+                raw,
                 exc_type.__name__,
-                extra={"tempkit_path": str(kept)},
+                extra={"tempkit_path": raw},
             )
+        return True
 
     # -- the file object -------------------------------------------------------------------
     def write(self, data: AnyStr) -> int:

@@ -169,6 +169,10 @@ class TempFilePath(TempPath):
             self._remove(self._backend, self._raw, ignore_errors)
         self._release(CLEANED)
 
+    def _check_policy(self, policy: CleanupPolicy) -> None:
+        if self._delete_on_close:
+            _check_delete_on_close(True, policy)
+
     def _refuse_if_delete_on_close(self, what: str) -> None:
         if self._delete_on_close and self._state == ACTIVE:
             raise ValueError(

@@ -502,14 +502,15 @@ def test_policy_on_success_keeps_the_tree_when_the_block_raises(
         (directory / "evidence.log").write_text("what happened", encoding="utf-8")
         raise RuntimeError("the build failed")
     assert (directory / "evidence.log").read_text(encoding="utf-8") == "what happened"
-    assert not directory.managed
+    # Kept for a look, but still owned: an explicit cleanup() would remove it.
+    assert directory.managed
     records = [r for r in caplog.records if r.name == "tempkit"]
     assert len(records) == 1
     assert str(directory) in records[0].getMessage()
     assert "RuntimeError" in records[0].getMessage()
     assert records[0].levelno == logging.WARNING
     assert records[0].__dict__["tempkit_path"] == str(directory)
-    # Released: forgetting it now neither warns nor removes it.
+    # Its implicit cleanup is off: forgetting it now neither warns nor removes it.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         path = str(directory)

@@ -100,8 +100,20 @@ class AsyncTempPath(AsyncPath):
 
     @property
     def policy(self) -> CleanupPolicy:
-        """What leaving an ``async with`` block does: "always", "on_success" or "never"."""
+        """What happens implicitly: "always", "on_success" or "never" (see ``TempPath.policy``).
+
+        Setting it switches the implicit cleanup off ("never") or on again; an
+        explicit :meth:`cleanup` always cleans.
+
+        Raises:
+            ValueError: (when set) not one of the three policies.
+
+        """
         return self.sync.policy
+
+    @policy.setter
+    def policy(self, policy: CleanupPolicy) -> None:
+        self.sync.policy = policy
 
     @property
     def managed(self) -> bool:
