@@ -131,6 +131,14 @@ class TempPath(BackendPath):
         """
         raise TypeError(f"use {type(self).__name__}.create() to make a temp object")
 
+    @property
+    def _owner(self) -> BackendPath:  # type: ignore[override]  # read only: never stored
+        # Every path derived from a temp object holds the temp object itself
+        # (BackendPath._owner): a temp object is the owner of its own tree, and
+        # answers this without holding a reference to itself (no cycle, so a
+        # forgotten object is still finalized as soon as its last path goes).
+        return self
+
     @staticmethod
     def _remove(backend: Backend, raw: str, ignore_errors: bool) -> None:
         raise NotImplementedError
@@ -145,7 +153,13 @@ class TempPath(BackendPath):
         crash-safe mode cannot record the object, the entry is removed and the
         error raised: nothing is left that no one owns.
         """
-        self = cls._from_normalized(raw, backend)
+        # Built field by field: a temp object fills no _owner slot (it answers
+        # itself), and this runs on every create().
+        self = cls.__new__(cls)
+        self._backend = backend
+        self._raw = raw
+        self._parsed = None
+        self._str_normcase = None
         self._policy = policy
         self._state = ACTIVE
         self._manage(raw, cls._remove if remover is None else remover)

@@ -467,14 +467,23 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
             self._flush_if_open()
         return self._raw
 
+    def _append(self, name: str) -> BackendPath | None:
+        # The join fast path reads the stored text, which is empty until roll-over.
+        self.__str__()
+        return super()._append(name)
+
     def _flush_if_open(self) -> None:
         if _is_open(self._file):
             self._file.flush()
 
     @property
     def path(self) -> BackendPath:
-        """The file as a plain path (rolls over first); it does not own the file."""
-        return BackendPath._from_normalized(self.__str__(), self._backend)
+        """The file as a plain path (rolls over first).
+
+        It does not own the file, but keeps this object alive, as every path
+        derived from a temp object does.
+        """
+        return self._plain(self)
 
     @property
     def name(self) -> str | None:  # type: ignore[override]
