@@ -26,6 +26,7 @@ from tempkit import naming
 from tempkit._temp_internals import exclusive_mode
 from tempkit.backends._current import get_backend
 from tempkit.backends.protocol import Backend, fsync_backend, unnamed_file_backend
+from tempkit.lifecycle import check_perm
 from tempkit.path import BackendPath
 
 if TYPE_CHECKING:
@@ -149,11 +150,7 @@ def atomic_write(
     open_mode = exclusive_mode(mode)  # checks the mode as open() would
     if not isinstance(overwrite, bool):
         raise TypeError(f"overwrite must be bool, not {type(overwrite).__name__}")
-    if perm is not None:
-        if not isinstance(perm, int) or isinstance(perm, bool):
-            raise TypeError(f"perm must be int or None, not {type(perm).__name__}")
-        if not 0 <= perm <= 0o7777:
-            raise ValueError(f"perm must be between 0 and 0o7777, not {perm:#o}")
+    check_perm(perm)
     if isinstance(target, BackendPath):
         if backend is not None and backend != target.backend:
             raise ValueError(f"{target!r} is on a different backend than {backend!r}")

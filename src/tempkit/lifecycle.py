@@ -13,8 +13,10 @@ does; a forgotten object is removed by its finalizer (the contract of
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import stat
 import sys
 import warnings
 from collections.abc import Callable
@@ -43,6 +45,7 @@ __all__ = [
     "PersistError",
     "Remover",
     "TempPath",
+    "check_perm",
     "check_policy",
     "persist_error",
 ]
@@ -76,6 +79,16 @@ def check_policy(policy: str) -> CleanupPolicy:
     if policy not in POLICIES:
         raise ValueError(f"cleanup must be one of 'always', 'on_success', 'never': {policy!r}")
     return policy  # type: ignore[return-value]
+
+
+def check_perm(perm: int | None) -> int | None:
+    """``perm`` if it is None or mode bits (0 to 0o7777); TypeError or ValueError otherwise."""
+    if perm is not None:
+        if not isinstance(perm, int) or isinstance(perm, bool):
+            raise TypeError(f"perm must be int or None, not {type(perm).__name__}")
+        if not 0 <= perm <= 0o7777:
+            raise ValueError(f"perm must be between 0 and 0o7777, not {perm:#o}")
+    return perm
 
 
 def _logger() -> logging.Logger:
@@ -305,17 +318,25 @@ class TempPath(BackendPath):
             self._release(KEPT)
         return BackendPath._from_normalized(self._raw, self._backend)
 
-    def persist(self, target: str | os.PathLike[str], *, overwrite: bool = False) -> BackendPath:
+    def persist(
+        self, target: str | os.PathLike[str], *, overwrite: bool = False, perm: int | None = None
+    ) -> BackendPath:
         """Atomically move the temp object to ``target`` and stop managing it.
 
         The move is one rename on the backend, so ``target`` must be on the same
-        filesystem; a relative ``target`` is taken against the current directory.
+        filesystem (to persist to a directory on another one, create the temp
+        object there: ``dir=`` the target's directory); a relative ``target`` is
+        taken against the current directory.
 
         Args:
             target: where the entry goes: a path on the same backend, or text.
             overwrite: replace an existing ``target`` (a file, or an empty
                 directory for a directory); without it an existing ``target``
                 is never replaced, atomically (no check-then-rename race).
+            perm: the mode bits the persisted entry gets (a temp file is 0o600,
+                a temp directory 0o700); set before the rename, so the entry
+                appears with them. Ignored on a backend without
+                ``capabilities.permissions``.
 
         Returns:
             The new location as a plain, absolute :class:`BackendPath`.
@@ -324,21 +345,32 @@ class TempPath(BackendPath):
             PersistError: the move failed: ``target`` exists (also a
                 FileExistsError), is on another filesystem, its directory is
                 missing... It is also an instance of the underlying OSError type,
-                and the temp object is untouched and still managed: ``error.temp``
-                is this object.
-            ValueError: the object was already cleaned up, kept or persisted, or
-                ``target`` is a path on another backend.
+                and the temp object is untouched (its mode too) and still
+                managed: ``error.temp`` is this object.
+            ValueError: the object was already cleaned up, kept or persisted,
+                ``target`` is a path on another backend, or ``perm`` is out of range.
+            TypeError: ``perm`` is not an int.
 
         """
         if self._state != ACTIVE:
             raise ValueError(f"{self!r} is no longer managed ({self._state})")
+        check_perm(perm)
         destination = self._coerce(target).absolute()
+        backend = self._backend
+        source = str(self)
+        before: int | None = None
         try:
+            if perm is not None and backend.capabilities.permissions:
+                before = stat.S_IMODE(backend.stat(source).st_mode)
+                backend.chmod(source, perm)
             if overwrite:
-                self._backend.replace(str(self), str(destination))
+                backend.replace(source, str(destination))
             else:
-                self._backend.rename_noreplace(str(self), str(destination))
+                backend.rename_noreplace(source, str(destination))
         except OSError as exc:
+            if before is not None:
+                with contextlib.suppress(OSError):
+                    backend.chmod(source, before)  # untouched, mode included
             raise persist_error(self, str(destination), exc) from exc
         self._release(PERSISTED)
         return destination
@@ -415,7 +447,11 @@ class PersistError(OSError):
         """The error the backend raised."""
         code = cause.errno if cause.errno is not None else errno.EIO
         if code == errno.EXDEV:
-            why = "the target is on another filesystem; copy the data instead"
+            parent = str(BackendPath(target, backend=temp.backend).parent)
+            why = (
+                f"the {temp._kind} is on another filesystem than the target; create it "
+                f"with dir={parent!r} (the target's directory) so that it can be renamed"
+            )
         elif code == errno.EEXIST:
             why = "the target exists; pass overwrite=True to replace it"
         else:

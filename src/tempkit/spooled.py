@@ -601,7 +601,9 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
             self._release(KEPT)
         return BackendPath._from_normalized(raw, self._backend)
 
-    def persist(self, target: str | os.PathLike[str], *, overwrite: bool = False) -> BackendPath:
+    def persist(
+        self, target: str | os.PathLike[str], *, overwrite: bool = False, perm: int | None = None
+    ) -> BackendPath:
         """Atomically move the file to ``target`` (data still in memory is written out first).
 
         An in-memory file rolls over into ``target``'s directory, so the final
@@ -613,6 +615,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         Args:
             target: where the file goes: a path on the same backend, or text.
             overwrite: replace an existing file at ``target``.
+            perm: the mode bits of the persisted file (default: it stays 0o600).
 
         Returns:
             The new location as a plain, absolute :class:`~tempkit.BackendPath`.
@@ -634,7 +637,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
             except OSError:
                 self._roll()
         self._flush_if_open()
-        return super().persist(target, overwrite=overwrite)
+        return super().persist(target, overwrite=overwrite, perm=perm)
 
     def __enter__(self) -> Self:
         if self._file.closed:

@@ -194,7 +194,9 @@ class TempFilePath(TempPath):
         self._refuse_if_delete_on_close("keep")
         return super().keep()
 
-    def persist(self, target: str | os.PathLike[str], *, overwrite: bool = False) -> BackendPath:
+    def persist(
+        self, target: str | os.PathLike[str], *, overwrite: bool = False, perm: int | None = None
+    ) -> BackendPath:
         """Atomically move the file to ``target`` and stop managing it (not if delete-on-close).
 
         As :meth:`TempPath.persist`: one rename on the backend, never replacing
@@ -203,6 +205,7 @@ class TempFilePath(TempPath):
         Args:
             target: where the file goes: a path on the same backend, or text.
             overwrite: replace an existing file at ``target``.
+            perm: the mode bits of the persisted file (default: it stays 0o600).
 
         Returns:
             The new location as a plain, absolute :class:`~tempkit.BackendPath`.
@@ -224,7 +227,7 @@ class TempFilePath(TempPath):
 
         """
         self._refuse_if_delete_on_close("persist")
-        return super().persist(target, overwrite=overwrite)
+        return super().persist(target, overwrite=overwrite, perm=perm)
 
     def reopen(
         self,

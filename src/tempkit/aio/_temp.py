@@ -150,13 +150,14 @@ class AsyncTempPath(AsyncPath):
         return AsyncPath(self.sync.keep())
 
     async def persist(
-        self, target: str | os.PathLike[str], *, overwrite: bool = False
+        self, target: str | os.PathLike[str], *, overwrite: bool = False, perm: int | None = None
     ) -> AsyncPath:
         """Atomically move the temp object to ``target`` and stop managing it.
 
         Args:
             target: the new path: text, a path on the same backend, or an AsyncPath.
             overwrite: replace an existing file at ``target``.
+            perm: the mode bits the persisted entry gets (see ``TempPath.persist``).
 
         Returns:
             The new path (a plain path: nothing owns it).
@@ -172,9 +173,11 @@ class AsyncTempPath(AsyncPath):
         temp = self.sync
         destination = unwrap(target)
         if self._inline:
-            moved = temp.persist(destination, overwrite=overwrite)
+            moved = temp.persist(destination, overwrite=overwrite, perm=perm)
         else:
-            moved = await to_thread.run_sync(lambda: temp.persist(destination, overwrite=overwrite))
+            moved = await to_thread.run_sync(
+                lambda: temp.persist(destination, overwrite=overwrite, perm=perm)
+            )
         return AsyncPath(moved)
 
     async def __aenter__(self) -> Self:
