@@ -661,7 +661,7 @@ def test_create_open_rejects_modes_that_make_no_sense(temp_root: Path, mode: str
 
 def test_create_open_mode_must_be_str(temp_root: Path) -> None:
     with pytest.raises(TypeError, match="mode"):
-        TempFilePath.create_open(b"w+b")  # type: ignore[arg-type]
+        TempFilePath.create_open(b"w+b")  # type: ignore[call-overload]
     assert listing(temp_root) == []
 
 
