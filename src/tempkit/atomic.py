@@ -191,7 +191,25 @@ class AtomicWrite(Generic[F]):
     """What :func:`atomic_write` returns: a context manager for one atomic write.
 
     Entering it opens the temp file (and returns it); leaving it normally
-    publishes the file, leaving it with an exception discards it.
+    publishes the file, leaving it with an exception discards it. Made by
+    :func:`atomic_write`, which checks the arguments first.
+
+    Args:
+        backend: the backend of ``target``.
+        target: where the file is published (absolute).
+        open_args: the ``open()`` arguments: mode, its exclusive form,
+            buffering, encoding, errors, newline.
+        overwrite: replace an existing target (else link it in, never clobbering).
+        perm: the mode bits of the published file, or None (see :func:`atomic_write`).
+
+    Examples:
+        >>> import tempkit
+        >>> with tempkit.TempDirPath.create() as out:
+        ...     with tempkit.atomic_write(out / "a.txt", encoding="utf-8") as f:
+        ...         _ = f.write("all or nothing")
+        ...     (out / "a.txt").read_text(encoding="utf-8")
+        'all or nothing'
+
     """
 
     __slots__ = (

@@ -232,11 +232,27 @@ class PosixBackend(BaseBackend):
         return file
 
     def fsync_file(self, file: IO[Any]) -> None:
-        """``fsync(2)`` of the file's descriptor."""
+        """``fsync(2)`` of the file's descriptor.
+
+        Args:
+            file: a file this backend opened (anything with ``fileno()``).
+
+        Raises:
+            OSError: the device reports a write error, and the like.
+
+        """
         os.fsync(file.fileno())
 
     def fsync_directory(self, path: str) -> None:
-        """``fsync(2)`` of the directory, opened read-only: its new entries are durable."""
+        """``fsync(2)`` of the directory, opened read-only: its new entries are durable.
+
+        Args:
+            path: an existing directory.
+
+        Raises:
+            OSError: ``path`` is missing (FileNotFoundError) or not a directory.
+
+        """
         fd = os.open(path, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
         try:
             os.fsync(fd)

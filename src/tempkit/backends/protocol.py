@@ -847,14 +847,38 @@ class FsyncBackend(Backend, Protocol):
     """The two extra primitives of a backend whose ``capabilities.fsync`` is true."""
 
     def fsync_file(self, file: IO[Any]) -> None:
-        """Force what was written to ``file`` (flushed already) to stable storage."""
+        """Force what was written to ``file`` (flushed already) to stable storage.
+
+        Args:
+            file: a file this backend opened, for writing.
+
+        Raises:
+            OSError: the device reports a write error (EIO), and the like.
+
+        """
 
     def fsync_directory(self, path: str) -> None:
-        """Force the entries of the directory ``path`` (a rename, a new link) to stable storage."""
+        """Force the entries of the directory ``path`` (a rename, a new link) to stable storage.
+
+        Args:
+            path: an existing directory.
+
+        Raises:
+            OSError: ``path`` is missing or not a directory, or the device fails.
+
+        """
 
 
 def fsync_backend(backend: Backend) -> FsyncBackend | None:
-    """``backend`` typed as an :class:`FsyncBackend` if it declares the capability."""
+    """``backend`` typed as an :class:`FsyncBackend` if it declares the capability.
+
+    Args:
+        backend: any backend.
+
+    Returns:
+        ``backend`` itself when ``capabilities.fsync`` is true, else None.
+
+    """
     if backend.capabilities.fsync:
         return backend  # type: ignore[return-value]
     return None

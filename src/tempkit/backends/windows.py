@@ -598,11 +598,24 @@ class WindowsBackend(BaseBackend):
         _rmdir_entry(long_path(path))
 
     def fsync_file(self, file: IO[Any]) -> None:
-        """``FlushFileBuffers`` of the file (``os.fsync``)."""
+        """``FlushFileBuffers`` of the file (``os.fsync``).
+
+        Args:
+            file: a file this backend opened (anything with ``fileno()``).
+
+        Raises:
+            OSError: the device reports a write error, and the like.
+
+        """
         os.fsync(file.fileno())
 
     def fsync_directory(self, path: str) -> None:
-        """Nothing to do: Windows has no directory fsync; NTFS journals the rename itself."""
+        """Nothing to do: Windows has no directory fsync; NTFS journals the rename itself.
+
+        Args:
+            path: the directory (not touched).
+
+        """
 
     def replace(self, src: str, dst: str) -> None:
         """``os.replace``.
