@@ -249,7 +249,7 @@ def test_100000_create_and_cleanup_cycles_do_not_grow_memory() -> None:
     # A subprocess with tracemalloc: the traced size after 10,000 cycles and after
     # 100,000 must be the same give or take noise; a leak of one small object per
     # cycle would add megabytes. In memory so it takes seconds, not minutes (the disk
-    # run is measured in docs/temp-objects.md); the lifecycle code is the same.
+    # run is measured in docs/performance.md); the lifecycle code is the same.
     script = textwrap.dedent(
         """
         import gc, tracemalloc
