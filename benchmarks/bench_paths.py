@@ -1,4 +1,4 @@
-"""BackendPath against pathlib.Path: joining, pure properties, iterdir and glob.
+"""BackendPath against pathlib.Path: joining (also on a temp dir), pure properties, iterdir, glob.
 
 Both sides do the same work in the same run on the same tree, so the ratios say what
 the backend indirection costs. The tree lives under the run's scratch root.
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks._harness import Case, ComparisonCase, Config, Contestant, Target
-from tempkit import BackendPath, PosixBackend
+from tempkit import BackendPath, PosixBackend, TempDirPath
 
 DIRS = 20
 FILES_PER_DIR = 50
@@ -26,6 +26,9 @@ def cases(config: Config) -> list[Case]:
         ("tempkit", BackendPath(root, backend=PosixBackend())),
         ("pathlib", root),
     ]
+    # The same join on a temp directory: derived paths hold their temp object.
+    temp = TempDirPath.create(dir=config.scratch("temp"), backend=PosixBackend(), cleanup="never")
+    temp_bases: list[tuple[str, AnyPath]] = [("tempkit", temp), ("pathlib", Path(temp))]
     pure_ops = config.pick(full=20000, quick=200)
     io_ops = config.pick(full=40, quick=2)
 
@@ -49,18 +52,33 @@ def cases(config: Config) -> list[Case]:
             for child in base.iterdir():
                 _ = child.name
 
-    def case(name: str, title: str, work: Callable[[AnyPath], None], ops: int, unit: str) -> Case:
+    def case(
+        name: str,
+        title: str,
+        work: Callable[[AnyPath], None],
+        ops: int,
+        unit: str,
+        on: list[tuple[str, AnyPath]] = bases,
+    ) -> Case:
         return ComparisonCase(
             name=name,
             title=title,
             ops=ops,
             unit=unit,
-            contestants=[Contestant(who, functools.partial(work, base)) for who, base in bases],
+            contestants=[Contestant(who, functools.partial(work, base)) for who, base in on],
             targets=[Target("pathlib", 1.5)],
         )
 
     return [
         case("path join", 'base / "sub" / "file.txt"', join, pure_ops, "op"),
+        case(
+            "path join on a temp dir",
+            'tmp / "sub" / "file.txt" (tmp a TempDirPath)',
+            join,
+            pure_ops,
+            "op",
+            on=temp_bases,
+        ),
         case("pure properties", "name, stem, suffixes, parent.name", properties, pure_ops, "op"),
         case(
             "rglob",

@@ -50,6 +50,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             # The unnamed file, and the lifecycle internals it and the tempfile drop-in use.
             "tempkit.unnamed",
             "tempkit._temp_internals",
+            # Atomic writes: a temp file next to the target, renamed or linked in.
+            "tempkit.atomic",
             # Crash-safe mode: the public face, the lease engine and its report types.
             "tempkit.crashsafe",
             "tempkit._leases",

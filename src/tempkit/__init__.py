@@ -13,6 +13,7 @@ from tempkit._lazy import lazy_attributes
 # `tempkit mktemp` would cost to start (type checkers read this name as True).
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # served lazily at run time (see _LAZY); typed for checkers
+    from tempkit.atomic import AtomicWrite, atomic_write
     from tempkit.backends import (
         Backend,
         Capabilities,
@@ -56,6 +57,7 @@ __version__ = "0.1.0"
 # command a shell script runs once per line. Optional dependencies load only
 # when used.
 _LAZY: dict[str, str] = {
+    "AtomicWrite": "tempkit.atomic",
     "Backend": "tempkit.backends",
     "BackendPath": "tempkit.path",
     "Candidate": "tempkit.resolver",
@@ -75,6 +77,7 @@ _LAZY: dict[str, str] = {
     "TempPath": "tempkit.lifecycle",
     "UnnamedTempFile": "tempkit.unnamed",
     "WindowsBackend": "tempkit.backends.windows",
+    "atomic_write": "tempkit.atomic",
     "SweepEntry": "tempkit.crashsafe",
     "SweepReport": "tempkit.crashsafe",
     "cleanup_on_signals": "tempkit.signals",
@@ -95,6 +98,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())
 
 
 __all__ = [
+    "AtomicWrite",
     "Backend",
     "BackendPath",
     "Candidate",
@@ -117,6 +121,7 @@ __all__ = [
     "UnnamedTempFile",
     "WindowsBackend",
     "__version__",
+    "atomic_write",
     "cleanup_on_signals",
     "crash_safety_enabled",
     "disable_crash_safety",

@@ -64,12 +64,16 @@ def adopt(
         obj: T = cls._adopt_file(raw, backend, policy)
     else:
         obj = cls._adopt(raw, backend, policy)  # records it where crash-safe mode is on
-    if implicit_cleanup is None:
+    record = None if implicit_cleanup is None else (implicit_cleanup, payload, backend, raw)
+    if obj._idle is not None:
+        # The policy "never": the record waits, in case the policy is changed later.
+        obj._idle = record
+    elif record is None:
         _finalizer.take(id(obj), None)
     else:
         # Filed under the object's identity, as the lifecycle files its own record
         # (which this replaces); the lifecycle reads the path at index 3.
-        _finalizer.attach(id(obj), (implicit_cleanup, payload, backend, raw))
+        _finalizer.attach(id(obj), record)
     return obj
 
 

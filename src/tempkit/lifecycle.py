@@ -13,8 +13,10 @@ does; a forgotten object is removed by its finalizer (the contract of
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import stat
 import sys
 import warnings
 from collections.abc import Callable
@@ -43,6 +45,7 @@ __all__ = [
     "PersistError",
     "Remover",
     "TempPath",
+    "check_perm",
     "check_policy",
     "persist_error",
 ]
@@ -78,6 +81,16 @@ def check_policy(policy: str) -> CleanupPolicy:
     return policy  # type: ignore[return-value]
 
 
+def check_perm(perm: int | None) -> int | None:
+    """``perm`` if it is None or mode bits (0 to 0o7777); TypeError or ValueError otherwise."""
+    if perm is not None:
+        if not isinstance(perm, int) or isinstance(perm, bool):
+            raise TypeError(f"perm must be int or None, not {type(perm).__name__}")
+        if not 0 <= perm <= 0o7777:
+            raise ValueError(f"perm must be between 0 and 0o7777, not {perm:#o}")
+    return perm
+
+
 def _logger() -> logging.Logger:
     # Imported on first use: logging costs more than the rest of ``import tempkit``
     # and only the rare "kept because the block raised" message needs it.
@@ -108,11 +121,15 @@ class TempPath(BackendPath):
     Create instances with the ``create()`` class methods of the subclasses.
     """
 
-    __slots__ = ("__weakref__", "_policy", "_state")
+    __slots__ = ("__weakref__", "_idle", "_policy", "_state")
 
     _kind: ClassVar[str] = "temp path"
     _policy: CleanupPolicy
     _state: str
+    # The implicit cleanup (a finalizer record) while it is switched off: under the
+    # policy "never", or after a with block raised under "on_success". None while it
+    # is on (filed in the finalizer registry) and once the object owns nothing.
+    _idle: _finalizer.Record | None
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         """Refused: a temp object is made by its class's ``create()``.
@@ -126,6 +143,14 @@ class TempPath(BackendPath):
 
         """
         raise TypeError(f"use {type(self).__name__}.create() to make a temp object")
+
+    @property
+    def _owner(self) -> BackendPath:  # type: ignore[override]  # read only: never stored
+        # Every path derived from a temp object holds the temp object itself
+        # (BackendPath._owner): a temp object is the owner of its own tree, and
+        # answers this without holding a reference to itself (no cycle, so a
+        # forgotten object is still finalized as soon as its last path goes).
+        return self
 
     @staticmethod
     def _remove(backend: Backend, raw: str, ignore_errors: bool) -> None:
@@ -141,11 +166,16 @@ class TempPath(BackendPath):
         crash-safe mode cannot record the object, the entry is removed and the
         error raised: nothing is left that no one owns.
         """
-        self = cls._from_normalized(raw, backend)
+        # Built field by field: a temp object fills no _owner slot (it answers
+        # itself), and this runs on every create().
+        self = cls.__new__(cls)
+        self._backend = backend
+        self._raw = raw
+        self._parsed = None
+        self._str_normcase = None
         self._policy = policy
         self._state = ACTIVE
-        if policy != "never":
-            self._manage(raw, cls._remove if remover is None else remover)
+        self._manage(raw, cls._remove if remover is None else remover)
         return self
 
     def _manage(self, raw: str, remove: Remover, *, on_backend: bool = True) -> None:
@@ -153,20 +183,48 @@ class TempPath(BackendPath):
 
         Crash-safe mode records it (unless ``on_backend`` is false: nothing is
         on the backend yet), and the finalizer removes it with ``remove`` if
-        the object is dropped while managed.
+        the object is dropped while managed. Under the policy "never" the
+        finalizer is only prepared: setting another policy switches it on.
         """
         backend = self._backend
+        record = (finalize_forgotten, remove, backend, raw, self._kind)
+        if self._policy == "never":
+            self._idle = record
+            return
+        self._idle = None
         if on_backend and crashsafe.recording:
             _record_or_remove(remove, backend, raw)
-        _attach_finalizer(id(self), (finalize_forgotten, remove, backend, raw, self._kind))
+        _attach_finalizer(id(self), record)
 
     def _release(self, state: str) -> None:
         """End ownership: the object is cleaned up, kept or persisted."""
         self._state = state
+        self._idle = None
         record = _take_finalizer(id(self), None)
         if record is not None and crashsafe.leased:
             # The path the record covers: a spooled file still in memory has none yet.
             crashsafe.released(record[3])
+
+    def _implicit_cleanup_off(self) -> None:
+        """Nothing removes the entry implicitly any more; ``cleanup()`` still does."""
+        record = _take_finalizer(id(self), None)
+        if record is not None:
+            self._idle = record
+            if crashsafe.leased:
+                crashsafe.released(record[3])
+
+    def _implicit_cleanup_on(self) -> None:
+        """The finalizer (and crash-safe mode) answer for the entry again."""
+        record = self._idle
+        if record is None:
+            return  # on already
+        raw = record[3]
+        if crashsafe.recording and raw == self._raw:
+            # Not for a spooled file still in memory: nothing is on the backend.
+            # Unlike at creation a failure leaves the entry alone: the caller has it.
+            crashsafe.created(self._backend, raw)
+        self._idle = None
+        _attach_finalizer(id(self), record)
 
     def __del__(
         self,
@@ -182,21 +240,55 @@ class TempPath(BackendPath):
     # -- lifecycle -----------------------------------------------------------------------
     @property
     def policy(self) -> CleanupPolicy:
-        """What leaving a ``with`` block does: "always", "on_success" or "never"."""
+        """What happens implicitly: "always", "on_success" or "never".
+
+        The policy decides what leaving a ``with`` block, garbage collection
+        and interpreter exit do ("never": nothing; "on_success": nothing once
+        a ``with`` block has raised). An explicit :meth:`cleanup` always
+        cleans, whatever the policy. Setting it switches the implicit cleanup
+        off ("never") or on again, for example ``temp.policy = "never"`` to
+        keep a tree that the end of the ``with`` block would remove.
+
+        Raises:
+            ValueError: (when set) not one of the three policies, or a policy
+                a delete-on-close file cannot have.
+
+        """
         return self._policy
+
+    @policy.setter
+    def policy(self, policy: CleanupPolicy) -> None:
+        policy = check_policy(policy)
+        self._check_policy(policy)
+        if self._state == ACTIVE:
+            if policy == "never":
+                self._implicit_cleanup_off()
+            else:
+                self._implicit_cleanup_on()
+        self._policy = policy
+
+    def _check_policy(self, policy: CleanupPolicy) -> None:
+        """Refuse (ValueError) a policy this object cannot have; any will do here."""
 
     @property
     def managed(self) -> bool:
-        """True until the object is cleaned up, kept or persisted."""
+        """True until the object is cleaned up, kept or persisted.
+
+        A temp object whose implicit cleanup is off (the policy "never", or a
+        ``with`` block that raised under "on_success") is still managed: its
+        :meth:`cleanup` removes it.
+        """
         return self._state == ACTIVE
 
     def cleanup(self, *, ignore_errors: bool = False) -> None:
-        """Remove the temp object; calling it again does nothing.
+        """Remove the temp object now, whatever the policy; calling it again does nothing.
 
-        An explicit call always removes, whatever the cleanup policy. A
-        directory is removed as a whole tree, without following symlinks and
-        making read-only entries writable as needed. After ``keep()`` or
-        ``persist()`` it does nothing.
+        The policy only governs implicit cleanup: an explicit call removes the
+        object even under "never" or after a ``with`` block raised under
+        "on_success". A directory is removed as a whole tree, without following
+        symlinks and making read-only entries writable as needed. After
+        :meth:`keep` or :meth:`persist` the object owns nothing and this does
+        nothing.
 
         Args:
             ignore_errors: remove what can be removed and raise nothing.
@@ -226,17 +318,25 @@ class TempPath(BackendPath):
             self._release(KEPT)
         return BackendPath._from_normalized(self._raw, self._backend)
 
-    def persist(self, target: str | os.PathLike[str], *, overwrite: bool = False) -> BackendPath:
+    def persist(
+        self, target: str | os.PathLike[str], *, overwrite: bool = False, perm: int | None = None
+    ) -> BackendPath:
         """Atomically move the temp object to ``target`` and stop managing it.
 
         The move is one rename on the backend, so ``target`` must be on the same
-        filesystem; a relative ``target`` is taken against the current directory.
+        filesystem (to persist to a directory on another one, create the temp
+        object there: ``dir=`` the target's directory); a relative ``target`` is
+        taken against the current directory.
 
         Args:
             target: where the entry goes: a path on the same backend, or text.
             overwrite: replace an existing ``target`` (a file, or an empty
                 directory for a directory); without it an existing ``target``
                 is never replaced, atomically (no check-then-rename race).
+            perm: the mode bits the persisted entry gets (a temp file is 0o600,
+                a temp directory 0o700); set before the rename, so the entry
+                appears with them. Ignored on a backend without
+                ``capabilities.permissions``.
 
         Returns:
             The new location as a plain, absolute :class:`BackendPath`.
@@ -245,21 +345,32 @@ class TempPath(BackendPath):
             PersistError: the move failed: ``target`` exists (also a
                 FileExistsError), is on another filesystem, its directory is
                 missing... It is also an instance of the underlying OSError type,
-                and the temp object is untouched and still managed: ``error.temp``
-                is this object.
-            ValueError: the object was already cleaned up, kept or persisted, or
-                ``target`` is a path on another backend.
+                and the temp object is untouched (its mode too) and still
+                managed: ``error.temp`` is this object.
+            ValueError: the object was already cleaned up, kept or persisted,
+                ``target`` is a path on another backend, or ``perm`` is out of range.
+            TypeError: ``perm`` is not an int.
 
         """
         if self._state != ACTIVE:
             raise ValueError(f"{self!r} is no longer managed ({self._state})")
+        check_perm(perm)
         destination = self._coerce(target).absolute()
+        backend = self._backend
+        source = str(self)
+        before: int | None = None
         try:
+            if perm is not None and backend.capabilities.permissions:
+                before = stat.S_IMODE(backend.stat(source).st_mode)
+                backend.chmod(source, perm)
             if overwrite:
-                self._backend.replace(str(self), str(destination))
+                backend.replace(source, str(destination))
             else:
-                self._backend.rename_noreplace(str(self), str(destination))
+                backend.rename_noreplace(source, str(destination))
         except OSError as exc:
+            if before is not None:
+                with contextlib.suppress(OSError):
+                    backend.chmod(source, before)  # untouched, mode included
             raise persist_error(self, str(destination), exc) from exc
         self._release(PERSISTED)
         return destination
@@ -276,7 +387,8 @@ class TempPath(BackendPath):
         if self._state != ACTIVE or self._policy == "never":
             return
         if self._policy == "on_success" and exc_type is not None:
-            self._release(KEPT)
+            # Kept for a look, but still owned: an explicit cleanup() removes it.
+            self._implicit_cleanup_off()
             _logger().warning(
                 "kept %s %s because the with block raised %s",
                 self._kind,
@@ -335,7 +447,11 @@ class PersistError(OSError):
         """The error the backend raised."""
         code = cause.errno if cause.errno is not None else errno.EIO
         if code == errno.EXDEV:
-            why = "the target is on another filesystem; copy the data instead"
+            parent = str(BackendPath(target, backend=temp.backend).parent)
+            why = (
+                f"the {temp._kind} is on another filesystem than the target; create it "
+                f"with dir={parent!r} (the target's directory) so that it can be renamed"
+            )
         elif code == errno.EEXIST:
             why = "the target exists; pass overwrite=True to replace it"
         else:

@@ -44,7 +44,8 @@ class BackendPath:
     ``BackendPath("/tmp/x")`` is on the current backend; pass ``backend=`` to
     choose one. Joining (``/``, ``joinpath``, ``parent``...) keeps the backend.
     Derived paths are always plain ``BackendPath`` objects: a child of a temp
-    directory does not own anything.
+    directory does not own anything, but it keeps the temp directory alive (see
+    ``_owner``), so the tree cannot be removed implicitly while the path is in use.
 
     The pure methods (``name``, ``with_suffix``, ``relative_to``, ``match``...)
     follow the backend's flavour, POSIX or Windows, as ``PurePosixPath`` or
@@ -76,12 +77,16 @@ class BackendPath:
 
     """
 
-    __slots__ = ("_backend", "_parsed", "_raw", "_str_normcase")
+    __slots__ = ("_backend", "_owner", "_parsed", "_raw", "_str_normcase")
 
     _backend: Backend
     _raw: str
     _parsed: tuple[str, str, list[str]] | None
     _str_normcase: str | None
+    # The temp object whose tree this path lies in (lexically: the temp object's own
+    # text or below it), held only so that its finalizer cannot run while this path is
+    # reachable; None when no temp object owns it. A temp object answers itself.
+    _owner: BackendPath | None
 
     def __init__(self, *segments: str | os.PathLike[str], backend: Backend | None = None) -> None:
         if backend is None:
@@ -90,8 +95,9 @@ class BackendPath:
         flavour = backend.flavour
         raw = _join_segments(flavour, segments, backend)
         self._parsed = parsed = flavour.parse(raw)
-        self._raw = flavour.format(*parsed)
+        self._raw = raw = flavour.format(*parsed)
         self._str_normcase = None
+        self._owner = _owner_among(segments, raw, flavour.sep)
 
     @classmethod
     def _from_normalized(cls, raw: str, backend: Backend) -> Self:
@@ -101,6 +107,7 @@ class BackendPath:
         self._raw = raw
         self._parsed = None
         self._str_normcase = None
+        self._owner = None
         return self
 
     # A path is an immutable value on a shared filesystem: a copy, even a deep
@@ -118,12 +125,20 @@ class BackendPath:
     def _derive(
         self, drive: str, root: str, parts: list[str], raw: str | None = None
     ) -> BackendPath:
-        """A new plain path on the same backend from parsed pieces (and their string)."""
+        """A new plain path on the same backend from parsed pieces (and their string).
+
+        It keeps this path's owner when it lies in the owner's tree.
+        """
+        backend = self._backend
         path = BackendPath.__new__(BackendPath)
-        path._backend = self._backend
+        path._backend = backend
         path._parsed = (drive, root, parts)
-        path._raw = self._backend.flavour.format(drive, root, parts) if raw is None else raw
+        path._raw = text = backend.flavour.format(drive, root, parts) if raw is None else raw
         path._str_normcase = None
+        owner = self._owner
+        if owner is not None and not _within(owner._raw, text, backend.flavour.sep):
+            owner = None  # a parent above the tree, a sibling named by with_name()
+        path._owner = owner
         return path
 
     def with_segments(self, *segments: str | os.PathLike[str]) -> BackendPath:
@@ -263,7 +278,8 @@ class BackendPath:
         parser; None when the full join rules are needed (a separator, ".", a
         drive-like name, or a bare Windows drive on the left).
         """
-        flavour = self._backend.flavour
+        backend = self._backend
+        flavour = backend.flavour
         if not name or name == "." or flavour.has_separator(name):
             return None
         raw = self._raw
@@ -272,11 +288,19 @@ class BackendPath:
             name[1:2] == ":" or (raw and raw[-1] != sep and not self._pieces()[2])
         ):
             return None
+        # Built in place (no classmethod call): this is the hottest constructor.
+        child = BackendPath.__new__(BackendPath)
+        child._backend = backend
         if not raw:
-            return BackendPath._from_normalized(name, self._backend)
-        if raw[-1] == sep:  # an anchor with a root: "/", "c:\\", "\\\\server\\share\\"
-            return BackendPath._from_normalized(raw + name, self._backend)
-        return BackendPath._from_normalized(raw + sep + name, self._backend)
+            child._raw = name
+        elif raw[-1] == sep:  # an anchor with a root: "/", "c:\\", "\\\\server\\share\\"
+            child._raw = raw + name
+        else:
+            child._raw = raw + sep + name
+        child._parsed = None
+        child._str_normcase = None
+        child._owner = self._owner  # one more part: still in the owner's tree
+        return child
 
     @property
     def drive(self) -> str:
@@ -464,7 +488,9 @@ class BackendPath:
             if ".." in bparts[common:]:
                 raise ValueError(f"cannot walk up through '..' in {str(base)!r}")
         ups = [".."] * (len(bparts) - common)
-        return self._derive("", "", ups + parts[common:])
+        path = self._derive("", "", ups + parts[common:])
+        path._owner = self._owner  # it names the same entry from ``other``: as a child does
+        return path
 
     def is_relative_to(self, other: str | os.PathLike[str]) -> bool:
         """Whether this path is ``other`` or below it (pure: no I/O).
@@ -560,11 +586,17 @@ class BackendPath:
         return BackendPath(other, backend=self._backend)
 
     def _plain(self, other: str | os.PathLike[str]) -> BackendPath:
-        """``other`` as a plain path on this backend (a temp object loses its ownership)."""
+        """``other`` as a plain path on this backend.
+
+        A temp object becomes a plain path that owns nothing but keeps the temp
+        object alive, as every path derived from it does.
+        """
         path = self._coerce(other)
         if type(path) is BackendPath:
             return path
-        return BackendPath._from_normalized(path._raw, path._backend)
+        plain = BackendPath._from_normalized(path.__str__(), path._backend)
+        plain._owner = path._owner
+        return plain
 
     # -- I/O: inspection -------------------------------------------------------------
     def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
@@ -732,13 +764,20 @@ class BackendPath:
     def _child(self, name: str) -> BackendPath:
         """The entry ``name`` (one part, from a listing) of this directory, already parsed."""
         drive, root, parts = self._pieces()
+        backend = self._backend
+        # Built in place, as in _append: iterdir, glob and walk make one per entry.
+        child = BackendPath.__new__(BackendPath)
+        child._backend = backend
+        child._parsed = (drive, root, [*parts, name])
         if parts:
-            raw: str | None = self._raw + self._backend.flavour.sep + name
+            child._raw = self._raw + backend.flavour.sep + name
         elif root:
-            raw = self._raw + name  # the anchor ends with its separator
-        else:
-            raw = None  # "." or a bare drive: format() knows the rules
-        return self._derive(drive, root, [*parts, name], raw)
+            child._raw = self._raw + name  # the anchor ends with its separator
+        else:  # "." or a bare drive: format() knows the rules
+            child._raw = backend.flavour.format(*child._parsed)
+        child._str_normcase = None
+        child._owner = self._owner  # one more part: still in the owner's tree
+        return child
 
     def readlink(self) -> BackendPath:
         """The target of this symbolic link, as a path.
@@ -776,6 +815,9 @@ class BackendPath:
     def resolve(self, strict: bool = False) -> BackendPath:
         """This path made absolute with symlinks resolved and ``..`` collapsed.
 
+        It keeps the temp object this path lies in alive: it names the same
+        entry (or what a link in the tree points to).
+
         Args:
             strict: raise when a component does not exist or a link loops;
                 otherwise what cannot be resolved is kept as it is.
@@ -788,9 +830,11 @@ class BackendPath:
                 a symlink loop.
 
         """
-        return BackendPath(
+        path = BackendPath(
             self._backend.realpath(str(self.absolute()), strict=strict), backend=self._backend
         )
+        path._owner = self._owner
+        return path
 
     # -- I/O: glob and walk ------------------------------------------------------------
     def glob(
@@ -871,7 +915,7 @@ class BackendPath:
         if flavour.has_separator(raw[-1]):
             parts.append("")  # a trailing separator: directories only
         return select(
-            self,
+            self._plain(self),  # a temp object yields plain paths, itself included
             parts,
             case_sensitive=flavour.case_sensitive if case_sensitive is None else case_sensitive,
             case_pedantic=case_sensitive is not None,
@@ -1338,6 +1382,26 @@ def _join_segments(
     if len(strings) == 1:
         return strings[0]
     return flavour.join(*strings)
+
+
+def _within(top: str, raw: str, sep: str) -> bool:
+    """True when ``raw`` is ``top`` or lexically below it (both canonical texts)."""
+    if not raw.startswith(top):
+        return False
+    end = len(top)
+    return len(raw) == end or raw[end] == sep or top[-1:] == sep
+
+
+def _owner_among(
+    segments: Sequence[str | os.PathLike[str]], raw: str, sep: str
+) -> BackendPath | None:
+    """The owner a path joined from ``segments`` keeps: the last segment's that holds it."""
+    for segment in reversed(segments):
+        if isinstance(segment, BackendPath):
+            owner = segment._owner
+            if owner is not None and _within(owner._raw, raw, sep):
+                return owner
+    return None
 
 
 def _plain_path(raw: str, backend: Backend) -> BackendPath:

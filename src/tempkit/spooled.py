@@ -383,9 +383,8 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         # forgotten object is finalized as soon as it is dropped.
         self._position = file.tell
         self._limit = limit
-        if options.policy != "never":
-            # Nothing is on the backend yet: dropped now, it only closes the buffer.
-            self._manage(_IN_MEMORY, functools.partial(_discard_memory, file), on_backend=False)
+        # Nothing is on the backend yet: dropped now, it only closes the buffer.
+        self._manage(_IN_MEMORY, functools.partial(_discard_memory, file), on_backend=False)
         return self
 
     # -- state ---------------------------------------------------------------------------
@@ -454,8 +453,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         self._limit = 0
         self._raw = raw
         self._rolled = True
-        if self._policy != "never":
-            self._manage(raw, functools.partial(_close_and_remove, file))
+        self._manage(raw, functools.partial(_close_and_remove, file))
         memory.close()
         logger.debug("rolled %s over to %s", self._kind, raw, extra={"tempkit_path": raw})
 
@@ -469,14 +467,23 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
             self._flush_if_open()
         return self._raw
 
+    def _append(self, name: str) -> BackendPath | None:
+        # The join fast path reads the stored text, which is empty until roll-over.
+        self.__str__()
+        return super()._append(name)
+
     def _flush_if_open(self) -> None:
         if _is_open(self._file):
             self._file.flush()
 
     @property
     def path(self) -> BackendPath:
-        """The file as a plain path (rolls over first); it does not own the file."""
-        return BackendPath._from_normalized(self.__str__(), self._backend)
+        """The file as a plain path (rolls over first).
+
+        It does not own the file, but keeps this object alive, as every path
+        derived from a temp object does.
+        """
+        return self._plain(self)
 
     @property
     def name(self) -> str | None:  # type: ignore[override]
@@ -546,8 +553,9 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
     def cleanup(self, *, ignore_errors: bool = False) -> None:
         """Close the file and, while it is managed, remove it; calling it again does nothing.
 
-        After ``keep()`` or ``persist()`` this only closes the file object.
-        Data still in memory is simply dropped.
+        It removes the file whatever the policy (also after a ``with`` block
+        that kept it); after ``keep()`` or ``persist()`` this only closes the
+        file object. Data still in memory is simply dropped.
 
         Args:
             ignore_errors: raise nothing when the rolled-over file cannot be removed.
@@ -571,8 +579,8 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
 
         With the default policy ("always", and "on_success") that removes it,
         as ``SpooledTemporaryFile.close()`` does; with "never" the data is
-        rolled over and kept. After ``keep()``/``persist()`` only the file
-        object is closed.
+        rolled over and kept (still owned: ``cleanup()`` removes it). After
+        ``keep()``/``persist()`` only the file object is closed.
         """
         self.__exit__(None, None, None)
 
@@ -593,7 +601,9 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
             self._release(KEPT)
         return BackendPath._from_normalized(raw, self._backend)
 
-    def persist(self, target: str | os.PathLike[str], *, overwrite: bool = False) -> BackendPath:
+    def persist(
+        self, target: str | os.PathLike[str], *, overwrite: bool = False, perm: int | None = None
+    ) -> BackendPath:
         """Atomically move the file to ``target`` (data still in memory is written out first).
 
         An in-memory file rolls over into ``target``'s directory, so the final
@@ -605,6 +615,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         Args:
             target: where the file goes: a path on the same backend, or text.
             overwrite: replace an existing file at ``target``.
+            perm: the mode bits of the persisted file (default: it stays 0o600).
 
         Returns:
             The new location as a plain, absolute :class:`~tempkit.BackendPath`.
@@ -626,7 +637,7 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
             except OSError:
                 self._roll()
         self._flush_if_open()
-        return super().persist(target, overwrite=overwrite)
+        return super().persist(target, overwrite=overwrite, perm=perm)
 
     def __enter__(self) -> Self:
         if self._file.closed:
@@ -639,17 +650,22 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        retained = False
         try:
             if self._state == ACTIVE and (
                 self._policy == "never" or (self._policy == "on_success" and exc_type is not None)
             ):
-                self._keep_on_exit(exc_type)
+                retained = self._retain_on_exit(exc_type)
         finally:
-            self.cleanup()
+            if not retained:
+                self.cleanup()
+            elif _is_open(self._file):
+                self._file.close()  # a failed flush here loses kept data: let it raise
 
-    def _keep_on_exit(self, exc_type: type[BaseException] | None) -> None:
+    def _retain_on_exit(self, exc_type: type[BaseException] | None) -> bool:
+        """Leave the data in its file, still owned (``cleanup()`` removes it); False if lost."""
         try:
-            kept = self.keep()
+            raw = self.__str__()  # rolls over
         except OSError:
             if exc_type is None:
                 raise
@@ -659,15 +675,17 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
                 exc_type.__name__,
                 exc_info=True,
             )
-            return
+            return False
+        self._implicit_cleanup_off()
         if exc_type is not None:
             logger.warning(
                 "kept %s %s because the with block raised %s",
                 self._kind,
-                kept,
+                raw,
                 exc_type.__name__,
-                extra={"tempkit_path": str(kept)},
+                extra={"tempkit_path": raw},
             )
+        return True
 
     # -- the file object -------------------------------------------------------------------
     def write(self, data: AnyStr) -> int:

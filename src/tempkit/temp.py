@@ -11,9 +11,20 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any, ClassVar
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Any,
+    AnyStr,
+    BinaryIO,
+    ClassVar,
+    Generic,
+    Literal,
+    TypeVar,
+    overload,
+)
 
 from tempkit.backends.protocol import Backend, DeleteOnCloseBackend, delete_on_close_backend
 from tempkit.lifecycle import ACTIVE, CLEANED, CleanupPolicy, Remover, TempPath
@@ -29,6 +40,10 @@ from tempkit.options import (
 from tempkit.path import BackendPath
 
 if TYPE_CHECKING:
+    import io
+
+    from _typeshed import OpenBinaryMode, OpenTextMode
+
     if sys.version_info >= (3, 11):
         from typing import Self
     else:
@@ -37,6 +52,9 @@ if TYPE_CHECKING:
 # CleanupPolicy and TempPath live in tempkit.lifecycle; they are named here too
 # because they were defined here before.
 __all__ = ["CleanupPolicy", "OpenTempFile", "TempDirPath", "TempFilePath", "TempPath"]
+
+# The file object an OpenTempFile holds, by mode (see create_open's overloads).
+FileT = TypeVar("FileT", bound="io.IOBase | IO[Any]")
 
 
 def _native_delete_on_close(backend: Backend) -> DeleteOnCloseBackend | None:
@@ -169,6 +187,10 @@ class TempFilePath(TempPath):
             self._remove(self._backend, self._raw, ignore_errors)
         self._release(CLEANED)
 
+    def _check_policy(self, policy: CleanupPolicy) -> None:
+        if self._delete_on_close:
+            _check_delete_on_close(True, policy)
+
     def _refuse_if_delete_on_close(self, what: str) -> None:
         if self._delete_on_close and self._state == ACTIVE:
             raise ValueError(
@@ -190,7 +212,9 @@ class TempFilePath(TempPath):
         self._refuse_if_delete_on_close("keep")
         return super().keep()
 
-    def persist(self, target: str | os.PathLike[str], *, overwrite: bool = False) -> BackendPath:
+    def persist(
+        self, target: str | os.PathLike[str], *, overwrite: bool = False, perm: int | None = None
+    ) -> BackendPath:
         """Atomically move the file to ``target`` and stop managing it (not if delete-on-close).
 
         As :meth:`TempPath.persist`: one rename on the backend, never replacing
@@ -199,6 +223,7 @@ class TempFilePath(TempPath):
         Args:
             target: where the file goes: a path on the same backend, or text.
             overwrite: replace an existing file at ``target``.
+            perm: the mode bits of the persisted file (default: it stays 0o600).
 
         Returns:
             The new location as a plain, absolute :class:`~tempkit.BackendPath`.
@@ -220,7 +245,7 @@ class TempFilePath(TempPath):
 
         """
         self._refuse_if_delete_on_close("persist")
-        return super().persist(target, overwrite=overwrite)
+        return super().persist(target, overwrite=overwrite, perm=perm)
 
     def reopen(
         self,
@@ -346,6 +371,109 @@ class TempFilePath(TempPath):
         backend, raw, holder = options.make(opener)
         return cls._adopt_file(raw, backend, options.policy, delete_on_close=True, holder=holder)
 
+    # By mode, as typeshed types open(). The buffered and unbuffered binary overloads
+    # overlap the last two as typeshed's do, with types that are not BinaryIO: fsspec's
+    # buffered file is a BufferedIOBase, not a BufferedRandom, so that is the type.
+    @overload
+    @classmethod
+    def create_open(
+        cls,
+        mode: OpenTextMode,
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        errors: str | None = None,
+        *,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        dir: str | os.PathLike[str] | None = None,
+        backend: Backend | None = None,
+        cleanup: CleanupPolicy = "always",
+        template: str | None = None,
+        length: int | None = None,
+        delete_on_close: bool = False,
+    ) -> OpenTempFile[str, io.TextIOWrapper]: ...
+
+    @overload
+    @classmethod
+    def create_open(  # type: ignore[overload-overlap]
+        cls,
+        mode: OpenBinaryMode = "w+b",
+        buffering: Literal[-1, 1] = -1,
+        encoding: None = None,
+        newline: None = None,
+        errors: None = None,
+        *,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        dir: str | os.PathLike[str] | None = None,
+        backend: Backend | None = None,
+        cleanup: CleanupPolicy = "always",
+        template: str | None = None,
+        length: int | None = None,
+        delete_on_close: bool = False,
+    ) -> OpenTempFile[bytes, io.BufferedIOBase]: ...
+
+    @overload
+    @classmethod
+    def create_open(  # type: ignore[overload-overlap]
+        cls,
+        mode: OpenBinaryMode,
+        buffering: Literal[0],
+        encoding: None = None,
+        newline: None = None,
+        errors: None = None,
+        *,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        dir: str | os.PathLike[str] | None = None,
+        backend: Backend | None = None,
+        cleanup: CleanupPolicy = "always",
+        template: str | None = None,
+        length: int | None = None,
+        delete_on_close: bool = False,
+    ) -> OpenTempFile[bytes, io.RawIOBase]: ...
+
+    @overload
+    @classmethod
+    def create_open(
+        cls,
+        mode: OpenBinaryMode,
+        buffering: int,
+        encoding: None = None,
+        newline: None = None,
+        errors: None = None,
+        *,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        dir: str | os.PathLike[str] | None = None,
+        backend: Backend | None = None,
+        cleanup: CleanupPolicy = "always",
+        template: str | None = None,
+        length: int | None = None,
+        delete_on_close: bool = False,
+    ) -> OpenTempFile[bytes, BinaryIO]: ...
+
+    @overload
+    @classmethod
+    def create_open(
+        cls,
+        mode: str,
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        errors: str | None = None,
+        *,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        dir: str | os.PathLike[str] | None = None,
+        backend: Backend | None = None,
+        cleanup: CleanupPolicy = "always",
+        template: str | None = None,
+        length: int | None = None,
+        delete_on_close: bool = False,
+    ) -> OpenTempFile[Any, IO[Any]]: ...
+
     @classmethod
     def create_open(
         cls,
@@ -363,7 +491,7 @@ class TempFilePath(TempPath):
         template: str | None = None,
         length: int | None = None,
         delete_on_close: bool = False,
-    ) -> OpenTempFile:
+    ) -> OpenTempFile[Any, Any]:
         """Create a temp file and return it already open, like NamedTemporaryFile.
 
         The file is created and opened in one exclusive step. Leaving the
@@ -436,12 +564,50 @@ class TempFilePath(TempPath):
         return OpenTempFile(cls._adopt_file(raw, backend, options.policy, doc), file)
 
 
-class OpenTempFile:
+if TYPE_CHECKING:
+
+    class _FileAPI(Generic[AnyStr]):
+        """The file API an OpenTempFile forwards to its file, as the type checker sees it."""
+
+        @property
+        def closed(self) -> bool: ...
+        @property
+        def mode(self) -> str: ...
+        def write(self, data: AnyStr, /) -> int: ...
+        def writelines(self, lines: Iterable[AnyStr], /) -> None: ...
+        def read(self, size: int | None = -1, /) -> AnyStr: ...
+        def readline(self, size: int | None = -1, /) -> AnyStr: ...
+        def readlines(self, hint: int = -1, /) -> list[AnyStr]: ...
+        def seek(self, offset: int, whence: int = 0, /) -> int: ...
+        def tell(self) -> int: ...
+        def truncate(self, size: int | None = None, /) -> int: ...
+        def flush(self) -> None: ...
+        def fileno(self) -> int: ...
+        def readable(self) -> bool: ...
+        def writable(self) -> bool: ...
+        def seekable(self) -> bool: ...
+
+else:
+
+    class _FileAPI(Generic[AnyStr]):
+        # Nothing at run time: OpenTempFile.__getattr__ forwards each to the file.
+        __slots__ = ()
+
+
+class OpenTempFile(_FileAPI[AnyStr], Generic[AnyStr, FileT]):
     """An open temp file: the file object plus the :class:`TempFilePath` it lives at.
 
     It behaves as the file object (attributes are forwarded) and ``path`` is the
     owner. Closing the ``with`` block closes the file, then applies the policy.
     Made by :meth:`TempFilePath.create_open`.
+
+    For type checkers it is generic in what it reads and writes (``str`` or
+    ``bytes``) and in the type of :attr:`file`, which ``create_open`` sets by
+    mode as typeshed types ``open()``: ``OpenTempFile[str, io.TextIOWrapper]``
+    for a text mode, ``OpenTempFile[bytes, io.BufferedIOBase]`` for a buffered
+    binary one (``BufferedRandom`` on the disk and in memory, fsspec's own
+    buffered file there), ``OpenTempFile[bytes, io.RawIOBase]`` with
+    ``buffering=0``.
 
     Args:
         path: the temp file that owns the file on the backend.
@@ -455,7 +621,10 @@ class OpenTempFile:
 
     __slots__ = ("file", "path")
 
-    def __init__(self, path: TempFilePath, file: IO[Any]) -> None:
+    file: FileT
+    path: TempFilePath
+
+    def __init__(self, path: TempFilePath, file: FileT) -> None:
         self.path = path
         self.file = file
 
@@ -467,8 +636,9 @@ class OpenTempFile:
     def __getattr__(self, attribute: str) -> Any:
         return getattr(self.file, attribute)
 
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.file)
+    def __iter__(self) -> Iterator[AnyStr]:
+        lines: Iterator[AnyStr] = iter(self.file)  # type: ignore[arg-type]  # AnyStr is the file's
+        return lines
 
     def __repr__(self) -> str:
         return f"<OpenTempFile {str(self.path)!r} mode={getattr(self.file, 'mode', '?')!r}>"
@@ -492,7 +662,7 @@ class OpenTempFile:
         self.file.close()
         self.path.cleanup(ignore_errors=ignore_errors)
 
-    def __enter__(self) -> OpenTempFile:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

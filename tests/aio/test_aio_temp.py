@@ -202,11 +202,13 @@ async def test_on_success_keeps_the_tree_when_the_block_raises_and_says_so(
             await (tmp / "evidence").write_text("x", encoding="utf-8")
             raise KeyError("boom")
     assert os.listdir(tmp) == ["evidence"]
-    assert not tmp.managed
+    assert tmp.managed  # kept for a look, still owned
     assert "because the with block raised KeyError" in caplog.text
     async with AsyncTempDirPath.create(dir=scratch, cleanup="on_success"):
         pass
     assert os.listdir(scratch) == [tmp.name]
+    await tmp.cleanup()  # an explicit cleanup always cleans
+    assert os.listdir(scratch) == []
 
 
 async def test_always_removes_the_tree_even_when_the_block_raises(scratch: Path) -> None:
@@ -222,6 +224,16 @@ async def test_never_leaves_it_and_explicit_cleanup_still_removes_it(scratch: Pa
         assert f.policy == "never"
     assert os.listdir(scratch) == [f.name]
     await f.cleanup()  # an explicit cleanup always cleans
+    assert os.listdir(scratch) == []
+
+
+async def test_the_policy_can_be_changed_inside_the_block(scratch: Path) -> None:
+    async with AsyncTempDirPath.create(dir=scratch) as tmp:
+        await (tmp / "result").write_text("keep me", encoding="utf-8")
+        tmp.policy = "never"
+    assert tmp.policy == tmp.sync.policy == "never"
+    assert os.listdir(tmp) == ["result"]
+    await tmp.cleanup()
     assert os.listdir(scratch) == []
 
 

@@ -92,7 +92,7 @@ def test_kit_fails_a_backend_whose_create_is_not_exclusive(tmp_path: Path) -> No
     }, output
     # The kit's own count: 48 tests, two of them (delete-on-close, descriptors) not
     # applicable here.
-    assert "4 failed, 42 passed, 2 skipped" in output, output
+    assert "4 failed, 43 passed, 3 skipped" in output, output
     # The kit's plain asserts are rewritten by pytest even though it is imported lazily.
     assert "At index 0 diff: 'won' != 'refused'" in output, output
 

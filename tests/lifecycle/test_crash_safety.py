@@ -626,3 +626,16 @@ def test_a_spooled_file_still_in_memory_cleans_up_in_crash_safe_mode(temp_root: 
     rolled.cleanup()
     assert path not in lease._live
     assert not os.path.lexists(path)
+
+
+def test_a_policy_change_takes_the_object_out_of_the_lease_and_back(temp_root: Path) -> None:
+    crashsafe.enable_crash_safety()
+    directory = TempDirPath.create()
+    lease_path = current_lease().path
+    assert live_records(lease_path) == {str(directory)}
+    directory.policy = "never"  # meant to stay: a sweep must not take it
+    assert live_records(lease_path) == set()
+    directory.policy = "always"
+    assert live_records(lease_path) == {str(directory)}
+    directory.cleanup()
+    assert live_records(lease_path) == set()

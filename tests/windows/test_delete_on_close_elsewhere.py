@@ -60,13 +60,13 @@ def test_create_refuses_it_before_anything_exists(place: Path) -> None:
 @pytest.mark.parametrize("policy", ["never", "on_success"])
 def test_it_cannot_be_combined_with_keeping_policies(place: Path, policy: str) -> None:
     with pytest.raises(ValueError, match="cannot be combined"):
-        TempFilePath.create_open(dir=place, delete_on_close=True, cleanup=policy)  # type: ignore[arg-type]
+        TempFilePath.create_open(dir=place, delete_on_close=True, cleanup=policy)  # type: ignore[call-overload]
     assert _names(place) == []
 
 
 def test_it_must_be_a_bool(place: Path) -> None:
     with pytest.raises(TypeError, match="delete_on_close"):
-        TempFilePath.create_open(dir=place, delete_on_close="yes")  # type: ignore[arg-type]
+        TempFilePath.create_open(dir=place, delete_on_close="yes")  # type: ignore[call-overload]
     assert _names(place) == []
 
 

@@ -287,3 +287,40 @@ def test_resolver_takes_temp_then_tmp(world: World) -> None:
     # Probes leave nothing behind.
     assert [p.name for p in by_temp.iterdir()] == []
     assert [p.name for p in by_tmp.iterdir()] == []
+
+
+# -- atomic writes -------------------------------------------------------------------------
+
+
+def test_atomic_write_replaces_a_file_with_the_windows_rename(world: World) -> None:
+    from tempkit import atomic_write
+
+    target = world.root / "settings.ini"
+    target.write_bytes(b"old")
+    with atomic_write(target, "wb") as f:
+        f.write(b"new")
+        assert target.read_bytes() == b"old"
+    assert target.read_bytes() == b"new"
+    assert world.names() == {"settings.ini"}
+    with pytest.raises(KeyError), atomic_write(target, "wb") as f:
+        f.write(b"half")
+        raise KeyError("x")
+    with pytest.raises(FileExistsError), atomic_write(target, "wb", overwrite=False):
+        pass
+    assert target.read_bytes() == b"new"
+    assert world.names() == {"settings.ini"}
+
+
+def test_atomic_write_over_a_file_held_open_elsewhere_publishes_nothing(world: World) -> None:
+    from tempkit import atomic_write
+
+    target = world.root / "busy.log"
+    target.write_bytes(b"old")
+    with (
+        world.plain_open(target),
+        pytest.raises(PermissionError),
+        atomic_write(target, "wb") as f,
+    ):
+        f.write(b"new")
+    assert target.read_bytes() == b"old"
+    assert world.names() == {"busy.log"}

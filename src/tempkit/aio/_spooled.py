@@ -291,8 +291,20 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
 
     @property
     def policy(self) -> CleanupPolicy:
-        """What leaving an ``async with`` block does: "always", "on_success" or "never"."""
+        """What happens implicitly: "always", "on_success" or "never" (see ``TempPath.policy``).
+
+        Setting it switches the implicit cleanup off ("never") or on again; an
+        explicit :meth:`cleanup` always cleans.
+
+        Raises:
+            ValueError: (when set) not one of the three policies.
+
+        """
         return self._sync.policy
+
+    @policy.setter
+    def policy(self, policy: CleanupPolicy) -> None:
+        self._sync.policy = policy
 
     @property
     def managed(self) -> bool:
@@ -432,7 +444,7 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
         return AsyncPath(kept)
 
     async def persist(
-        self, target: str | os.PathLike[str], *, overwrite: bool = False
+        self, target: str | os.PathLike[str], *, overwrite: bool = False, perm: int | None = None
     ) -> AsyncPath:
         """Atomically move the file to ``target`` (data still in memory is written out first).
 
@@ -442,6 +454,7 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
         Args:
             target: the new path: text, a path on the same backend, or an AsyncPath.
             overwrite: replace an existing file at ``target``.
+            perm: the mode bits of the persisted file (default: it stays 0o600).
 
         Returns:
             The new location as a plain :class:`AsyncPath` (nothing owns it).
@@ -456,10 +469,10 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
         destination = unwrap(target)
         try:
             if self._backend_inline:
-                moved = sync.persist(destination, overwrite=overwrite)
+                moved = sync.persist(destination, overwrite=overwrite, perm=perm)
             else:
                 moved = await to_thread.run_sync(
-                    lambda: sync.persist(destination, overwrite=overwrite)
+                    lambda: sync.persist(destination, overwrite=overwrite, perm=perm)
                 )
         finally:
             self._note_rollover()

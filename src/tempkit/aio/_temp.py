@@ -100,8 +100,20 @@ class AsyncTempPath(AsyncPath):
 
     @property
     def policy(self) -> CleanupPolicy:
-        """What leaving an ``async with`` block does: "always", "on_success" or "never"."""
+        """What happens implicitly: "always", "on_success" or "never" (see ``TempPath.policy``).
+
+        Setting it switches the implicit cleanup off ("never") or on again; an
+        explicit :meth:`cleanup` always cleans.
+
+        Raises:
+            ValueError: (when set) not one of the three policies.
+
+        """
         return self.sync.policy
+
+    @policy.setter
+    def policy(self, policy: CleanupPolicy) -> None:
+        self.sync.policy = policy
 
     @property
     def managed(self) -> bool:
@@ -138,13 +150,14 @@ class AsyncTempPath(AsyncPath):
         return AsyncPath(self.sync.keep())
 
     async def persist(
-        self, target: str | os.PathLike[str], *, overwrite: bool = False
+        self, target: str | os.PathLike[str], *, overwrite: bool = False, perm: int | None = None
     ) -> AsyncPath:
         """Atomically move the temp object to ``target`` and stop managing it.
 
         Args:
             target: the new path: text, a path on the same backend, or an AsyncPath.
             overwrite: replace an existing file at ``target``.
+            perm: the mode bits the persisted entry gets (see ``TempPath.persist``).
 
         Returns:
             The new path (a plain path: nothing owns it).
@@ -160,9 +173,11 @@ class AsyncTempPath(AsyncPath):
         temp = self.sync
         destination = unwrap(target)
         if self._inline:
-            moved = temp.persist(destination, overwrite=overwrite)
+            moved = temp.persist(destination, overwrite=overwrite, perm=perm)
         else:
-            moved = await to_thread.run_sync(lambda: temp.persist(destination, overwrite=overwrite))
+            moved = await to_thread.run_sync(
+                lambda: temp.persist(destination, overwrite=overwrite, perm=perm)
+            )
         return AsyncPath(moved)
 
     async def __aenter__(self) -> Self:

@@ -18,6 +18,7 @@ from tempkit.backends.protocol import (
     DeleteOnCloseBackend,
     DescriptorBackend,
     DirEntry,
+    FsyncBackend,
     UnnamedFileBackend,
 )
 
@@ -41,6 +42,7 @@ __all__ = [
     "DeleteOnCloseBackend",
     "DescriptorBackend",
     "DirEntry",
+    "FsyncBackend",
     "MemoryBackend",
     "PosixBackend",
     "UnnamedFileBackend",

@@ -129,6 +129,7 @@ class FsspecBase(BaseBackend):
             atomic_exclusive_create=atomic_create,
             local_paths=self.local_files,
             real_directories=not object_store,
+            atomic_rename=self.local_files,  # elsewhere a rename is copy-then-delete
         )
         # Serialises check-then-act sequences on stores (and makes exclusive
         # creation atomic on a private memory store).

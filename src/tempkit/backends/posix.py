@@ -67,7 +67,7 @@ class PosixBackend(BaseBackend):
 
     name: str = "posix"
     flavour: Flavour = POSIX
-    capabilities: Capabilities = Capabilities(unnamed_files=True)
+    capabilities: Capabilities = Capabilities(unnamed_files=True, fsync=True)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -230,6 +230,34 @@ class PosixBackend(BaseBackend):
         raw = getattr(raw, "raw", raw)
         raw.name = fd
         return file
+
+    def fsync_file(self, file: IO[Any]) -> None:
+        """``fsync(2)`` of the file's descriptor.
+
+        Args:
+            file: a file this backend opened (anything with ``fileno()``).
+
+        Raises:
+            OSError: the device reports a write error, and the like.
+
+        """
+        os.fsync(file.fileno())
+
+    def fsync_directory(self, path: str) -> None:
+        """``fsync(2)`` of the directory, opened read-only: its new entries are durable.
+
+        Args:
+            path: an existing directory.
+
+        Raises:
+            OSError: ``path`` is missing (FileNotFoundError) or not a directory.
+
+        """
+        fd = os.open(path, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
     def link_unnamed(self, file: IO[Any], path: str) -> None:
         """``linkat(/proc/self/fd/N, path, AT_SYMLINK_FOLLOW)``: never replaces ``path``.

@@ -39,10 +39,12 @@ __all__ = [
     "DeleteOnCloseBackend",
     "DescriptorBackend",
     "DirEntry",
+    "FsyncBackend",
     "UnnamedFileBackend",
     "WholeFileBackend",
     "delete_on_close_backend",
     "descriptor_backend",
+    "fsync_backend",
     "unnamed_file_backend",
     "whole_file_backend",
 ]
@@ -79,6 +81,13 @@ class Capabilities(NamedTuple):
         unnamed_files: a file can exist with no name at all (Linux ``O_TMPFILE``,
             or an inode no directory names), so nothing is left behind even if
             the process is killed; the backend is an :class:`UnnamedFileBackend`.
+        atomic_rename: ``replace`` and ``rename_noreplace`` swap a name in one
+            step: a reader sees the old entry or the new one, never neither nor
+            a part (false on object stores, where a rename is copy-then-delete).
+            ``tempkit.atomic_write`` needs it.
+        fsync: written data and a directory's entries can be forced to stable
+            storage; the backend is an :class:`FsyncBackend`. Without it there
+            is nothing to force (memory) or no way to.
 
     """
 
@@ -92,6 +101,8 @@ class Capabilities(NamedTuple):
     whole_files: bool = False
     in_process: bool = False
     unnamed_files: bool = False
+    atomic_rename: bool = True
+    fsync: bool = False
 
 
 class DirEntry(Protocol):
@@ -828,6 +839,47 @@ def unnamed_file_backend(backend: Backend) -> UnnamedFileBackend | None:
 
     """
     if backend.capabilities.unnamed_files:
+        return backend  # type: ignore[return-value]
+    return None
+
+
+class FsyncBackend(Backend, Protocol):
+    """The two extra primitives of a backend whose ``capabilities.fsync`` is true."""
+
+    def fsync_file(self, file: IO[Any]) -> None:
+        """Force what was written to ``file`` (flushed already) to stable storage.
+
+        Args:
+            file: a file this backend opened, for writing.
+
+        Raises:
+            OSError: the device reports a write error (EIO), and the like.
+
+        """
+
+    def fsync_directory(self, path: str) -> None:
+        """Force the entries of the directory ``path`` (a rename, a new link) to stable storage.
+
+        Args:
+            path: an existing directory.
+
+        Raises:
+            OSError: ``path`` is missing or not a directory, or the device fails.
+
+        """
+
+
+def fsync_backend(backend: Backend) -> FsyncBackend | None:
+    """``backend`` typed as an :class:`FsyncBackend` if it declares the capability.
+
+    Args:
+        backend: any backend.
+
+    Returns:
+        ``backend`` itself when ``capabilities.fsync`` is true, else None.
+
+    """
+    if backend.capabilities.fsync:
         return backend  # type: ignore[return-value]
     return None
 

@@ -218,7 +218,7 @@ class WindowsBackend(BaseBackend):
     flavour: Flavour = WINDOWS
     # Mode bits on Windows only toggle the read-only attribute, so they promise
     # nothing about access: permissions=False.
-    capabilities: Capabilities = Capabilities(permissions=False, delete_on_close=True)
+    capabilities: Capabilities = Capabilities(permissions=False, delete_on_close=True, fsync=True)
 
     def __init__(self, *, sharing_timeout: float = DEFAULT_SHARING_TIMEOUT) -> None:
         if sys.platform != "win32":
@@ -596,6 +596,26 @@ class WindowsBackend(BaseBackend):
 
         """
         _rmdir_entry(long_path(path))
+
+    def fsync_file(self, file: IO[Any]) -> None:
+        """``FlushFileBuffers`` of the file (``os.fsync``).
+
+        Args:
+            file: a file this backend opened (anything with ``fileno()``).
+
+        Raises:
+            OSError: the device reports a write error, and the like.
+
+        """
+        os.fsync(file.fileno())
+
+    def fsync_directory(self, path: str) -> None:
+        """Nothing to do: Windows has no directory fsync; NTFS journals the rename itself.
+
+        Args:
+            path: the directory (not touched).
+
+        """
 
     def replace(self, src: str, dst: str) -> None:
         """``os.replace``.

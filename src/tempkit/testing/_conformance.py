@@ -24,6 +24,7 @@ from tempkit.backends.protocol import (
     Capabilities,
     delete_on_close_backend,
     descriptor_backend,
+    fsync_backend,
     unnamed_file_backend,
     whole_file_backend,
 )
@@ -43,6 +44,8 @@ _WHY: dict[str, str] = {
     "whole_files": "whole files are read and written through open()",
     "unnamed_files": "every file has a name",
     "descriptors": "files have no OS descriptors",
+    "atomic_rename": "a rename is copy-then-delete",
+    "fsync": "there is no stable storage to force data to",
 }
 
 
@@ -560,6 +563,33 @@ class BackendConformance:
         assert unnamed_again is not None
         unnamed_again.close()
         assert _names(backend, scratch) == {"named"}
+
+    def test_declared_fsync_forces_a_file_and_a_directory(
+        self, backend: Backend, scratch: str
+    ) -> None:
+        require(backend, "fsync")
+        syncer = fsync_backend(backend)
+        assert syncer is not None
+        path = _join(backend, scratch, "durable")
+        with backend.open(path, "xb") as file:
+            file.write(b"data")
+            file.flush()
+            syncer.fsync_file(file)
+        syncer.fsync_directory(scratch)
+        assert _read(backend, path) == b"data"
+
+    def test_declared_atomic_rename_replaces_in_one_step(
+        self, backend: Backend, scratch: str
+    ) -> None:
+        require(backend, "atomic_rename")
+        old = _join(backend, scratch, "target")
+        new = _join(backend, scratch, "new")
+        for path, data in ((old, b"old"), (new, b"new")):
+            with backend.open(path, "xb") as file:
+                file.write(data)
+        backend.replace(new, old)
+        assert _read(backend, old) == b"new"
+        assert _names(backend, scratch) == {"target"}
 
     def test_declared_descriptors_create_a_file_exclusively(
         self, backend: Backend, scratch: str
