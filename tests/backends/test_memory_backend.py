@@ -742,6 +742,22 @@ def test_use_backend_makes_create_use_memory(temp_root: Path) -> None:
     assert list(temp_root.iterdir()) == []
 
 
+def test_use_backend_refuses_what_is_not_a_backend_every_time() -> None:
+    # The check is made once per class and remembered: only for classes that pass.
+    class Incomplete:
+        name = "incomplete"
+
+    for _ in range(2):
+        for thing in (object(), Incomplete(), "memory"):
+            with pytest.raises(TypeError, match="expected a tempkit Backend"), use_backend(thing):  # type: ignore[arg-type]
+                pass
+            with pytest.raises(TypeError, match="expected a tempkit Backend"):
+                set_default_backend(thing)  # type: ignore[arg-type]
+    for _ in range(2):
+        with use_backend(MemoryBackend()) as backend:
+            assert isinstance(backend, MemoryBackend)
+
+
 def test_set_default_backend_is_process_wide_until_reset() -> None:
     backend = MemoryBackend()
     seen: list[Backend] = []
