@@ -36,7 +36,6 @@ _SEEK_HOLE: Final = getattr(os, "SEEK_HOLE", 4)
 # with the methods below, which raise as FileIO does.
 _TRUE: Final = True.__bool__
 _FALSE: Final = False.__bool__
-_QUESTIONS: Final = ("readable", "writable", "seekable", "isatty")
 _CLOSED: Final = "I/O operation on closed file"
 
 
@@ -83,7 +82,7 @@ class MemoryFileIO(io.RawIOBase):
         """What ``io.FileIO`` reports as its mode ("rb", "wb", "xb+"...)."""
         return self._request.raw_mode
 
-    # -- capabilities (after close: while open the instance answers, see _QUESTIONS) ---------
+    # -- capabilities (after close: while open the instance answers, see _TRUE) -------------
     def _check_open(self) -> None:
         if self.closed:
             raise ValueError(_CLOSED)
@@ -255,9 +254,8 @@ class MemoryFileIO(io.RawIOBase):
         try:
             super().close()
         finally:
-            answers = self.__dict__
-            for question in _QUESTIONS:
-                del answers[question]
+            answers = self.__dict__  # the C answers go: see _TRUE
+            del answers["readable"], answers["writable"], answers["seekable"], answers["isatty"]
             with self._lock:
                 self._node.handles -= 1
 
