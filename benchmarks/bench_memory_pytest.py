@@ -7,7 +7,10 @@ subprocess (start-up and collection included). The suites:
 - *memory*: ``temp_dir`` with the ``memory_backend`` fixture (tempkit in memory);
 - *tmp_path*: pytest's own ``tmp_path`` on the disk;
 - *pyfakefs*: pyfakefs's ``fs`` fixture, ``tempfile.mkdtemp`` and ``pathlib`` on its disk;
-- *floor*: the same tests with no temp dir at all (what pytest itself costs).
+- *floor*: the same tests with no temp dir at all (what pytest itself costs);
+- *two fixtures*: the floor's tests asking for two trivial fixtures of their own,
+  one depending on the other, as ``temp_dir`` and ``memory_backend`` do (what
+  pytest's fixture machinery costs a test, before any temp dir work).
 
 Every round runs the four sessions back to back. A test's cost is the session's
 time over N; what the temp dir costs a test is that minus the floor's, paired
@@ -65,6 +68,21 @@ def test_write(n):
     text = "hello"
     assert text == "hello"
 """,
+    "two fixtures": """
+import pytest
+
+@pytest.fixture
+def first():
+    yield "hel"
+
+@pytest.fixture
+def second(first):
+    return first + "lo"
+
+@pytest.mark.parametrize("n", range({tests}))
+def test_write(n, first, second):
+    assert second == "hello"
+""",
 }
 FLAGS = ["-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-W", "error::ResourceWarning"]
 TARGET = 1 / 5
@@ -110,7 +128,7 @@ def _measure(config: Config, tests: int) -> list[Measurement]:
             per_test[name].append(sessions[name](clock) / tests)
     over = {
         name: [t - f for t, f in zip(per_test[name], per_test["floor"], strict=True)]
-        for name in ("memory", "tmp_path", "pyfakefs")
+        for name in ("memory", "tmp_path", "pyfakefs", "two fixtures")
     }
     unit = "us"
     result = [
@@ -141,6 +159,15 @@ def _measure(config: Config, tests: int) -> list[Measurement]:
             note=f"rounds {min(paired):.2f}..{max(paired):.2f}",
         )
     )
+    own = [m - f for m, f in zip(per_test["memory"], per_test["two fixtures"], strict=True)]
+    result.append(
+        Measurement(
+            "memory: over two fixtures (tempkit's own part)",
+            statistics.median(own) * 1e6,
+            unit,
+            note=f"range {min(own) * 1e6:.0f}..{max(own) * 1e6:.0f}",
+        )
+    )
     fakefs = [m / p for m, p in zip(over["memory"], over["pyfakefs"], strict=True)]
     result.append(
         Measurement(
@@ -154,8 +181,8 @@ def _measure(config: Config, tests: int) -> list[Measurement]:
 
 
 def _session(config: Config, name: str, tests: int) -> Callable[[Callable[[], float]], float]:
-    directory = config.scratch(f"memory-pytest-{name}")
-    (directory / f"test_{name.replace('-', '_')}_suite.py").write_text(
+    directory = config.scratch(f"memory-pytest-{name.replace(' ', '-')}")
+    (directory / f"test_{name.replace('-', '_').replace(' ', '_')}_suite.py").write_text(
         SUITES[name].format(tests=tests), encoding="utf-8"
     )
     # pytest's defaults for the base temp dir, as users run it (three runs kept).
