@@ -18,6 +18,7 @@ import sys
 import tempfile
 import timeit
 from collections.abc import Callable
+from typing import Any
 
 from tempkit import BackendPath, MemoryBackend, TempDirPath, use_backend
 
@@ -126,7 +127,9 @@ def _fsspec_parts(number: int, rounds: int) -> list[tuple[str, float]]:
         from fsspec.implementations.memory import MemoryFileSystem
     except ImportError:
         return []
-    fs = MemoryFileSystem(skip_instance_cache=True)
+    # Typed as Any: fsspec's own annotations leave out the methods its base class
+    # adds at run time (write_text, read_text) and type open() as binary.
+    fs: Any = MemoryFileSystem(skip_instance_cache=True)
     fs.store = {}
     fs.pseudo_dirs = [""]
     fs.mkdir("/tmp")
