@@ -79,6 +79,12 @@ class TestPosixBackendOnTheFakeDisk(BackendConformance):
     def test_mkdir_needs_its_parent(self, backend: Backend, scratch: str) -> None:
         super().test_mkdir_needs_its_parent(backend, scratch)
 
+    @_pyfakefs_differs("O_TMPFILE makes a file under a random name there, none on Linux")
+    def test_declared_unnamed_files_have_no_name_until_linked(
+        self, backend: Backend, scratch: str
+    ) -> None:
+        super().test_declared_unnamed_files_have_no_name_until_linked(backend, scratch)
+
 
 def _probe_differences(base: str) -> list[tuple[str, int | None, object]]:
     """The four calls where pyfakefs and Linux disagree, made with plain ``os``."""
@@ -117,6 +123,29 @@ def test_linux_answers_the_same_calls_as_the_kit_expects(tmp_path: Path) -> None
         ("FileExistsError", errno.EEXIST, base + "/link"),
         ("FileNotFoundError", errno.ENOENT, base + "/missing/d"),
     ]
+
+
+def _names_after_tmpfile(base: str) -> list[str]:
+    """What a directory lists while an O_TMPFILE file made in it is open."""
+    descriptor = os.open(base, os.O_TMPFILE | os.O_RDWR, 0o600)
+    try:
+        return os.listdir(base)
+    finally:
+        os.close(descriptor)
+
+
+@pytest.mark.skipif(not hasattr(os, "O_TMPFILE"), reason="O_TMPFILE is Linux's")
+def test_the_unnamed_file_difference_is_pyfakefs_own(fs: FakeFilesystem) -> None:
+    base = tempfile.gettempdir() + "/probe"
+    os.mkdir(base)
+    assert len(_names_after_tmpfile(base)) == 1  # pyfakefs names it with a uuid
+
+
+@pytest.mark.skipif(not hasattr(os, "O_TMPFILE"), reason="O_TMPFILE is Linux's")
+def test_linux_lists_no_name_for_an_unnamed_file(tmp_path: Path) -> None:
+    base = tmp_path / "probe"
+    base.mkdir()
+    assert _names_after_tmpfile(str(base)) == []
 
 
 # The real os function, taken before any fake filesystem starts.
