@@ -305,19 +305,25 @@ class ComparisonCase:
                     else:
                         verdict = "MISSED"
                         result.missed.append(
-                            f"{self.name}: {subject} / {contestant.name} = {ratio:.2f}x, "
+                            f"{self.name}: {subject} / {contestant.name} = {_format_ratio(ratio)}, "
                             f"target {target.describe()}"
                         )
                 row = Row(
                     row.label,
                     row.value,
                     row.spread,
-                    f"{ratio:.2f}x [{min(paired):.2f}..{max(paired):.2f}]",
+                    f"{_format_ratio(ratio)} [{_format_ratio(min(paired), unit='')}.."
+                    f"{_format_ratio(max(paired), unit='')}]",
                     target.describe() if target is not None else "",
                     verdict,
                 )
             result.rows.append(row)
         return result
+
+
+def _format_ratio(ratio: float, unit: str = "x") -> str:
+    """A ratio with two decimals; three below 0.1, where a 1/100 target is read."""
+    return f"{ratio:.3f}{unit}" if abs(ratio) < 0.1 else f"{ratio:.2f}{unit}"
 
 
 def _time_round(contestant: Contestant, timer: Callable[[], float]) -> float:

@@ -29,12 +29,16 @@ class Flavour:
     def __init__(self, name: str, module: ModuleType, *, case_sensitive: bool) -> None:
         self.name: Final = name
         self.module: Final = module
-        self.sep: Final[str] = module.sep
-        self.altsep: Final[str | None] = module.altsep
+        # Which syntax this is comes from the name, never from the module: a fake
+        # filesystem (pyfakefs) swaps the ``posixpath``/``os.path`` other modules
+        # see (even in ``sys.modules`` while it runs), and tempkit must still
+        # read and write POSIX paths as POSIX paths next to it. Drive letters and
+        # UNC shares exist on Windows: a name like "c:x" or a bare drive on the
+        # left changes what joining means.
+        self.has_drives: Final = name == "windows"
+        self.sep: Final[str] = "\\" if self.has_drives else "/"
+        self.altsep: Final[str | None] = "/" if self.has_drives else None
         self.case_sensitive: Final = case_sensitive
-        # Drive letters and UNC shares exist (Windows): a name like "c:x" or a
-        # bare drive on the left changes what joining means.
-        self.has_drives: Final = module is ntpath
 
     def __repr__(self) -> str:
         return f"<Flavour {self.name}>"
@@ -46,7 +50,7 @@ class Flavour:
         slashes, which POSIX allows to mean something special); on POSIX the
         tail loses any further leading slashes.
         """
-        if self.module is posixpath:
+        if not self.has_drives:
             if path[:1] != "/":
                 return "", "", path
             if path[1:2] == "/" and path[2:3] != "/":
@@ -77,16 +81,16 @@ class Flavour:
         """Join parsed pieces back into the canonical string form."""
         if drive or root:
             return drive + root + self.sep.join(parts)
-        if parts and self.module is ntpath and _nt_splitroot(parts[0])[0]:
+        if parts and self.has_drives and _nt_splitroot(parts[0])[0]:
             # "c:" as a relative first part would otherwise read as a drive.
             return "." + self.sep + self.sep.join(parts)
         return self.sep.join(parts)
 
     def join(self, *paths: str) -> str:
         """Join path strings as ``os.path.join`` does (Windows: 3.13 rules)."""
-        if self.module is posixpath:
-            return posixpath.join(*paths)
-        return _nt_join(paths)
+        if self.has_drives:
+            return _nt_join(paths)
+        return _posix_join(paths)
 
     def is_absolute(self, drive: str, root: str) -> bool:
         r"""True for a parsed path that does not depend on a current directory.
@@ -94,7 +98,7 @@ class Flavour:
         Windows follows ``ntpath.isabs`` of 3.13: a drive with a root, or any
         UNC or device drive; a bare ``\x`` is relative to the current drive.
         """
-        if self.module is posixpath:
+        if not self.has_drives:
             return bool(root)
         return bool(drive and root) or drive[:2] == "\\\\"
 
@@ -105,7 +109,7 @@ class Flavour:
         write); False means "parse it to know", never "it is not absolute".
         POSIX only: every Windows path takes the long way.
         """
-        if self.module is not posixpath or path[:1] != "/":
+        if self.has_drives or path[:1] != "/":
             return False
         # Canonical: no empty part (a doubled or trailing slash) and no "." part.
         return path == "/" or (
@@ -138,6 +142,19 @@ def _nt_splitroot(path: str) -> tuple[str, str, str]:
     return "", "", path
 
 
+def _posix_join(paths: tuple[str, ...]) -> str:
+    """``posixpath.join`` of str paths: an absolute piece restarts, "/" is added between."""
+    path = paths[0]
+    for piece in paths[1:]:
+        if piece[:1] == "/":
+            path = piece
+        elif not path or path[-1] == "/":
+            path += piece
+        else:
+            path += "/" + piece
+    return path
+
+
 def _nt_join(paths: tuple[str, ...]) -> str:
     """``ntpath.join`` of Python 3.13: a rooted piece restarts, another drive replaces."""
     drive, root, rest = _nt_splitroot(paths[0])
@@ -168,5 +185,7 @@ def _compile_part(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
     return re.compile(fnmatch.translate(pattern), flags | re.DOTALL)
 
 
+# ``module`` is what callers may use for the rest of os.path's pure functions; the
+# flavour itself never calls it (see Flavour.__init__).
 POSIX: Final = Flavour("posix", posixpath, case_sensitive=True)
 WINDOWS: Final = Flavour("windows", ntpath, case_sensitive=False)

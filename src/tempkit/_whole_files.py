@@ -9,15 +9,23 @@ the semantics of ``open(path, "rb").read()`` and of ``open(path, "wb")`` followe
 by one write (the same errors, in the same order; the file is created or
 truncated first). The text layer is then replaced by ``bytes.decode``/
 ``str.encode`` plus the newline translation of ``io.TextIOWrapper``, for the
-arguments where the two are known to agree; for anything else (``"locale"``,
-stateful or unusual codecs, a bad argument, an encoding error) the callers go
-the usual way, so errors and edge cases come from the io stack itself.
+arguments where the two are known to agree; for anything else (stateful or
+unusual codecs, a bad argument, an encoding error) the callers go the usual
+way, so errors and edge cases come from the io stack itself.
+
+``encoding="locale"`` (what ``read_text()`` without an encoding asks for) is
+the codec ``TextIOWrapper`` itself picks for it at that moment: the C function
+it calls, exposed by ``_locale`` (it follows ``setlocale`` and UTF-8 mode as
+the io stack does).
 """
 
 from __future__ import annotations
 
+import _locale
 import codecs
 import os
+import sys
+from collections.abc import Callable
 from typing import Any, Final
 
 # The capability itself (a flag, a sub-protocol and its accessor) is declared with
@@ -32,20 +40,32 @@ _PLAIN_CODECS: Final = frozenset({"utf-8", "utf-8-sig", "ascii", "iso8859-1", "c
 _NEWLINES: Final = (None, "", "\n", "\r", "\r\n")
 
 
-def _plain(encoding: Any, errors: Any, newline: Any) -> bool:
+# What TextIOWrapper(encoding="locale") uses: _Py_GetLocaleEncodingObject, which is
+# _locale.getencoding on 3.11+ and _locale._get_locale_encoding on 3.10 (where it
+# also answers "UTF-8" in UTF-8 mode, as the 3.10 io stack does).
+if sys.version_info >= (3, 11):
+    _locale_encoding: Final[Callable[[], str]] = _locale.getencoding
+else:
+    _locale_encoding: Final[Callable[[], str]] = _locale._get_locale_encoding  # type: ignore[attr-defined]
+
+
+def _plain(encoding: Any, errors: Any, newline: Any) -> str | None:
+    """The codec name to encode or decode with, when one-shot coding equals the io stack's."""
     if type(encoding) is not str or not (errors is None or type(errors) is str):
-        return False
+        return None
     if newline not in _NEWLINES or (newline is not None and type(newline) is not str):
-        return False
+        return None
+    if encoding == "locale":
+        encoding = _locale_encoding()
     plain = _plain_encodings.get(encoding)
     if plain is None:
         try:
             plain = codecs.lookup(encoding).name in _PLAIN_CODECS
         except LookupError:
-            return False  # not remembered: a codec may be registered later
+            return None  # not remembered: a codec may be registered later
         if len(_plain_encodings) < _REMEMBERED_ENCODINGS:
             _plain_encodings[encoding] = plain
-    return plain
+    return encoding if plain else None
 
 
 # Encoding name -> whether it is a plain codec, so codecs.lookup runs once per name.
@@ -58,10 +78,11 @@ def decode_text(data: bytes, encoding: str, errors: str | None, newline: str | N
 
     None when only the io stack can say (then it also raises the right error).
     """
-    if not _plain(encoding, errors, newline):
+    codec = _plain(encoding, errors, newline)
+    if codec is None:
         return None
     try:
-        text = data.decode(encoding, "strict" if errors is None else errors)
+        text = data.decode(codec, "strict" if errors is None else errors)
     except UnicodeError:
         return None
     if newline is None and "\r" in text:
@@ -75,7 +96,8 @@ def encode_text(text: str, encoding: str, errors: str | None, newline: str | Non
 
     None when only the io stack can say (then it also raises the right error).
     """
-    if not _plain(encoding, errors, newline):
+    codec = _plain(encoding, errors, newline)
+    if codec is None:
         return None
     if newline != "":
         # As TextIOWrapper: "\n" is written as the newline given, or os.linesep.
@@ -83,6 +105,6 @@ def encode_text(text: str, encoding: str, errors: str | None, newline: str | Non
         if separator != "\n":
             text = text.replace("\n", separator)
     try:
-        return text.encode(encoding, "strict" if errors is None else errors)
+        return text.encode(codec, "strict" if errors is None else errors)
     except UnicodeError:
         return None

@@ -198,10 +198,10 @@ class TempDirResolver:
             except OSError as exc:
                 reason = f"relative, and the current directory is unavailable ({exc.strerror})"
                 return Candidate(path, source, False, reason)
-            path = flavour.module.join(cwd, path)
+            path = flavour.join(cwd, path)
             drive, root, parts = flavour.parse(path)
         path = flavour.format(drive, root, parts)
-        probe = flavour.module.join(path, f".tempkit-probe-{random_name(12)}")
+        probe = flavour.join(path, f".tempkit-probe-{random_name(12)}")
         try:
             backend.create_file(probe, 0o600)
         except FileNotFoundError:

@@ -742,6 +742,22 @@ def test_use_backend_makes_create_use_memory(temp_root: Path) -> None:
     assert list(temp_root.iterdir()) == []
 
 
+def test_use_backend_refuses_what_is_not_a_backend_every_time() -> None:
+    # The check is made once per class and remembered: only for classes that pass.
+    class Incomplete:
+        name = "incomplete"
+
+    for _ in range(2):
+        for thing in (object(), Incomplete(), "memory"):
+            with pytest.raises(TypeError, match="expected a tempkit Backend"), use_backend(thing):  # type: ignore[arg-type]
+                pass
+            with pytest.raises(TypeError, match="expected a tempkit Backend"):
+                set_default_backend(thing)  # type: ignore[arg-type]
+    for _ in range(2):
+        with use_backend(MemoryBackend()) as backend:
+            assert isinstance(backend, MemoryBackend)
+
+
 def test_set_default_backend_is_process_wide_until_reset() -> None:
     backend = MemoryBackend()
     seen: list[Backend] = []
@@ -972,6 +988,28 @@ def test_raw_files_behave_as_fileio(mode: str, tmp_path: Path) -> None:
         assert memory_raw.mode == disk.mode
         assert run_raw_script(memory_raw) == run_raw_script(disk)
     assert read(mem, "/tmp/f") == real.read_bytes()
+
+
+@pytest.mark.parametrize("mode", ["rb", "wb", "ab+"])
+def test_closed_raw_files_refuse_as_fileio(mode: str, tmp_path: Path) -> None:
+    # While open, a memory raw file answers readable() and friends from the
+    # instance; once closed, they must raise as FileIO's do.
+    mem = MemoryBackend()
+    write(mem, "/tmp/f", b"seed")
+    (tmp_path / "f").write_bytes(b"seed")
+    memory_raw = mem.open("/tmp/f", mode, buffering=0)
+    disk = open(tmp_path / "f", mode, buffering=0)  # noqa: SIM115 - closed just below
+    memory_raw.close()
+    disk.close()
+    outcomes: list[list[object]] = [[], []]
+    for method, args in [*RAW_SCRIPT, ("fileno", ()), ("close", ())]:
+        for outcome, file in zip(outcomes, (memory_raw, disk), strict=True):
+            try:
+                outcome.append((method, getattr(file, method)(*args)))
+            except Exception as exc:
+                outcome.append((method, type(exc).__name__, str(exc)))
+    assert outcomes[0] == outcomes[1]
+    assert memory_raw.closed and "closed" in repr(memory_raw)
 
 
 def test_write_only_raw_files_fail_as_fileio(tmp_path: Path) -> None:

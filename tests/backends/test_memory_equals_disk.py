@@ -132,16 +132,24 @@ def op_read(side: Side, path: str, mode: str) -> str | bytes:
         return data
 
 
-def op_path_io(side: Side, how: str, path: str, payload: tuple[str, bytes]) -> object:
-    """Whole-file I/O through the path API (which backends may serve without a file object)."""
+def op_path_io(
+    side: Side, how: str, path: str, payload: tuple[str, bytes], newline: str | None
+) -> object:
+    """Whole-file I/O through the path API (which backends may serve without a file object).
+
+    ``how`` is the method, and for text the encoding: "utf-8", or "default" for
+    none (the locale's, as ``read_text()`` in most code).
+    """
     target = BackendPath(path, backend=side.backend)
-    if how == "read_bytes":
+    method, _, coding = how.partition(" ")
+    encoding = None if coding == "default" else "utf-8"
+    if method == "read_bytes":
         return target.read_bytes()
-    if how == "read_text":
-        return target.read_text(encoding="utf-8")
-    if how == "write_bytes":
+    if method == "read_text":
+        return target.read_text(encoding=encoding, newline=newline)
+    if method == "write_bytes":
         return target.write_bytes(payload[1])
-    return target.write_text(payload[0], encoding="utf-8")
+    return target.write_text(payload[0], encoding=encoding, newline=newline)
 
 
 def op_open(
@@ -497,13 +505,24 @@ class MemoryEqualsDisk(RuleBasedStateMachine):
     @rule(
         target=entries,
         path=SOME_PATH,
-        how=st.sampled_from(["read_bytes", "read_text", "write_bytes", "write_text"]),
+        how=st.sampled_from(
+            [
+                "read_bytes",
+                "read_text default",
+                "read_text utf-8",
+                "write_bytes",
+                "write_text default",
+                "write_text utf-8",
+            ]
+        ),
         payload=PAYLOADS,
+        newline=NEWLINES,
     )
     def path_io(
-        self, path: PathSpec, how: str, payload: tuple[str, bytes]
+        self, path: PathSpec, how: str, payload: tuple[str, bytes], newline: str | None
     ) -> MultipleResults[PathSpec]:
-        return self.created(self.both(op_path_io, how, self.at(path), payload), path)
+        where = self.at(path)
+        return self.created(self.both(op_path_io, how, where, payload, newline), path)
 
     @rule(path=SOME_PATH, mode=st.sampled_from(["r", "rb", "r+", "a+", "w+b"]))
     def read_file(self, path: PathSpec, mode: str) -> None:
@@ -625,8 +644,8 @@ def warm_up(directory: Path) -> None:
     os.mkdir(root)
     op_write(side, root + "/f", "w", "\u00e9")
     op_read(side, root + "/f", "r")
-    for how in ("read_bytes", "read_text", "write_bytes", "write_text"):
-        op_path_io(side, how, root + "/f", ("\u00e9", b"x"))
+    for how in ("read_bytes", "read_text default", "write_bytes", "write_text default"):
+        op_path_io(side, how, root + "/f", ("\u00e9", b"x"), None)
     op_rename(side, "rename_noreplace", root + "/f", root + "/g")
     op_symlink(side, "g", root + "/l")
     op_snapshot(side, root, DirectoryRules(size=True, links=True))

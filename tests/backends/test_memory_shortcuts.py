@@ -393,3 +393,24 @@ def test_a_directory_that_leaves_its_path_leaves_the_route_table() -> None:
     assert "/tmp" in routes
     assert not [path for path, route in routes.items() if route[0].removed]
     assert "/tmp/g" not in routes
+
+
+def test_stat_results_built_in_one_tuple_equal_the_keyword_form(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tempkit.backends import _memory_nodes
+
+    mem = MemoryBackend()
+    mem.mkdir("/tmp/d")
+    with mem.open("/tmp/d/f", "wb") as f:
+        f.write(b"x" * 5000)
+    mem.symlink("/tmp/d/f", "/tmp/d/l")
+    paths = [("/tmp/d", True), ("/tmp/d/f", True), ("/tmp/d/l", False), ("/tmp/d/l", True)]
+    fast = [mem.stat(path, follow_symlinks=follow) for path, follow in paths]
+    monkeypatch.setattr(_memory_nodes, "_LINUX_LAYOUT", False)
+    careful = [mem.stat(path, follow_symlinks=follow) for path, follow in paths]
+    names = [name for name in dir(os.stat_result) if name.startswith("st_")]
+    for one, other in zip(fast, careful, strict=True):
+        assert tuple(one) == tuple(other)
+        assert {n: getattr(one, n) for n in names} == {n: getattr(other, n) for n in names}
+    assert fast[1].st_blocks == 16 and fast[1].st_blksize == 4096  # as ext4: 8 KiB allocated

@@ -11,6 +11,7 @@ memory-equals-disk test); text coding is also compared with the builtin
 from __future__ import annotations
 
 import array
+import locale
 import os
 import stat
 from collections.abc import Callable
@@ -218,6 +219,8 @@ def test_a_windows_memory_backend_keeps_its_sharing_rules() -> None:
 # -- text coding against the builtin open on the real disk ----------------------------------------
 TEXTS = ["", "plain", "a\nb\r\nc\rd\n", "\r", "\r\n\r\n", "\xe9t\xe9\n", "\ufeffbom", "tab\there"]
 ARGUMENTS: list[dict[str, Any]] = [
+    {"encoding": "locale"},  # what read_text() and write_text() without an encoding ask for
+    {"encoding": "locale", "newline": ""},
     {"encoding": "utf-8"},
     {"encoding": "UTF8", "newline": ""},
     {"encoding": "utf-8", "newline": "\n"},
@@ -247,8 +250,40 @@ def test_coding_equals_the_builtin_open(arguments: dict[str, Any], tmp_path: Pat
             assert decode_text(stored, *coding) == f.read()
 
 
+@pytest.mark.parametrize("name", ["C", "C.UTF-8"])
+def test_the_locale_encoding_follows_setlocale_as_the_io_stack_does(
+    name: str, tmp_path: Path
+) -> None:
+    # The C locale's codec is ASCII (UTF-8 in UTF-8 mode, on 3.10 also for "locale"):
+    # whatever open() picks at this moment, the shortcut picks too.
+    file = tmp_path / "f"
+    saved = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, name)
+        for text in ["plain", "\xe9t\xe9"]:
+            try:
+                with open(file, "w", encoding="locale") as f:
+                    f.write(text)
+            except UnicodeError:
+                assert encode_text(text, "locale", None, None) is None
+                continue
+            stored = file.read_bytes()
+            assert encode_text(text, "locale", None, None) == stored
+            with open(file, encoding="locale") as f:
+                assert decode_text(stored, "locale", None, None) == f.read()
+        with open(file, "wb") as f:
+            f.write(b"\xc3\xa9")
+        try:
+            with open(file, encoding="locale") as f:
+                expected: str | None = f.read()
+        except UnicodeError:
+            expected = None
+        assert decode_text(b"\xc3\xa9", "locale", None, None) == expected
+    finally:
+        locale.setlocale(locale.LC_CTYPE, saved)
+
+
 def test_arguments_only_the_io_stack_can_judge_are_left_to_it() -> None:
-    assert decode_text(b"x", "locale", None, None) is None
     assert decode_text(b"x", "utf-16", None, None) is None
     assert decode_text(b"x", "utf-8", None, "x") is None
     assert decode_text(b"x", "utf-8", 3, None) is None  # type: ignore[arg-type]

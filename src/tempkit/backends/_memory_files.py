@@ -30,6 +30,15 @@ _SEEK_DATA: Final = getattr(os, "SEEK_DATA", 3)
 _SEEK_HOLE: Final = getattr(os, "SEEK_HOLE", 4)
 
 
+# What the io layers ask of every new raw file (buffered and text layers ask it
+# again and again), answered while the file is open by C callables stored on the
+# instance: no Python frame. ``close`` takes them away, so a closed file answers
+# with the methods below, which raise as FileIO does.
+_TRUE: Final = True.__bool__
+_FALSE: Final = False.__bool__
+_CLOSED: Final = "I/O operation on closed file"
+
+
 class MemoryFileIO(io.RawIOBase):
     """A raw file over an in-memory inode, behaving as ``io.FileIO`` does over a descriptor.
 
@@ -47,27 +56,36 @@ class MemoryFileIO(io.RawIOBase):
         request: OpenRequest,
         lock: threading.RLock,
     ) -> None:
-        super().__init__()
+        # io.RawIOBase has no __init__ of its own (it is object's): nothing to call.
         self.name = name
-        self.mode = request.raw_mode
+        self._request = request
         self._node = node
         self._lock = lock
-        self._readable = request.readable
-        self._writable = request.writable
-        self._append = request.append
+        self._readable = readable = request.readable
+        self._writable = writable = request.writable
+        self._append = append = request.append
         # FileIO seeks to the end when opened for appending.
-        self._position = len(node.data) if self._append else 0
+        self._position = len(node.data) if append else 0
         node.handles += 1
+        self.readable = _TRUE if readable else _FALSE  # type: ignore[method-assign]
+        self.writable = _TRUE if writable else _FALSE  # type: ignore[method-assign]
+        self.seekable = _TRUE  # type: ignore[method-assign]
+        self.isatty = _FALSE  # type: ignore[method-assign]
 
     def __repr__(self) -> str:
         if self.closed:
             return "<tempkit MemoryFileIO [closed]>"
         return f"<tempkit MemoryFileIO name={self.name!r} mode={self.mode!r}>"
 
-    # -- capabilities --------------------------------------------------------
+    @property
+    def mode(self) -> str:
+        """What ``io.FileIO`` reports as its mode ("rb", "wb", "xb+"...)."""
+        return self._request.raw_mode
+
+    # -- capabilities (after close: while open the instance answers, see _TRUE) -------------
     def _check_open(self) -> None:
         if self.closed:
-            raise ValueError("I/O operation on closed file")
+            raise ValueError(_CLOSED)
 
     def readable(self) -> bool:
         """True when opened for reading."""
@@ -105,7 +123,8 @@ class MemoryFileIO(io.RawIOBase):
 
     def readinto(self, buffer: WriteableBuffer) -> int:
         """Copy bytes from the current position into ``buffer``."""
-        self._check_readable()
+        if self.closed or not self._readable:
+            self._check_readable()
         with memoryview(buffer) as view, view.cast("B") as target, self._lock:
             node = self._node
             start = self._position
@@ -119,7 +138,8 @@ class MemoryFileIO(io.RawIOBase):
 
     def read(self, size: int | None = -1) -> bytes:
         """Up to ``size`` bytes; all the rest when ``size`` is negative or None."""
-        self._check_readable()
+        if self.closed or not self._readable:
+            self._check_readable()
         if size is None or size < 0:
             return self.readall()
         with self._lock:
@@ -132,7 +152,8 @@ class MemoryFileIO(io.RawIOBase):
 
     def readall(self) -> bytes:
         """Everything from the position to the end."""
-        self._check_open()
+        if self.closed:
+            raise ValueError(_CLOSED)
         if not self._readable:
             # FileIO.readall does not check the mode: read(2) fails on the descriptor.
             raise OSError(errno.EBADF, os.strerror(errno.EBADF))
@@ -152,7 +173,8 @@ class MemoryFileIO(io.RawIOBase):
 
     def write(self, data: ReadableBuffer) -> int:
         """Write all of ``data`` at the position (at the end with O_APPEND)."""
-        self._check_writable()
+        if self.closed or not self._writable:
+            self._check_writable()
         try:
             view = memoryview(data)
         except TypeError:
@@ -218,7 +240,8 @@ class MemoryFileIO(io.RawIOBase):
 
     def tell(self) -> int:
         """The position (the end after an appending write)."""
-        self._check_open()
+        if self.closed:
+            raise ValueError(_CLOSED)
         return self._position
 
     # -- closing -------------------------------------------------------------
@@ -231,6 +254,8 @@ class MemoryFileIO(io.RawIOBase):
         try:
             super().close()
         finally:
+            answers = self.__dict__  # the C answers go: see _TRUE
+            del answers["readable"], answers["writable"], answers["seekable"], answers["isatty"]
             with self._lock:
                 self._node.handles -= 1
 

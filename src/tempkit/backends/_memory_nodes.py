@@ -163,19 +163,47 @@ def stat_of(node: Node, device: int) -> os.stat_result:
     size = node.size()
     atime, mtime, ctime = node.atime_ns, node.mtime_ns, node.ctime_ns
     blocks = 0 if isinstance(node, LinkNode) else -(-size // BLOCK_SIZE) * (BLOCK_SIZE // 512)
+    if _LINUX_LAYOUT:
+        # Every field in one tuple, in the order os.stat_result keeps them here:
+        # about half the time of the keyword dict below, and stat is what exists(),
+        # is_file(), is_dir() and friends all call.
+        return os.stat_result(
+            (
+                node.mode,
+                node.ino,
+                device,
+                node.nlink,
+                _UID,
+                _GID,
+                size,
+                atime // 1_000_000_000,
+                mtime // 1_000_000_000,
+                ctime // 1_000_000_000,
+                atime / 1e9,
+                mtime / 1e9,
+                ctime / 1e9,
+                atime,
+                mtime,
+                ctime,
+                BLOCK_SIZE,
+                blocks,
+                0,
+            )
+        )
+    head = (
+        node.mode,
+        node.ino,
+        device,
+        node.nlink,
+        _UID,
+        _GID,
+        size,
+        atime // 1_000_000_000,
+        mtime // 1_000_000_000,
+        ctime // 1_000_000_000,
+    )
     return os.stat_result(
-        (
-            node.mode,
-            node.ino,
-            device,
-            node.nlink,
-            _UID,
-            _GID,
-            size,
-            atime // 1_000_000_000,
-            mtime // 1_000_000_000,
-            ctime // 1_000_000_000,
-        ),
+        head,
         {
             "st_atime": atime / 1e9,
             "st_mtime": mtime / 1e9,
@@ -200,3 +228,25 @@ def stat_of(node: Node, device: int) -> os.stat_result:
 _PLATFORM_STAT_FIELDS: Final = frozenset(
     name for name in ("st_blksize", "st_blocks", "st_rdev") if hasattr(os.stat_result, name)
 )
+
+
+def _has_linux_layout() -> bool:
+    """Whether ``os.stat_result`` holds exactly the fields ``stat_of`` fills, in its order."""
+    names = [
+        "st_atime",
+        "st_mtime",
+        "st_ctime",
+        "st_atime_ns",
+        "st_mtime_ns",
+        "st_ctime_ns",
+        "st_blksize",
+        "st_blocks",
+        "st_rdev",
+    ]
+    if os.stat_result.n_fields != 10 + len(names):
+        return False
+    probe = os.stat_result(tuple(range(os.stat_result.n_fields)))
+    return [getattr(probe, name) for name in names] == list(range(10, 10 + len(names)))
+
+
+_LINUX_LAYOUT: Final = _has_linux_layout()

@@ -574,13 +574,17 @@ class PosixBackend(BaseBackend):
 _tmpfile_works = bool(_O_TMPFILE)
 
 _renameat2: Callable[..., int] | None = None
+_BUILTIN_FUNCTION: Final[type] = type(len)
 _renameat2_state = "unknown" if sys.platform.startswith("linux") else "absent"
 
 
 def _renameat2_noreplace(src: str, dst: str) -> bool:
     """Try ``renameat2(RENAME_NOREPLACE)``; False when this system lacks it."""
     global _renameat2, _renameat2_state
-    if _renameat2_state == "absent":
+    if _renameat2_state == "absent" or type(os.rename) is not _BUILTIN_FUNCTION:
+        # Through ctypes the call goes to the kernel whatever ``os`` is; so only
+        # while ``os`` is the real module. A fake filesystem (pyfakefs) puts its own
+        # ``os`` here, and the paths then name entries on its fake disk.
         return False
     if _renameat2 is None:
         import ctypes  # noqa: PLC0415 - only persist() pays for ctypes

@@ -78,7 +78,7 @@ def require(backend: Backend, capability: str) -> None:
 
 
 def _join(backend: Backend, *parts: str) -> str:
-    return str(backend.flavour.module.join(*parts))
+    return backend.flavour.join(*parts)
 
 
 def _names(backend: Backend, path: str) -> set[str]:
