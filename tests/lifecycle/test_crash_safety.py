@@ -462,6 +462,10 @@ def test_names_with_spaces_and_newlines_round_trip(temp_root: Path) -> None:
 # -- signals -----------------------------------------------------------------------------------
 SIGNAL_WORKER = """
     import signal
+    # The case is about the default action: a suite started under nohup would hand
+    # this worker SIGHUP ignored, and an ignored signal rightly stays ignored.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
     if sys.argv[1] == "app-handler":
         def handler(signum, frame):
             print(json.dumps("app handler ran"), flush=True)
