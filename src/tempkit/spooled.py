@@ -26,7 +26,7 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, AnyStr, ClassVar, Final, Generic, cast, overload
 
 from tempkit import naming
-from tempkit.backends._current import get_backend
+from tempkit.backends._current import check_backend, get_backend
 from tempkit.backends.modes import temp_file_mode
 from tempkit.backends.protocol import Backend
 from tempkit.lifecycle import ACTIVE, CLEANED, KEPT, CleanupPolicy, TempPath
@@ -102,12 +102,6 @@ def _check_open_args(
     elif buffering == 0:
         raise ValueError("can't have unbuffered text I/O")
     return parsed.mode
-
-
-def _check_backend(backend: Backend | None) -> None:
-    # The file is made later, far from this call: a wrong object is refused now.
-    if backend is not None and not isinstance(backend, Backend):
-        raise TypeError(f"expected a tempkit Backend, got {type(backend).__name__}")
 
 
 def _close_quietly(file: IO[Any]) -> None:
@@ -343,7 +337,9 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
         """
         limit = _check_max_size(max_size)
         open_mode = _check_open_args(mode, buffering, encoding, errors, newline)
-        _check_backend(backend)
+        if backend is not None:
+            # The file is made later, far from this call: a wrong object is refused now.
+            check_backend(backend)
         options = create_options(dir, backend, prefix, suffix, template, length, cleanup)
         backend = options.backend
         if backend is None:  # fixed now, whatever is current at roll-over

@@ -15,7 +15,7 @@ from contextvars import ContextVar
 
 from tempkit.backends.protocol import Backend
 
-__all__ = ["get_backend", "local_backend", "set_default_backend", "use_backend"]
+__all__ = ["check_backend", "get_backend", "local_backend", "set_default_backend", "use_backend"]
 
 _current: ContextVar[Backend | None] = ContextVar("tempkit_backend", default=None)
 _default: Backend | None = None
@@ -29,7 +29,7 @@ _local: Backend | None = None
 _backend_classes: weakref.WeakSet[type] = weakref.WeakSet()
 
 
-def _check_backend(backend: object) -> None:
+def check_backend(backend: object) -> None:
     """TypeError unless ``backend`` is a tempkit Backend (checked once per class)."""
     kind = type(backend)
     if kind in _backend_classes:
@@ -98,7 +98,7 @@ def set_default_backend(backend: Backend | None) -> None:
     """
     global _default
     if backend is not None:
-        _check_backend(backend)
+        check_backend(backend)
     _default = backend
 
 
@@ -128,7 +128,7 @@ def use_backend(backend: Backend) -> Iterator[Backend]:
         True
 
     """
-    _check_backend(backend)
+    check_backend(backend)
     token = _current.set(backend)
     try:
         yield backend
