@@ -999,3 +999,8 @@ def test_bad_truncate_sizes_do_not_roll_over() -> None:
 def test_public_and_lazy() -> None:
     assert "SpooledTempPath" in tempkit.__all__
     assert tempkit.SpooledTempPath is SpooledTempPath
+
+
+def test_a_backend_argument_that_is_not_a_backend_is_refused_at_once() -> None:
+    with pytest.raises(TypeError, match="expected a tempkit Backend, got object"):
+        SpooledTempPath.create(backend=object())  # type: ignore[call-overload]
