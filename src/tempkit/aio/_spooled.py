@@ -11,6 +11,7 @@ file I/O) leave the event loop.
 
 from __future__ import annotations
 
+import functools
 import operator
 import os
 import sys
@@ -323,9 +324,21 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
         Runs to its end even if the task is cancelled meanwhile; all or nothing:
         on failure (OSError) the data stays in memory.
         """
-        if not self._sync.rolled:
+        await self._roll_over()
+
+    async def _roll_over(self, cookie: int | None = None) -> None:
+        """Roll over if still in memory; ``cookie``: a text position known to the caller.
+
+        The write path passes the byte position it fell back to when iteration
+        has disabled ``tell()``, as the synchronous file's write does.
+        """
+        sync = self._sync
+        if not sync.rolled:
+            roll = (
+                sync.rollover if cookie is None else functools.partial(sync._roll, cookie=cookie)  # pyright: ignore[reportPrivateUsage]
+            )
             try:
-                await to_the_end(self._backend_inline, self._sync.rollover)
+                await to_the_end(self._backend_inline, roll)
             finally:
                 self._note_rollover()
 
@@ -372,8 +385,14 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
             # since code may roll it over directly.
             written = self._buffer_write(data)
             limit = self._limit
-            if limit and self._buffer_tell() > limit:
-                await self.rollover()
+            if limit:
+                cookie = None
+                try:
+                    position = self._buffer_tell()
+                except OSError:  # text mode: iteration has disabled tell()
+                    position = cookie = self._sync._byte_position()  # pyright: ignore[reportPrivateUsage]
+                if position > limit:
+                    await self._roll_over(cookie)
             return written
         if self._inline:
             return self._sync_write(data)
@@ -405,7 +424,10 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
 
         """
         if self._limit:
-            target = self._sync.tell() if size is None else operator.index(size)
+            # As the synchronous truncate: without a size both BytesIO and
+            # TextIOWrapper cut at the byte position of the buffer, not at tell().
+            sync = self._sync
+            target = sync._byte_position() if size is None else operator.index(size)  # pyright: ignore[reportPrivateUsage]
             if target > self._limit:
                 await self.rollover()
         return await super().truncate(size)
