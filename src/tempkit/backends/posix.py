@@ -106,6 +106,18 @@ class PosixBackend(BaseBackend):
         """
         return os.getcwd()
 
+    def fspath(self, path: str) -> str:
+        """Local paths are OS paths (``os.fspath`` of every path on this backend comes here).
+
+        Args:
+            path: the path.
+
+        Returns:
+            ``path`` itself.
+
+        """
+        return path
+
     # -- creation --------------------------------------------------------------
     def create_file(self, path: str, perm: int = 0o600) -> None:
         """``open(O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC)`` then close.
@@ -446,6 +458,20 @@ class PosixBackend(BaseBackend):
 
         """
         os.rmdir(path)
+
+    def rename(self, src: str, dst: str) -> None:
+        """``os.rename`` (which replaces ``dst`` on POSIX).
+
+        Args:
+            src: the entry to move.
+            dst: its new path.
+
+        Raises:
+            OSError: ``src`` is missing, ``dst`` is a non-empty directory or of another kind,
+                or on another filesystem (EXDEV).
+
+        """
+        os.rename(src, dst)
 
     def replace(self, src: str, dst: str) -> None:
         """``os.replace``.
