@@ -19,8 +19,7 @@ from typing import TypeVar
 from tempkit import _finalizer, crashsafe
 from tempkit.backends.protocol import Backend
 from tempkit.lifecycle import CleanupPolicy, TempPath
-from tempkit.options import create_options
-from tempkit.options import exclusive_mode as _exclusive_mode
+from tempkit.options import create_options, exclusive_mode
 from tempkit.temp import TempFilePath
 
 __all__ = ["adopt", "exclusive_mode", "placement", "released"]
@@ -36,11 +35,6 @@ def placement(
 ) -> tuple[Backend, str]:
     """The backend and the absolute parent directory for a new entry (as ``create()`` decides)."""
     return create_options(directory, backend).place()
-
-
-def exclusive_mode(mode: str) -> str:
-    """A NamedTemporaryFile-style mode ("w+b") as its exclusive-create form ("x+b")."""
-    return _exclusive_mode(mode)
 
 
 def adopt(

@@ -21,11 +21,10 @@ from tempkit import naming
 from tempkit._temp_internals import adopt, exclusive_mode, released
 from tempkit.backends.protocol import Backend, delete_on_close_backend, descriptor_backend
 from tempkit.lifecycle import CleanupPolicy
+from tempkit.options import FILE_PERM as _FILE_PERM
 from tempkit.temp import TempFilePath
 
 __all__ = ["TemporaryFileWrapper", "open_named"]
-
-_FILE_PERM = 0o600
 
 
 def _remove_quietly(backend: Backend, raw: str) -> None:

@@ -57,11 +57,6 @@ __all__ = ["CleanupPolicy", "OpenTempFile", "TempDirPath", "TempFilePath", "Temp
 FileT = TypeVar("FileT", bound="io.IOBase | IO[Any]")
 
 
-def _native_delete_on_close(backend: Backend) -> DeleteOnCloseBackend | None:
-    """``backend`` if it can remove a file when its last handle closes, else None."""
-    return delete_on_close_backend(backend)
-
-
 def _check_delete_on_close(delete_on_close: bool, policy: CleanupPolicy) -> bool:
     if not isinstance(delete_on_close, bool):
         raise TypeError(f"delete_on_close must be bool, not {type(delete_on_close).__name__}")
@@ -83,7 +78,7 @@ def _delete_on_close_opener(
     """
 
     def opener(backend: Backend) -> Callable[[str], IO[Any]]:
-        native = _native_delete_on_close(backend)
+        native = delete_on_close_backend(backend)
         if native is not None:
             mode, buffering, encoding, errors, newline = args[1:]
             delete_on_close: DeleteOnCloseBackend = native
@@ -151,7 +146,7 @@ class TempFilePath(TempPath):
     ) -> Self:
         """Adopt the file just made at ``raw``, with the handle tempkit holds, if any."""
         remover: Remover | None = None
-        if delete_on_close and _native_delete_on_close(backend):
+        if delete_on_close and delete_on_close_backend(backend):
             remover = functools.partial(_close_holder, holder)
         self = cls._adopt(raw, backend, policy, remover)
         self._delete_on_close = delete_on_close
@@ -180,7 +175,7 @@ class TempFilePath(TempPath):
         """
         if self._state != ACTIVE:
             return
-        if self._delete_on_close and _native_delete_on_close(self._backend):
+        if self._delete_on_close and delete_on_close_backend(self._backend):
             if self._holder is not None:
                 self._holder.close()
         else:
@@ -281,7 +276,7 @@ class TempFilePath(TempPath):
         """
         if not isinstance(mode, str) or "x" in mode:
             raise ValueError(f"reopen needs an existing-file mode (r, w, a, +, b, t): {mode!r}")
-        native = _native_delete_on_close(self._backend)
+        native = delete_on_close_backend(self._backend)
         if native is None:
             return self.open(mode, buffering, encoding, errors, newline)
         if "b" not in mode and encoding is None:
