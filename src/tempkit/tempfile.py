@@ -58,6 +58,8 @@ from tempkit.backends.protocol import DescriptorBackend as _DescriptorBackend
 from tempkit.backends.protocol import descriptor_backend as _descriptor_backend_of
 from tempkit.backends.protocol import unnamed_file_backend as _unnamed_file_backend
 from tempkit.errors import CleanupError as _CleanupError
+from tempkit.options import DIR_PERM as _DIR_PERM
+from tempkit.options import FILE_PERM as _FILE_PERM
 from tempkit.path import BackendPath as _BackendPath
 from tempkit.resolver import TempDirResolver as _TempDirResolver
 from tempkit.resolver import gettempdir as _backend_tempdir
@@ -103,8 +105,6 @@ tempdir: "str | bytes | None" = None
 _text_openflags: int = _os.O_RDWR | _os.O_CREAT | _os.O_EXCL | getattr(_os, "O_NOFOLLOW", 0)
 _bin_openflags: int = _text_openflags | getattr(_os, "O_BINARY", 0)
 
-_FILE_PERM = 0o600
-_DIR_PERM = 0o700
 # io.text_encoding is in Python 3.10, but typeshed lists it from 3.11 only.
 _text_encoding: _Callable[..., str] = vars(_io)["text_encoding"]
 _once_lock = _thread.allocate_lock()
@@ -174,6 +174,14 @@ def _affix(value: object, what: str, backend: _Backend) -> str:
     return _naming.validate_affix(value, what, backend.flavour)  # type: ignore[arg-type]
 
 
+def _affixes(prefix: object, suffix: object, backend: _Backend) -> tuple[str, str]:
+    """The name's prefix and suffix as str, checked (``template`` for no prefix)."""
+    return (
+        _os.fsdecode(template) if prefix is None else _affix(prefix, "prefix", backend),
+        "" if suffix is None else _affix(suffix, "suffix", backend),
+    )
+
+
 def _parts(
     prefix: object, suffix: object, dir: object, backend: _Backend
 ) -> tuple[str, str, str, type]:
@@ -185,8 +193,7 @@ def _parts(
         default = template if type(template) is str else _os.fsdecode(template)
         return default, "", _default_dir(backend), kind
     output_type = _infer_return_type(prefix, suffix, dir)
-    prefix = _os.fsdecode(template) if prefix is None else _affix(prefix, "prefix", backend)
-    suffix = "" if suffix is None else _affix(suffix, "suffix", backend)
+    prefix, suffix = _affixes(prefix, suffix, backend)
     if dir is None:
         directory = _default_dir(backend)
     elif isinstance(dir, _BackendPath):
@@ -205,8 +212,7 @@ def _spooled_parts(
     ``tempdir`` if set, else the backend's temp directory (tempkit's resolver).
     """
     _infer_return_type(prefix, suffix, dir)  # str and bytes mixed: refused now
-    prefix = _os.fsdecode(template) if prefix is None else _affix(prefix, "prefix", backend)
-    suffix = "" if suffix is None else _affix(suffix, "suffix", backend)
+    prefix, suffix = _affixes(prefix, suffix, backend)
     if dir is None:
         current = tempdir
         if current is None or not backend.capabilities.local_paths:
