@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import io
 import os
 import stat
 import sys
@@ -27,7 +26,7 @@ from tempkit._temp_internals import exclusive_mode
 from tempkit.backends._current import get_backend
 from tempkit.backends.protocol import Backend, fsync_backend, unnamed_file_backend
 from tempkit.lifecycle import check_perm
-from tempkit.path import BackendPath
+from tempkit.path import BackendPath, _text_encoding
 
 if TYPE_CHECKING:
     from _typeshed import OpenBinaryModeWriting, OpenTextModeWriting
@@ -165,8 +164,8 @@ def atomic_write(
             f"{backend!r} cannot rename atomically (capabilities.atomic_rename is false): "
             "readers could see a partial file"
         )
-    if "b" not in mode and encoding is None:
-        encoding = _default_encoding()
+    if "b" not in mode:
+        encoding = _text_encoding(encoding)  # an EncodingWarning names the caller's line
     return AtomicWrite(
         backend,
         destination,
@@ -174,17 +173,6 @@ def atomic_write(
         overwrite,
         perm,
     )
-
-
-if sys.version_info >= (3, 11):
-
-    def _default_encoding() -> str:
-        return io.text_encoding(None, 3)  # EncodingWarning names the caller's line
-
-else:
-
-    def _default_encoding() -> str:
-        return "locale"
 
 
 class AtomicWrite(Generic[F]):
