@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 __all__ = ["BackendPath"]
 
 if sys.version_info >= (3, 11):
-    from io import text_encoding as _text_encoding
+    import io
+
+    # Bound to a name of this module (not only imported) so atomic.py can share it.
+    _text_encoding = io.text_encoding
 else:
 
     def _text_encoding(encoding: str | None, stacklevel: int = 2) -> str:
