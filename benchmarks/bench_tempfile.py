@@ -45,6 +45,7 @@ def cases(config: Config) -> list[Case]:
         _directory_case(config),
         _spooled_case(config),
         _import_case(config),
+        _first_call_case(config),
         _unnamed_case(config),
     ]
 
@@ -209,9 +210,43 @@ def _spooled_case(config: Config) -> Case:
 
 
 def _import_case(config: Config) -> Case:
+    return _interpreter_case(
+        config,
+        name="tempfile-import",
+        title="tempfile drop-in: import in a fresh interpreter",
+        codes=[
+            "import tempkit.tempfile",
+            "import tempfile",
+            "import tempkit.temp",  # the temp layer the drop-in loads on its first call
+            "pass",
+        ],
+        target=Target("python -c 'import tempfile'", 1.2),
+    )
+
+
+def _first_call_case(config: Config) -> Case:
+    # The drop-in loads tempkit's layers on its first call, not at import: what a
+    # program that imports it and makes one temp file pays in all (no target).
+    return _interpreter_case(
+        config,
+        name="tempfile-first-call",
+        title="tempfile drop-in: import and one TemporaryFile in a fresh interpreter",
+        codes=[
+            "import tempkit.tempfile as t; t.TemporaryFile().close()",
+            "import tempfile as t; t.TemporaryFile().close()",
+            "pass",
+        ],
+        target=None,
+    )
+
+
+def _interpreter_case(
+    config: Config, name: str, title: str, codes: list[str], target: Target | None
+) -> Case:
+    """``python -c CODE`` for each code, timed as whole interpreters (the first is the subject)."""
     ops = config.pick(full=10, quick=2)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(config.scratch("tempfile-pycache"))
+    env["PYTHONPYCACHEPREFIX"] = str(config.scratch(f"{name}-pycache"))
 
     def importer(code: str) -> Callable[[], None]:
         def run() -> None:
@@ -221,20 +256,12 @@ def _import_case(config: Config) -> Case:
         return run
 
     return ComparisonCase(
-        name="tempfile-import",
-        title="tempfile drop-in: import in a fresh interpreter",
+        name=name,
+        title=title,
         ops=ops,
         unit="interpreter",
-        contestants=[
-            Contestant("python -c 'import tempkit.tempfile'", importer("import tempkit.tempfile")),
-            Contestant("python -c 'import tempfile'", importer("import tempfile")),
-            Contestant(
-                "python -c 'import tempkit.temp' (the temp layer it builds on)",
-                importer("import tempkit.temp"),
-            ),
-            Contestant("python -c 'pass' (startup only)", importer("pass")),
-        ],
-        targets=[Target("python -c 'import tempfile'", 1.2)],
+        contestants=[Contestant(f"python -c '{code}'", importer(code)) for code in codes],
+        targets=[] if target is None else [target],
         # On the CPU clock, what counts is the child interpreters' time.
         timer=children_cpu if config.clock == "cpu" else None,
         clock_name="CPU time" if config.clock == "cpu" else None,

@@ -21,7 +21,7 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
-from tempkit import TempFilePath, naming
+from tempkit import BackendPath, TempFilePath, naming
 from tempkit._finalizer import finalize
 from tempkit.backends import PosixBackend
 
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         (
             "  path object only (_from_normalized)",
-            lambda: TempFilePath._from_normalized(NOWHERE + "/x", backend),
+            lambda: BackendPath._from_normalized(NOWHERE + "/x", backend),
         ),
         ("  tempkit finalizer register + detach", lambda: finalize(thing, noop).detach()),
         (

@@ -64,3 +64,41 @@ def test_import_tempkit_loads_no_module_of_its_own_until_a_name_is_used() -> Non
     assert ours == {"tempkit", "tempkit._lazy"}
     code = "import tempkit\nfor name in tempkit.__all__: getattr(tempkit, name)"
     assert {"tempkit.temp", "tempkit.path", "tempkit.resolver"} <= loaded_after(code)
+
+
+def test_the_tempfile_drop_in_loads_tempkit_layers_on_first_call_only() -> None:
+    # import tempkit.tempfile costs about what import tempfile does: programs import it
+    # at start-up and may never call it. The first call loads the layers it is built on.
+    ours = {name for name in loaded_after("import tempkit.tempfile") if name.startswith("tempkit")}
+    assert ours == {"tempkit", "tempkit._lazy", "tempkit.tempfile"}
+    first_call = "import tempkit.tempfile as tempfile\ntempfile.TemporaryFile().close()"
+    assert {"tempkit.temp", "tempkit.backends.protocol"} <= loaded_after(first_call)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "t.mkstemp()",
+        "t.mkdtemp()",
+        "t.mktemp()",
+        "t.gettempdir()",
+        "t.gettempdirb()",
+        "t.NamedTemporaryFile().close()",
+        "t.TemporaryFile().close()",
+        "t.SpooledTemporaryFile(prefix='x').close()",
+        "t.TemporaryDirectory().cleanup()",
+        "t._TemporaryFileWrapper",
+    ],
+)
+def test_every_entry_point_of_the_drop_in_works_as_the_first_call(code: str) -> None:
+    # Each entry point must load the layers itself: run alone, in a fresh interpreter.
+    script = (
+        "import os, tempfile as std\nd = std.mkdtemp()\n"
+        "import tempkit.tempfile as t\nt.tempdir = d\n"
+        f"result = {code}\n"
+        "if isinstance(result, tuple): os.close(result[0])\n"
+        "import shutil\nshutil.rmtree(d)\nprint('ok')"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

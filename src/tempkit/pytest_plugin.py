@@ -37,7 +37,7 @@ import importlib
 import re
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import pytest
 
@@ -77,7 +77,7 @@ _WORKER_BASE: Final = "tempkit_disk_base"  # in an xdist worker's workerinput
 
 @dataclass(frozen=True)
 class _Choice:
-    """The backend a test runs on, and what chose it ("marker", "option" or None)."""
+    """The backend a test runs on, and what chose it ("marker", "option", "fixture" or None)."""
 
     backend: Backend
     source: str | None
@@ -148,7 +148,28 @@ def _option_spec(config: pytest.Config) -> str | None:
     return spec.strip() or None if isinstance(spec, str) else None
 
 
-def _choose(item: pytest.Item) -> _Choice:
+def _choose(item: pytest.Item, *, wants_memory: bool) -> _Choice:
+    choice = _chosen(item)
+    # A test that asks for memory_backend gets it here, before any fixture of the test
+    # runs, so temp_dir and the rest are made in memory whatever order they come in.
+    return _memory_choice(item, choice) if wants_memory else choice
+
+
+def _memory_choice(item: pytest.Item, choice: _Choice) -> _Choice:
+    """``choice`` if it is a MemoryBackend the marker or option chose, else a fresh one."""
+    from tempkit.backends.memory import MemoryBackend  # noqa: PLC0415 - loaded when asked for
+
+    if choice.source is not None and isinstance(choice.backend, MemoryBackend):
+        return choice
+    if choice.source == "marker":
+        raise ValueError(
+            f"{item.nodeid} asks for memory_backend but its {MARKER} marker chose "
+            f"{choice.backend!r}; drop one of them"
+        )
+    return _Choice(MemoryBackend(), "fixture")
+
+
+def _chosen(item: pytest.Item) -> _Choice:
     marker = item.get_closest_marker(MARKER)
     if marker is not None:
         if len(marker.args) != 1:
@@ -380,7 +401,7 @@ class _Run:
 @pytest.fixture(autouse=True)
 def tempkit_backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
     """The backend current during this test (see the module docstring for the choice)."""
-    choice = _choose(request.node)
+    choice = _choose(request.node, wants_memory="memory_backend" in request.fixturenames)
     request.node.stash[_choice_key] = choice
     if choice.source is None:
         yield choice.backend
@@ -394,18 +415,14 @@ def memory_backend(
     request: pytest.FixtureRequest, tempkit_backend: Backend
 ) -> Iterator[MemoryBackend]:
     """A fresh MemoryBackend, current for the whole test."""
-    from tempkit.backends.memory import MemoryBackend  # noqa: PLC0415 - loaded when asked for
-
-    choice = request.node.stash[_choice_key]
-    if choice.source is not None and isinstance(choice.backend, MemoryBackend):
-        yield choice.backend
+    chosen = request.node.stash[_choice_key]
+    choice = _memory_choice(request.node, chosen)
+    if choice is chosen:
+        # The usual case: tempkit_backend saw this fixture among the test's and chose it.
+        yield cast("MemoryBackend", choice.backend)
         return
-    if choice.source == "marker":
-        raise ValueError(
-            f"{request.node.nodeid} asks for memory_backend but its {MARKER} marker chose "
-            f"{choice.backend!r}; drop one of them"
-        )
-    backend = MemoryBackend()
+    # Asked for during the test (request.getfixturevalue), after tempkit_backend chose.
+    backend = cast("MemoryBackend", choice.backend)
     with use_backend(backend):
         yield backend
 
@@ -434,8 +451,7 @@ def temp_dir(
     true``) the directory of a failed test is always kept and the report says
     where it is.
     """
-    if "memory_backend" in request.fixturenames:
-        request.getfixturevalue("memory_backend")  # so the directory is made in memory
+    # With memory_backend among the test's fixtures, tempkit_backend made it current.
     temp = temp_dir_factory.make_temp_dir(_prefix_for(request.node.name), get_backend())
     request.node.stash[_pending_key] = temp
     return temp

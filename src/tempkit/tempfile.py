@@ -46,25 +46,80 @@ from typing import AnyStr as _AnyStr
 from typing import Generic as _Generic
 from typing import overload as _overload
 
-from tempkit import naming as _naming
-from tempkit._temp_internals import adopt as _adopt
-from tempkit._temp_internals import placement as _placement
-from tempkit._temp_internals import released as _released
-from tempkit._tempfile_wrapper import TemporaryFileWrapper as _TemporaryFileWrapper
-from tempkit._tempfile_wrapper import open_named as _open_named
-from tempkit.backends._current import get_backend as _get_backend
-from tempkit.backends.protocol import Backend as _Backend
-from tempkit.backends.protocol import DescriptorBackend as _DescriptorBackend
-from tempkit.backends.protocol import descriptor_backend as _descriptor_backend_of
-from tempkit.backends.protocol import unnamed_file_backend as _unnamed_file_backend
-from tempkit.errors import CleanupError as _CleanupError
-from tempkit.options import DIR_PERM as _DIR_PERM
-from tempkit.options import FILE_PERM as _FILE_PERM
-from tempkit.path import BackendPath as _BackendPath
-from tempkit.resolver import TempDirResolver as _TempDirResolver
-from tempkit.resolver import gettempdir as _backend_tempdir
-from tempkit.temp import TempDirPath as _TempDirPath
-from tempkit.unnamed import open_unnamed_fallback as _open_unnamed_fallback
+# tempkit's own layers are imported by the first call that needs them (``_load``),
+# not here: ``import tempkit.tempfile`` then costs about what ``import tempfile``
+# does, for the many programs that import it at start-up and seldom call it.
+if _TYPE_CHECKING:
+    from tempkit import naming as _naming
+    from tempkit._temp_internals import adopt as _adopt
+    from tempkit._temp_internals import placement as _placement
+    from tempkit._temp_internals import released as _released
+    from tempkit._tempfile_wrapper import TemporaryFileWrapper as _TemporaryFileWrapper
+    from tempkit._tempfile_wrapper import open_named as _open_named
+    from tempkit.backends._current import get_backend as _get_backend
+    from tempkit.backends.protocol import Backend as _Backend
+    from tempkit.backends.protocol import DescriptorBackend as _DescriptorBackend
+    from tempkit.backends.protocol import descriptor_backend as _descriptor_backend_of
+    from tempkit.backends.protocol import unnamed_file_backend as _unnamed_file_backend
+    from tempkit.errors import CleanupError as _CleanupError
+    from tempkit.options import DIR_PERM as _DIR_PERM
+    from tempkit.options import FILE_PERM as _FILE_PERM
+    from tempkit.path import BackendPath as _BackendPath
+    from tempkit.resolver import TempDirResolver as _TempDirResolver
+    from tempkit.resolver import gettempdir as _backend_tempdir
+    from tempkit.temp import TempDirPath as _TempDirPath
+    from tempkit.unnamed import open_unnamed_fallback as _open_unnamed_fallback
+else:
+
+    def _get_backend() -> "_Backend":
+        # Every public function asks for the backend first: the first ask loads
+        # the layers, which also binds the real get_backend in this one's place.
+        _load()
+        return _get_backend()
+
+
+def _load() -> None:
+    """Bind the names this module takes from tempkit's layers, importing them.
+
+    Safe to run twice and from several threads at once: imports are locked,
+    and every thread binds the same objects.
+    """
+    # Function-level imports on purpose (see above); every module named points down.
+    from tempkit import (  # noqa: PLC0415
+        _temp_internals,
+        _tempfile_wrapper,
+        errors,
+        naming,
+        options,
+        path,
+        resolver,
+        temp,
+        unnamed,
+    )
+    from tempkit.backends import _current, protocol  # noqa: PLC0415
+
+    globals().update(
+        _naming=naming,
+        _adopt=_temp_internals.adopt,
+        _placement=_temp_internals.placement,
+        _released=_temp_internals.released,
+        _TemporaryFileWrapper=_tempfile_wrapper.TemporaryFileWrapper,
+        _open_named=_tempfile_wrapper.open_named,
+        _get_backend=_current.get_backend,
+        _Backend=protocol.Backend,
+        _DescriptorBackend=protocol.DescriptorBackend,
+        _descriptor_backend_of=protocol.descriptor_backend,
+        _unnamed_file_backend=protocol.unnamed_file_backend,
+        _CleanupError=errors.CleanupError,
+        _DIR_PERM=options.DIR_PERM,
+        _FILE_PERM=options.FILE_PERM,
+        _BackendPath=path.BackendPath,
+        _TempDirResolver=resolver.TempDirResolver,
+        _backend_tempdir=resolver.gettempdir,
+        _TempDirPath=temp.TempDirPath,
+        _open_unnamed_fallback=unnamed.open_unnamed_fallback,
+    )
+
 
 if _TYPE_CHECKING:
     from _typeshed import BytesPath as _BytesPath
@@ -123,8 +178,15 @@ _placed: "tuple[object, _Backend, str] | None" = None
 # (PEP 562), and handed the one function of this module it needs, so that it
 # never imports this module back.
 def __getattr__(name: str) -> object:
+    if name.startswith("_") and not name.startswith("__"):
+        # A name _load() binds (``_TemporaryFileWrapper``, which the standard
+        # library's tests use), asked for before any call made it.
+        _load()
+        if name in globals():
+            return globals()[name]
     if name != "SpooledTemporaryFile":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    _load()  # its name parts are checked by this module's helpers
     from tempkit import _tempfile_spooled  # noqa: PLC0415 - see above
 
     _tempfile_spooled.spooled_parts = _spooled_parts
@@ -168,13 +230,13 @@ def _infer_return_type(*args: object) -> type:
     return return_type
 
 
-def _affix(value: object, what: str, backend: _Backend) -> str:
+def _affix(value: object, what: str, backend: "_Backend") -> str:
     if isinstance(value, bytes):
         value = _os.fsdecode(value)
     return _naming.validate_affix(value, what, backend.flavour)  # type: ignore[arg-type]
 
 
-def _affixes(prefix: object, suffix: object, backend: _Backend) -> tuple[str, str]:
+def _affixes(prefix: object, suffix: object, backend: "_Backend") -> tuple[str, str]:
     """The name's prefix and suffix as str, checked (``template`` for no prefix)."""
     return (
         _os.fsdecode(template) if prefix is None else _affix(prefix, "prefix", backend),
@@ -183,7 +245,7 @@ def _affixes(prefix: object, suffix: object, backend: _Backend) -> tuple[str, st
 
 
 def _parts(
-    prefix: object, suffix: object, dir: object, backend: _Backend
+    prefix: object, suffix: object, dir: object, backend: "_Backend"
 ) -> tuple[str, str, str, type]:
     """Prefix, suffix and absolute parent directory as str, and the type results are given in."""
     if prefix is None and suffix is None and dir is None:
@@ -204,7 +266,7 @@ def _parts(
 
 
 def _spooled_parts(
-    prefix: object, suffix: object, dir: object, backend: _Backend
+    prefix: object, suffix: object, dir: object, backend: "_Backend"
 ) -> "tuple[str, str, str | _BackendPath | None]":
     """SpooledTemporaryFile's name parts now, and its directory if one is known yet.
 
@@ -234,7 +296,7 @@ def _audit(event: str, path: str, output_type: type) -> None:
 # -- the temp directory -----------------------------------------------------------------------
 
 
-def _refuse_without_local_paths(backend: _Backend, what: str, instead: str) -> None:
+def _refuse_without_local_paths(backend: "_Backend", what: str, instead: str) -> None:
     if not backend.capabilities.local_paths:
         raise TypeError(
             f"tempfile.{what} hands out an OS path, and {backend!r} has no paths on this "
@@ -262,7 +324,7 @@ def _gettempdir(backend: "_Backend | None" = None) -> "str | bytes":
         return tempdir
 
 
-def _default_dir(backend: _Backend) -> str:
+def _default_dir(backend: "_Backend") -> str:
     """Where objects go without ``dir=``: ``tempdir`` on the local disk, else the backend's."""
     global _placed
     current = tempdir
@@ -339,7 +401,7 @@ def gettempprefixb() -> bytes:
 # -- low level: mkstemp, mkdtemp, mktemp --------------------------------------------------------
 
 
-def _descriptor_backend(backend: _Backend, what: str, instead: str) -> _DescriptorBackend:
+def _descriptor_backend(backend: "_Backend", what: str, instead: str) -> "_DescriptorBackend":
     creator = _descriptor_backend_of(backend)
     if creator is not None and backend.capabilities.local_paths:
         return creator
@@ -445,7 +507,7 @@ def mkdtemp(
 
 
 def _make_directory(
-    backend: _Backend, directory: str, prefix: str, suffix: str, output_type: type
+    backend: "_Backend", directory: str, prefix: str, suffix: str, output_type: type
 ) -> str:
     mkdir = backend.mkdir
 
@@ -707,7 +769,7 @@ else:
 # -- high level: directories ----------------------------------------------------------------------
 
 
-def _dir_implicit_cleanup(message: object, backend: _Backend, raw: str) -> None:
+def _dir_implicit_cleanup(message: object, backend: "_Backend", raw: str) -> None:
     """What collection (or interpreter exit) does to a forgotten TemporaryDirectory.
 
     A forked child never runs it (its copy of the object is not the owner).
@@ -743,7 +805,7 @@ class TemporaryDirectory(_Generic[_AnyStr]):
     __class_getitem__ = classmethod(_types.GenericAlias)  # type: ignore[var-annotated]
 
     name: _AnyStr
-    path: _TempDirPath
+    path: "_TempDirPath"
 
     if sys.version_info >= (3, 12):
 
@@ -849,7 +911,7 @@ class TemporaryDirectory(_Generic[_AnyStr]):
         else:
             self.path = _adopt(_TempDirPath, raw, backend, "never", None)
 
-    def _describe(self, raw: str, backend: _Backend) -> str:
+    def _describe(self, raw: str, backend: "_Backend") -> str:
         if self._local:
             return f"<{type(self).__name__} {self.name!r}>"
         return f"<{type(self).__name__} {raw!r} on {backend!r}>"

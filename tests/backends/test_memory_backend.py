@@ -288,6 +288,21 @@ def test_read_write_seek_tell_truncate(mem: MemoryBackend) -> None:
         raw.write(b"x")
 
 
+@pytest.mark.parametrize("data", [b"", b"x"])
+def test_a_write_past_the_end_grows_the_file_only_when_it_writes_something(
+    mem: MemoryBackend, tmp_path: Path, data: bytes
+) -> None:
+    # write(2) of nothing leaves the size alone, wherever the position is; found by
+    # the memory-equals-disk state machine (an empty unbuffered write after a seek).
+    sizes = []
+    for backend, path in ((mem, "/tmp/f"), (tempkit.PosixBackend(), str(tmp_path / "f"))):
+        with backend.open(path, "wb", buffering=0) as raw:
+            raw.seek(3)
+            assert raw.write(data) == len(data)
+        sizes.append(backend.stat(path).st_size)
+    assert sizes[0] == sizes[1] == (0 if not data else 4)
+
+
 def test_text_mode_lines_newlines_and_iteration(mem: MemoryBackend) -> None:
     with mem.open("/tmp/t", "w", encoding="utf-8", newline="\r\n") as f:
         f.write("one\ntwo\nthree")

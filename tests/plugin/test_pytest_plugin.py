@@ -102,6 +102,36 @@ def test_after(tempkit_backend):
     pytester.runpytest().assert_outcomes(passed=3)
 
 
+def test_memory_backend_asked_for_during_the_test_is_fresh_and_current_from_then_on(
+    pytester: pytest.Pytester,
+) -> None:
+    # tempkit_backend chooses memory before the test's fixtures run when the test lists
+    # memory_backend; one asked for by request.getfixturevalue comes later, by itself.
+    _suite(
+        pytester,
+        """
+def test_late(request, tempkit_backend):
+    assert get_backend() is tempkit_backend is local_backend()
+    memory = request.getfixturevalue("memory_backend")
+    assert isinstance(memory, MemoryBackend)
+    assert get_backend() is memory
+    assert request.getfixturevalue("memory_backend") is memory
+
+@pytest.mark.tempkit_backend("posix")
+def test_late_contradiction(request):
+    request.getfixturevalue("memory_backend")
+
+def test_after(tempkit_backend):
+    assert get_backend() is local_backend() is tempkit_backend
+""",
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*test_late_contradiction asks for memory_backend but its tempkit_backend marker*"]
+    )
+
+
 def test_memory_backend_under_a_memory_marker_is_the_markers_backend(
     pytester: pytest.Pytester,
 ) -> None:

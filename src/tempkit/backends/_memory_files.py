@@ -186,8 +186,9 @@ class MemoryFileIO(io.RawIOBase):
             content = node.data
             start = len(content) if self._append else self._position
             count = len(source)
-            if start > len(content):
-                content.extend(bytes(start - len(content)))  # a hole reads as zeros
+            if start > len(content) and count:
+                # A hole reads as zeros; writing nothing past the end makes none (as write(2)).
+                content.extend(bytes(start - len(content)))
             content[start : start + count] = source
             self._position = start + count
             if count:
