@@ -18,11 +18,11 @@ from typing import TypeVar
 
 from tempkit import _finalizer, crashsafe
 from tempkit.backends.protocol import Backend
-from tempkit.lifecycle import CleanupPolicy, TempPath
+from tempkit.lifecycle import CleanupPolicy, TempPath, finalize_forgotten
 from tempkit.options import create_options, exclusive_mode
 from tempkit.temp import TempFilePath
 
-__all__ = ["adopt", "exclusive_mode", "placement", "released"]
+__all__ = ["adopt", "exclusive_mode", "finalize_forgotten", "placement", "released"]
 
 T = TypeVar("T", bound=TempPath)
 

@@ -36,7 +36,6 @@ import os as _os
 import sys  # for the version checks mypy understands; deleted at the end
 import sys as _sys
 import types as _types
-import warnings as _warnings
 from collections.abc import Callable as _Callable
 from types import TracebackType as _TracebackType
 from typing import IO as _IO
@@ -48,8 +47,8 @@ from typing import overload as _overload
 
 from tempkit import naming as _naming
 from tempkit._temp_internals import adopt as _adopt
+from tempkit._temp_internals import finalize_forgotten as _finalize_forgotten
 from tempkit._temp_internals import placement as _placement
-from tempkit._temp_internals import released as _released
 from tempkit._tempfile_wrapper import TemporaryFileWrapper as _TemporaryFileWrapper
 from tempkit._tempfile_wrapper import open_named as _open_named
 from tempkit.backends._current import get_backend as _get_backend
@@ -710,13 +709,10 @@ else:
 def _dir_implicit_cleanup(message: object, backend: _Backend, raw: str) -> None:
     """What collection (or interpreter exit) does to a forgotten TemporaryDirectory.
 
-    A forked child never runs it (its copy of the object is not the owner).
+    A forked child never runs it (its copy of the object is not the owner). It
+    is a temp directory's own finalizer, with the standard library's warning text.
     """
-    try:
-        backend.rmtree(raw, ignore_errors=True)
-        _released(raw)
-    finally:
-        _warnings.warn(str(message), ResourceWarning, stacklevel=2)
+    _finalize_forgotten(_TempDirPath._remove, backend, raw, "temp directory", str(message))
 
 
 class TemporaryDirectory(_Generic[_AnyStr]):
