@@ -55,7 +55,6 @@ from tempkit.backends._current import get_backend as _get_backend
 from tempkit.backends.protocol import Backend as _Backend
 from tempkit.backends.protocol import DescriptorBackend as _DescriptorBackend
 from tempkit.backends.protocol import descriptor_backend as _descriptor_backend_of
-from tempkit.backends.protocol import unnamed_file_backend as _unnamed_file_backend
 from tempkit.errors import CleanupError as _CleanupError
 from tempkit.options import DIR_PERM as _DIR_PERM
 from tempkit.options import FILE_PERM as _FILE_PERM
@@ -63,7 +62,7 @@ from tempkit.path import BackendPath as _BackendPath
 from tempkit.resolver import TempDirResolver as _TempDirResolver
 from tempkit.resolver import gettempdir as _backend_tempdir
 from tempkit.temp import TempDirPath as _TempDirPath
-from tempkit.unnamed import open_unnamed_fallback as _open_unnamed_fallback
+from tempkit.unnamed import open_unnamed_file as _open_unnamed_file
 
 if _TYPE_CHECKING:
     from _typeshed import BytesPath as _BytesPath
@@ -668,25 +667,21 @@ else:
             encoding = _text_encoding(encoding)
         backend = _get_backend()
         prefix, suffix, directory, output_type = _parts(prefix, suffix, dir, backend)
-        maker = _unnamed_file_backend(backend)
-        if maker is not None:
-            # The common case (O_TMPFILE, memory) goes straight to the backend.
-            file = maker.open_unnamed(
-                directory, mode, buffering, encoding, errors, newline, perm=_FILE_PERM
-            )
-            if file is not None:
-                return file
 
         def audit(path: str) -> None:
             _audit("tempfile.mkstemp", path, output_type)
 
-        opened = _open_unnamed_fallback(
+        opened = _open_unnamed_file(
             backend,
             directory,
-            (mode, buffering, encoding, errors, newline),
-            prefix,
-            suffix,
-            audit,
+            mode,
+            buffering,
+            encoding,
+            errors,
+            newline,
+            prefix=prefix,
+            suffix=suffix,
+            audit=audit,
         )
         if opened is not None:
             return opened[0]
