@@ -125,7 +125,8 @@ def run_all_now() -> None:
             sys.excepthook(*sys.exc_info())
 
 
-def _run_at_exit() -> None:
+def run_exit_pass() -> None:
+    """Run the exit pass now (it runs once: at interpreter exit it is then a no-op)."""
     global _shut_down
     reenable_gc = False
     try:
@@ -141,12 +142,7 @@ def _run_at_exit() -> None:
             gc.enable()
 
 
-def run_exit_pass() -> None:
-    """Run the exit pass now (it runs once: at interpreter exit it is then a no-op)."""
-    _run_at_exit()
-
-
 # Registered once, when tempkit is imported: at exit, the pass runs after the exit
 # handlers registered later (they still find their temp objects) and before those
 # registered earlier.
-atexit.register(_run_at_exit)
+atexit.register(run_exit_pass)

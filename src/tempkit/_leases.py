@@ -345,12 +345,11 @@ def _end_at_exit(lease: Lease, run_exit_pass: Callable[[], None]) -> None:
         lease.close()
 
 
-def forget(lease: Lease | None = None) -> None:
+def forget() -> None:
     """Drop this process's lease without ending it (a forked child's copy is the parent's)."""
     global _current, _current_pid
-    inherited = _current if lease is None else lease
-    if inherited is _current:
-        _current, _current_pid = None, 0
+    inherited = _current
+    _current, _current_pid = None, 0
     if inherited is not None:
         inherited.abandon()
 

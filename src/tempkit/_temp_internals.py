@@ -18,11 +18,20 @@ from typing import TypeVar
 
 from tempkit import _finalizer, crashsafe
 from tempkit.backends.protocol import Backend
-from tempkit.lifecycle import CleanupPolicy, TempPath
-from tempkit.options import create_options, exclusive_mode
+from tempkit.lifecycle import CleanupPolicy, TempPath, finalize_forgotten
+from tempkit.options import create_options, exclusive_mode, open_args
 from tempkit.temp import TempFilePath
+from tempkit.temp import _delete_on_close_opener as delete_on_close_opener
 
-__all__ = ["adopt", "exclusive_mode", "placement", "released"]
+__all__ = [
+    "adopt",
+    "delete_on_close_opener",
+    "exclusive_mode",
+    "finalize_forgotten",
+    "open_args",
+    "placement",
+    "released",
+]
 
 T = TypeVar("T", bound=TempPath)
 

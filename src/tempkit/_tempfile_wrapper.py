@@ -13,13 +13,14 @@ import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from types import TracebackType
 from typing import IO, Any, AnyStr, Generic
 
 from tempkit import naming
-from tempkit._temp_internals import adopt, exclusive_mode, released
-from tempkit.backends.protocol import Backend, delete_on_close_backend, descriptor_backend
+from tempkit._temp_internals import adopt, delete_on_close_opener, released
+from tempkit._temp_internals import open_args as pack_open_args
+from tempkit.backends.protocol import Backend, descriptor_backend
 from tempkit.lifecycle import CleanupPolicy
 from tempkit.options import FILE_PERM as _FILE_PERM
 from tempkit.temp import TempFilePath
@@ -103,15 +104,13 @@ def open_named(
                 _remove_quietly(backend, created)
             raise
     else:
-        open_mode = exclusive_mode(mode)
-        deleting = delete_on_close_backend(backend) if native else None
-        open_file: Callable[..., IO[Any]] = (
-            backend.open if deleting is None else deleting.open_delete_on_close
-        )
+        args = pack_open_args(*open_args)  # checks the mode before anything is made
+        maker = delete_on_close_opener(args, emulated=False) if native else args.opener
+        open_new = maker(backend)
 
         def make_file(path: str) -> IO[Any]:
             audit(path)
-            return open_file(path, open_mode, buffering, encoding, errors, newline, perm=_FILE_PERM)
+            return open_new(path)
 
         created, file = naming.create_unique(directory, sep, prefix, suffix, length, make_file)
     assert created is not None

@@ -99,8 +99,14 @@ def _logger() -> logging.Logger:
     return logging.getLogger("tempkit")
 
 
-def finalize_forgotten(remove: Remover, backend: Backend, raw: str, kind: str) -> None:
-    """The finalizer of a temp object dropped (or alive at exit) while still managed."""
+def finalize_forgotten(
+    remove: Remover, backend: Backend, raw: str, kind: str, message: str | None = None
+) -> None:
+    """The finalizer of a temp object dropped (or alive at exit) while still managed.
+
+    The ResourceWarning names the ``kind`` of object and its path, unless a
+    ``message`` of the caller's own replaces that text.
+    """
     # Remove first: under "error::ResourceWarning" the warning raises, and the
     # tree must be gone whatever happens to the warning.
     try:
@@ -108,11 +114,9 @@ def finalize_forgotten(remove: Remover, backend: Backend, raw: str, kind: str) -
         if crashsafe.leased:
             crashsafe.released(raw)
     finally:
-        warnings.warn(
-            f"implicitly cleaning up {kind} {raw!r}; call cleanup() or use a with block",
-            ResourceWarning,
-            stacklevel=2,
-        )
+        if message is None:
+            message = f"implicitly cleaning up {kind} {raw!r}; call cleanup() or use a with block"
+        warnings.warn(message, ResourceWarning, stacklevel=2)
 
 
 class TempPath(BackendPath):

@@ -126,11 +126,13 @@ class BackendPath:
         return (_plain_path, (self._raw, self._backend))
 
     def _derive(
-        self, drive: str, root: str, parts: list[str], raw: str | None = None
+        self, drive: str, root: str, parts: list[str], raw: str | None = None, inside: bool = False
     ) -> BackendPath:
         """A new plain path on the same backend from parsed pieces (and their string).
 
-        It keeps this path's owner when it lies in the owner's tree.
+        It keeps this path's owner when it lies in the owner's tree; ``inside``
+        says the caller knows it does (it names an entry of the same tree), and
+        skips the check.
         """
         backend = self._backend
         path = BackendPath.__new__(BackendPath)
@@ -139,7 +141,7 @@ class BackendPath:
         path._raw = text = backend.flavour.format(drive, root, parts) if raw is None else raw
         path._str_normcase = None
         owner = self._owner
-        if owner is not None and not _within(owner._raw, text, backend.flavour.sep):
+        if owner is not None and not inside and not _within(owner._raw, text, backend.flavour.sep):
             owner = None  # a parent above the tree, a sibling named by with_name()
         path._owner = owner
         return path
@@ -491,9 +493,8 @@ class BackendPath:
             if ".." in bparts[common:]:
                 raise ValueError(f"cannot walk up through '..' in {str(base)!r}")
         ups = [".."] * (len(bparts) - common)
-        path = self._derive("", "", ups + parts[common:])
-        path._owner = self._owner  # it names the same entry from ``other``: as a child does
-        return path
+        # It names the same entry from ``other``: it keeps the owner, as a child does.
+        return self._derive("", "", ups + parts[common:], inside=True)
 
     def is_relative_to(self, other: str | os.PathLike[str]) -> bool:
         """Whether this path is ``other`` or below it (pure: no I/O).
@@ -833,11 +834,9 @@ class BackendPath:
                 a symlink loop.
 
         """
-        path = BackendPath(
-            self._backend.realpath(str(self.absolute()), strict=strict), backend=self._backend
-        )
-        path._owner = self._owner
-        return path
+        backend = self._backend
+        resolved = backend.realpath(str(self.absolute()), strict=strict)
+        return self._derive(*backend.flavour.parse(resolved), inside=True)
 
     # -- I/O: glob and walk ------------------------------------------------------------
     def glob(

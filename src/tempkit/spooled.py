@@ -648,15 +648,19 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
     ) -> None:
         retained = False
         try:
-            if self._state == ACTIVE and (
-                self._policy == "never" or (self._policy == "on_success" and exc_type is not None)
-            ):
+            if self._keeps_on_exit(exc_type):
                 retained = self._retain_on_exit(exc_type)
         finally:
             if not retained:
                 self.cleanup()
             elif _is_open(self._file):
                 self._file.close()  # a failed flush here loses kept data: let it raise
+
+    def _keeps_on_exit(self, exc_type: type[BaseException] | None) -> bool:
+        """Whether leaving a ``with`` block (that raised ``exc_type``) keeps the data, by policy."""
+        return self._state == ACTIVE and (
+            self._policy == "never" or (self._policy == "on_success" and exc_type is not None)
+        )
 
     def _retain_on_exit(self, exc_type: type[BaseException] | None) -> bool:
         """Leave the data in its file, still owned (``cleanup()`` removes it); False if lost."""

@@ -36,7 +36,6 @@ import os as _os
 import sys  # for the version checks mypy understands; deleted at the end
 import sys as _sys
 import types as _types
-import warnings as _warnings
 from collections.abc import Callable as _Callable
 from types import TracebackType as _TracebackType
 from typing import IO as _IO
@@ -52,15 +51,14 @@ from typing import overload as _overload
 if _TYPE_CHECKING:
     from tempkit import naming as _naming
     from tempkit._temp_internals import adopt as _adopt
+    from tempkit._temp_internals import finalize_forgotten as _finalize_forgotten
     from tempkit._temp_internals import placement as _placement
-    from tempkit._temp_internals import released as _released
     from tempkit._tempfile_wrapper import TemporaryFileWrapper as _TemporaryFileWrapper
     from tempkit._tempfile_wrapper import open_named as _open_named
     from tempkit.backends._current import get_backend as _get_backend
     from tempkit.backends.protocol import Backend as _Backend
     from tempkit.backends.protocol import DescriptorBackend as _DescriptorBackend
     from tempkit.backends.protocol import descriptor_backend as _descriptor_backend_of
-    from tempkit.backends.protocol import unnamed_file_backend as _unnamed_file_backend
     from tempkit.errors import CleanupError as _CleanupError
     from tempkit.options import DIR_PERM as _DIR_PERM
     from tempkit.options import FILE_PERM as _FILE_PERM
@@ -68,7 +66,7 @@ if _TYPE_CHECKING:
     from tempkit.resolver import TempDirResolver as _TempDirResolver
     from tempkit.resolver import gettempdir as _backend_tempdir
     from tempkit.temp import TempDirPath as _TempDirPath
-    from tempkit.unnamed import open_unnamed_fallback as _open_unnamed_fallback
+    from tempkit.unnamed import open_unnamed_file as _open_unnamed_file
 else:
 
     def _get_backend() -> "_Backend":
@@ -102,14 +100,13 @@ def _load() -> None:
         _naming=naming,
         _adopt=_temp_internals.adopt,
         _placement=_temp_internals.placement,
-        _released=_temp_internals.released,
+        _finalize_forgotten=_temp_internals.finalize_forgotten,
         _TemporaryFileWrapper=_tempfile_wrapper.TemporaryFileWrapper,
         _open_named=_tempfile_wrapper.open_named,
         _get_backend=_current.get_backend,
         _Backend=protocol.Backend,
         _DescriptorBackend=protocol.DescriptorBackend,
         _descriptor_backend_of=protocol.descriptor_backend,
-        _unnamed_file_backend=protocol.unnamed_file_backend,
         _CleanupError=errors.CleanupError,
         _DIR_PERM=options.DIR_PERM,
         _FILE_PERM=options.FILE_PERM,
@@ -117,7 +114,7 @@ def _load() -> None:
         _TempDirResolver=resolver.TempDirResolver,
         _backend_tempdir=resolver.gettempdir,
         _TempDirPath=temp.TempDirPath,
-        _open_unnamed_fallback=unnamed.open_unnamed_fallback,
+        _open_unnamed_file=unnamed.open_unnamed_file,
     )
 
 
@@ -731,25 +728,21 @@ else:
             encoding = _text_encoding(encoding)
         backend = _get_backend()
         prefix, suffix, directory, output_type = _parts(prefix, suffix, dir, backend)
-        maker = _unnamed_file_backend(backend)
-        if maker is not None:
-            # The common case (O_TMPFILE, memory) goes straight to the backend.
-            file = maker.open_unnamed(
-                directory, mode, buffering, encoding, errors, newline, perm=_FILE_PERM
-            )
-            if file is not None:
-                return file
 
         def audit(path: str) -> None:
             _audit("tempfile.mkstemp", path, output_type)
 
-        opened = _open_unnamed_fallback(
+        opened = _open_unnamed_file(
             backend,
             directory,
-            (mode, buffering, encoding, errors, newline),
-            prefix,
-            suffix,
-            audit,
+            mode,
+            buffering,
+            encoding,
+            errors,
+            newline,
+            prefix=prefix,
+            suffix=suffix,
+            audit=audit,
         )
         if opened is not None:
             return opened[0]
@@ -772,13 +765,10 @@ else:
 def _dir_implicit_cleanup(message: object, backend: "_Backend", raw: str) -> None:
     """What collection (or interpreter exit) does to a forgotten TemporaryDirectory.
 
-    A forked child never runs it (its copy of the object is not the owner).
+    A forked child never runs it (its copy of the object is not the owner). It
+    is a temp directory's own finalizer, with the standard library's warning text.
     """
-    try:
-        backend.rmtree(raw, ignore_errors=True)
-        _released(raw)
-    finally:
-        _warnings.warn(str(message), ResourceWarning, stacklevel=2)
+    _finalize_forgotten(_TempDirPath._remove, backend, raw, "temp directory", str(message))
 
 
 class TemporaryDirectory(_Generic[_AnyStr]):

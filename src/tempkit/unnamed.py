@@ -36,7 +36,7 @@ from tempkit.backends.protocol import (
 )
 from tempkit.path import BackendPath
 
-__all__ = ["UnnamedTempFile", "open_unnamed_fallback", "open_unnamed_file"]
+__all__ = ["UnnamedTempFile", "open_unnamed_file"]
 
 _FILE_PERM = 0o600
 
@@ -77,12 +77,12 @@ def open_unnamed_file(
         )
         if file is not None:
             return file, linkable
-    return open_unnamed_fallback(
+    return _open_unnamed_fallback(
         backend, directory, (mode, buffering, encoding, errors, newline), prefix, suffix, audit
     )
 
 
-def open_unnamed_fallback(
+def _open_unnamed_fallback(
     backend: Backend,
     directory: str,
     open_args: tuple[str, int, str | None, str | None, str | None],

@@ -25,7 +25,10 @@ from tempkit.aio._file import FileMethods, Pending
 from tempkit.aio._path import AsyncPath, unwrap
 from tempkit.aio._threads import runs_inline, to_the_end
 from tempkit.backends.protocol import Backend
-from tempkit.spooled import SpooledTempPath
+from tempkit.spooled import (
+    SpooledTempPath,
+    _check_max_size,  # pyright: ignore[reportPrivateUsage]
+)
 from tempkit.temp import CleanupPolicy
 
 if TYPE_CHECKING:
@@ -37,15 +40,6 @@ if TYPE_CHECKING:
         from typing_extensions import Self
 
 __all__ = ["AsyncSpooledTempPath"]
-
-
-def _check_max_size(max_size: int) -> int:
-    if isinstance(max_size, bool):
-        raise TypeError("max_size must be int, not bool")
-    max_size = operator.index(max_size)  # TypeError for anything but an integer
-    if max_size < 0:
-        raise ValueError(f"max_size must be >= 0 (0 never rolls over by size): {max_size}")
-    return max_size
 
 
 class AsyncSpooledTempPath(FileMethods[AnyStr]):
@@ -67,7 +61,6 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
         "_backend_inline",
         "_buffer_tell",
         "_buffer_write",
-        "_limit",
         "_max_size",
         "_sync",
         "_sync_write",
@@ -79,7 +72,6 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
     _buffer_write: Callable[[AnyStr], int]
     _buffer_tell: Callable[[], int]
     _backend_inline: bool
-    _limit: int  # max_size while the data is in memory; 0 once it rolled over
     _max_size: int
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -254,7 +246,7 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
             self._file = cast("IO[Any]", sync)
             self._inline = True
             self._backend_inline = runs_inline(sync.backend)
-            self._limit = self._max_size = limit
+            self._max_size = limit
             return self
 
         return Pending(start)
@@ -315,7 +307,6 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
     def _note_rollover(self) -> None:
         """After a call that may have rolled over: from now on, I/O follows the backend."""
         if self._sync.rolled:
-            self._limit = 0
             self._inline = self._backend_inline
 
     async def rollover(self) -> None:
@@ -384,7 +375,7 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
             # nothing but the call). Asked of the synchronous object on every write,
             # since code may roll it over directly.
             written = self._buffer_write(data)
-            limit = self._limit
+            limit = self._max_size
             if limit:
                 cookie = None
                 try:
@@ -423,12 +414,12 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
             The new size.
 
         """
-        if self._limit:
+        sync = self._sync
+        if self._max_size and not sync.rolled:
             # As the synchronous truncate: without a size both BytesIO and
             # TextIOWrapper cut at the byte position of the buffer, not at tell().
-            sync = self._sync
             target = sync._byte_position() if size is None else operator.index(size)  # pyright: ignore[reportPrivateUsage]
-            if target > self._limit:
+            if target > self._max_size:
                 await self.rollover()
         return await super().truncate(size)
 
@@ -518,9 +509,7 @@ class AsyncSpooledTempPath(FileMethods[AnyStr]):
         sync = self._sync
         # Leaving the block only discards memory unless the data is in a file or
         # the policy keeps it (which rolls it over): then it is file I/O.
-        keeps = sync.managed and (
-            sync.policy == "never" or (sync.policy == "on_success" and exc_type is not None)
-        )
+        keeps = sync._keeps_on_exit(exc_type)  # pyright: ignore[reportPrivateUsage]
         inline = self._backend_inline or not (sync.rolled or keeps)
         try:
             await to_the_end(inline, sync.__exit__, exc_type, exc, tb)

@@ -163,34 +163,8 @@ def stat_of(node: Node, device: int) -> os.stat_result:
     size = node.size()
     atime, mtime, ctime = node.atime_ns, node.mtime_ns, node.ctime_ns
     blocks = 0 if isinstance(node, LinkNode) else -(-size // BLOCK_SIZE) * (BLOCK_SIZE // 512)
-    if _LINUX_LAYOUT:
-        # Every field in one tuple, in the order os.stat_result keeps them here:
-        # about half the time of the keyword dict below, and stat is what exists(),
-        # is_file(), is_dir() and friends all call.
-        return os.stat_result(
-            (
-                node.mode,
-                node.ino,
-                device,
-                node.nlink,
-                _UID,
-                _GID,
-                size,
-                atime // 1_000_000_000,
-                mtime // 1_000_000_000,
-                ctime // 1_000_000_000,
-                atime / 1e9,
-                mtime / 1e9,
-                ctime / 1e9,
-                atime,
-                mtime,
-                ctime,
-                BLOCK_SIZE,
-                blocks,
-                0,
-            )
-        )
-    head = (
+    # The ten fields of the stat tuple, then _EXTRA_FIELDS in their order.
+    fields = (
         node.mode,
         node.ino,
         device,
@@ -201,52 +175,57 @@ def stat_of(node: Node, device: int) -> os.stat_result:
         atime // 1_000_000_000,
         mtime // 1_000_000_000,
         ctime // 1_000_000_000,
+        atime / 1e9,
+        mtime / 1e9,
+        ctime / 1e9,
+        atime,
+        mtime,
+        ctime,
+        BLOCK_SIZE,
+        blocks,
+        0,
     )
+    if _LINUX_LAYOUT:
+        # Every field in one tuple, in the order os.stat_result keeps them here:
+        # about half the time of the keyword dict below, and stat is what exists(),
+        # is_file(), is_dir() and friends all call.
+        return os.stat_result(fields)
     return os.stat_result(
-        head,
+        fields[:10],
         {
-            "st_atime": atime / 1e9,
-            "st_mtime": mtime / 1e9,
-            "st_ctime": ctime / 1e9,
-            "st_atime_ns": atime,
-            "st_mtime_ns": mtime,
-            "st_ctime_ns": ctime,
-            **{
-                name: value
-                for name, value in (
-                    ("st_blksize", BLOCK_SIZE),
-                    ("st_blocks", blocks),
-                    ("st_rdev", 0),
-                )
-                if name in _PLATFORM_STAT_FIELDS
-            },
+            name: value
+            for name, value in zip(_EXTRA_FIELDS, fields[10:], strict=True)
+            if name in _PLATFORM_STAT_FIELDS
         },
     )
 
 
-# Fields os.stat_result has on POSIX only: a Windows interpreter refuses them.
+# The fields stat_of fills after the ten of the stat tuple, in its order.
+_EXTRA_FIELDS: Final = (
+    "st_atime",
+    "st_mtime",
+    "st_ctime",
+    "st_atime_ns",
+    "st_mtime_ns",
+    "st_ctime_ns",
+    "st_blksize",
+    "st_blocks",
+    "st_rdev",
+)
+# Those this platform's os.stat_result has (a Windows interpreter has no st_blksize,
+# st_blocks or st_rdev, and refuses them).
 _PLATFORM_STAT_FIELDS: Final = frozenset(
-    name for name in ("st_blksize", "st_blocks", "st_rdev") if hasattr(os.stat_result, name)
+    name for name in _EXTRA_FIELDS if hasattr(os.stat_result, name)
 )
 
 
 def _has_linux_layout() -> bool:
     """Whether ``os.stat_result`` holds exactly the fields ``stat_of`` fills, in its order."""
-    names = [
-        "st_atime",
-        "st_mtime",
-        "st_ctime",
-        "st_atime_ns",
-        "st_mtime_ns",
-        "st_ctime_ns",
-        "st_blksize",
-        "st_blocks",
-        "st_rdev",
-    ]
-    if os.stat_result.n_fields != 10 + len(names):
+    if os.stat_result.n_fields != 10 + len(_EXTRA_FIELDS):
         return False
     probe = os.stat_result(tuple(range(os.stat_result.n_fields)))
-    return [getattr(probe, name) for name in names] == list(range(10, 10 + len(names)))
+    found = [getattr(probe, name) for name in _EXTRA_FIELDS]
+    return found == list(range(10, 10 + len(_EXTRA_FIELDS)))
 
 
 _LINUX_LAYOUT: Final = _has_linux_layout()
