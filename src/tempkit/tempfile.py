@@ -59,6 +59,7 @@ if _TYPE_CHECKING:
     from tempkit.backends.protocol import Backend as _Backend
     from tempkit.backends.protocol import DescriptorBackend as _DescriptorBackend
     from tempkit.backends.protocol import descriptor_backend as _descriptor_backend_of
+    from tempkit.backends.protocol import unnamed_file_backend as _unnamed_file_backend
     from tempkit.errors import CleanupError as _CleanupError
     from tempkit.options import DIR_PERM as _DIR_PERM
     from tempkit.options import FILE_PERM as _FILE_PERM
@@ -66,7 +67,7 @@ if _TYPE_CHECKING:
     from tempkit.resolver import TempDirResolver as _TempDirResolver
     from tempkit.resolver import gettempdir as _backend_tempdir
     from tempkit.temp import TempDirPath as _TempDirPath
-    from tempkit.unnamed import open_unnamed_file as _open_unnamed_file
+    from tempkit.unnamed import open_unnamed_fallback as _open_unnamed_fallback
 else:
 
     def _get_backend() -> "_Backend":
@@ -107,6 +108,7 @@ def _load() -> None:
         _Backend=protocol.Backend,
         _DescriptorBackend=protocol.DescriptorBackend,
         _descriptor_backend_of=protocol.descriptor_backend,
+        _unnamed_file_backend=protocol.unnamed_file_backend,
         _CleanupError=errors.CleanupError,
         _DIR_PERM=options.DIR_PERM,
         _FILE_PERM=options.FILE_PERM,
@@ -114,7 +116,7 @@ def _load() -> None:
         _TempDirResolver=resolver.TempDirResolver,
         _backend_tempdir=resolver.gettempdir,
         _TempDirPath=temp.TempDirPath,
-        _open_unnamed_file=unnamed.open_unnamed_file,
+        _open_unnamed_fallback=unnamed.open_unnamed_fallback,
     )
 
 
@@ -728,21 +730,27 @@ else:
             encoding = _text_encoding(encoding)
         backend = _get_backend()
         prefix, suffix, directory, output_type = _parts(prefix, suffix, dir, backend)
+        maker = _unnamed_file_backend(backend)
+        if maker is not None:
+            # The common case (O_TMPFILE, memory) goes straight to the backend, as
+            # unnamed.open_unnamed_file's first step without its call: through it, this
+            # measured 1.02-1.03x the standard library's TemporaryFile, against 1.00x.
+            file = maker.open_unnamed(
+                directory, mode, buffering, encoding, errors, newline, perm=_FILE_PERM
+            )
+            if file is not None:
+                return file
 
         def audit(path: str) -> None:
             _audit("tempfile.mkstemp", path, output_type)
 
-        opened = _open_unnamed_file(
+        opened = _open_unnamed_fallback(
             backend,
             directory,
-            mode,
-            buffering,
-            encoding,
-            errors,
-            newline,
-            prefix=prefix,
-            suffix=suffix,
-            audit=audit,
+            (mode, buffering, encoding, errors, newline),
+            prefix,
+            suffix,
+            audit,
         )
         if opened is not None:
             return opened[0]

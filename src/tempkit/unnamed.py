@@ -36,7 +36,7 @@ from tempkit.backends.protocol import (
 )
 from tempkit.path import BackendPath
 
-__all__ = ["UnnamedTempFile", "open_unnamed_file"]
+__all__ = ["UnnamedTempFile", "open_unnamed_fallback", "open_unnamed_file"]
 
 _FILE_PERM = 0o600
 
@@ -51,17 +51,14 @@ def open_unnamed_file(
     newline: str | None = None,
     *,
     linkable: bool = False,
-    prefix: str = "tmp",
-    suffix: str = "",
-    audit: Callable[[str], object] | None = None,
 ) -> tuple[IO[Any], bool] | None:
     """Open a file with no name in ``directory``, the best way ``backend`` has.
 
     Returns the open file and whether it can be given a name later, or None
-    when the backend has no way at all (nothing is created then). ``prefix``
-    and ``suffix`` shape the short-lived name of the fallbacks, and ``audit``
-    is called with it before it is created. The arguments of ``open`` are
-    checked before anything is created, as ``open`` checks them.
+    when the backend has no way at all (nothing is created then). The
+    arguments of ``open`` are checked before anything is created, as ``open``
+    checks them. (``tempkit.tempfile.TemporaryFile`` makes the same two steps
+    itself: it names the fallback's short-lived file by its own arguments.)
     """
     maker = unnamed_file_backend(backend)
     if maker is not None:
@@ -77,12 +74,12 @@ def open_unnamed_file(
         )
         if file is not None:
             return file, linkable
-    return _open_unnamed_fallback(
-        backend, directory, (mode, buffering, encoding, errors, newline), prefix, suffix, audit
+    return open_unnamed_fallback(
+        backend, directory, (mode, buffering, encoding, errors, newline), "tmp", "", None
     )
 
 
-def _open_unnamed_fallback(
+def open_unnamed_fallback(
     backend: Backend,
     directory: str,
     open_args: tuple[str, int, str | None, str | None, str | None],
