@@ -449,6 +449,30 @@ def test_closed_stdout_is_a_write_error_like_gnu(workspace: Workspace) -> None:
     assert list(workspace.tmp.iterdir()) == [workspace.tmp / "sub"]
 
 
+def test_broken_pipe_is_a_write_error_and_leaves_nothing(workspace: Workspace) -> None:
+    # GNU mktemp, with SIGPIPE at its default, dies of it and leaves the entry behind;
+    # with SIGPIPE ignored it reports the write error and removes it. Python ignores
+    # SIGPIPE, so tempkit always does the latter (docs/cli.md, differences from GNU).
+    assert GNU_MKTEMP is not None
+    outcomes = []
+    for program, restore_signals in (([GNU_MKTEMP], False), ([*TEMPKIT, "mktemp"], True)):
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            proc = subprocess.run(
+                [*program, "-p", str(workspace.other)], stdout=write_end, stderr=subprocess.PIPE,
+                text=True, check=False, restore_signals=restore_signals,
+            )  # fmt: skip
+        finally:
+            os.close(write_end)
+        outcomes.append(proc)
+    gnu, ours = outcomes
+    assert gnu.returncode == ours.returncode == 1
+    assert gnu.stderr.endswith("write error: Broken pipe\n")
+    assert ours.stderr == "tempkit mktemp: write error: Broken pipe\n"
+    assert list(workspace.other.iterdir()) == []
+
+
 # -- permission failures: only meaningful without root ---------------------------------------
 
 UNPRIVILEGED_CASES = [
