@@ -2,7 +2,8 @@
 # Shared helpers for scripts/test and scripts/demo. Source this file, don't run it.
 #
 #   tk_discover            pick the interpreters to use -> TK_PYTHONS / TK_VERSIONS
-#                          (oldest and newest supported CPython found, ascending)
+#                          (oldest and newest supported CPython found, ascending);
+#                          the ones found between them -> TK_OTHER_PYTHONS / TK_OTHER_VERSIONS
 #   tk_ensure_venv PY VER  create/reuse .venv/py3.X for PY and install the development
 #                          set into it when pyproject.toml changed -> TK_VENV
 #                          (TK_DEV_INSTALL: tempkit editable with the extras users get,
@@ -43,11 +44,15 @@ tk_probe() {
 }
 
 # tk_discover: sets TK_PYTHONS (executables) and TK_VERSIONS (X.Y.Z), ascending by version,
-# and TK_FOUND (human-readable list of every supported interpreter found).
+# and TK_FOUND (human-readable list of every supported interpreter found);
+# TK_OTHER_PYTHONS / TK_OTHER_VERSIONS: those found but not tested in full (the ones
+# between oldest and newest; none when TEMPKIT_TEST_PYTHONS names them).
 tk_discover() {
     TK_PYTHONS=()
     TK_VERSIONS=()
     TK_FOUND=()
+    TK_OTHER_PYTHONS=()
+    TK_OTHER_VERSIONS=()
     local -a slot_exe=() slot_ver=()   # indexed by minor version -> iterates ascending
     local c info ver exe minor m d best_ver best_exe
     local pyenv_root=${PYENV_ROOT:-$HOME/.pyenv}
@@ -133,6 +138,11 @@ tk_discover() {
         TK_PYTHONS+=("${slot_exe[last]}")
         TK_VERSIONS+=("${slot_ver[last]}")
     fi
+    for m in "${idx[@]}"; do
+        [ "$m" = "$first" ] || [ "$m" = "$last" ] && continue
+        TK_OTHER_PYTHONS+=("${slot_exe[m]}")
+        TK_OTHER_VERSIONS+=("${slot_ver[m]}")
+    done
 }
 
 # tk_describe: "Python 3.10.13 (/path) and Python 3.13.0 (/path)"

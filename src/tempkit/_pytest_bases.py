@@ -42,6 +42,7 @@ from typing import Final, Literal
 
 from tempkit import naming
 from tempkit.backends import Backend, get_backend
+from tempkit.backends.posix import os_is_real
 from tempkit.errors import CleanupError, os_error
 from tempkit.path import BackendPath
 from tempkit.resolver import gettempdir
@@ -271,6 +272,10 @@ class TempDirFactory:
 
     # -- bases ------------------------------------------------------------------------------
     def _base(self, backend: Backend) -> _Base:
+        if backend.capabilities.local_paths and not os_is_real():
+            # pyfakefs's disk: each of its fixtures brings a fresh one that goes with it,
+            # so a run is made there for this call and never taken for the real disk's.
+            return self._make_run(backend)
         if backend.capabilities.local_paths:
             base = self._disk
             if base is None:

@@ -44,6 +44,7 @@ import pytest
 from tempkit._pytest_bases import POLICIES, TempDirFactory
 from tempkit._pytest_kept import describe_kept, where
 from tempkit.backends import Backend, PosixBackend, get_backend, local_backend, use_backend
+from tempkit.backends.posix import os_is_real
 from tempkit.errors import CleanupError
 from tempkit.temp import TempDirPath
 
@@ -452,7 +453,13 @@ def temp_dir(
     where it is.
     """
     # With memory_backend among the test's fixtures, tempkit_backend made it current.
+    if "fs" in request.fixturenames:
+        request.getfixturevalue("fs")  # pyfakefs's: so the directory is on its fake disk
     temp = temp_dir_factory.make_temp_dir(_prefix_for(request.node.name), get_backend())
+    if not os_is_real():
+        # On pyfakefs's disk, which goes when its fixture ends: nothing can be kept there,
+        # and after it the path would name an entry on the real disk. Removed before that.
+        request.addfinalizer(temp.cleanup)
     request.node.stash[_pending_key] = temp
     return temp
 

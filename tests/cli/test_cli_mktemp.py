@@ -362,6 +362,59 @@ def test_help_and_version(workspace: Workspace) -> None:
     assert list(workspace.tmp.iterdir()) == [workspace.tmp / "sub"]
 
 
+# What GNU prints when --help or --version comes before a mistake, or after one.
+HELP_OR_VERSION_FIRST = [
+    (("--version", "-x"), "version"),
+    (("-dV", "--bogus"), "version"),
+    (("--vers", "a.XXX", "b.XXX"), "version"),
+    (("a.XXX", "b.XXX", "--help"), "help"),
+    (("--help", "--suffix"), "help"),
+    (("-x", "--help"), "usage error"),
+    (("--bogus", "--version"), "usage error"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"), HELP_OR_VERSION_FIRST, ids=[" ".join(a) for a, _ in HELP_OR_VERSION_FIRST]
+)
+def test_help_and_version_end_the_command_line_like_gnu(
+    args: tuple[str, ...], shown: str, workspace: Workspace
+) -> None:
+    """GNU acts on --help/--version as getopt returns them: later mistakes go unread."""
+    assert GNU_MKTEMP is not None
+    before = tree(workspace.root) | tree(workspace.tmp)
+    gnu = subprocess.run(
+        [GNU_MKTEMP, *args], cwd=workspace.work, capture_output=True, text=True, check=False
+    )
+    ours = tempkit("mktemp", *args, cwd=workspace.work)
+    expected_start = {"version": "tempkit mktemp ", "help": "Usage: tempkit mktemp "}
+    if shown == "usage error":
+        assert gnu.returncode == ours.returncode == 1
+        assert gnu.stdout == ours.stdout == ""
+        assert ours.stderr.endswith("Try 'tempkit mktemp --help' for more information.\n")
+    else:
+        assert gnu.returncode == ours.returncode == 0, ours.stderr
+        assert gnu.stderr == ours.stderr == ""
+        assert ours.stdout.startswith(expected_start[shown])
+    assert tree(workspace.root) | tree(workspace.tmp) == before
+
+
+def test_posixly_correct_version_after_the_template_is_a_second_template(
+    workspace: Workspace,
+) -> None:
+    assert GNU_MKTEMP is not None
+    env = {**os.environ, "POSIXLY_CORRECT": "1"}
+    args = ("-u", "x.XXX", "--version")
+    gnu = subprocess.run(
+        [GNU_MKTEMP, *args], cwd=workspace.work, env=env, capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    ours = tempkit("mktemp", *args, cwd=workspace.work, env=env)
+    assert gnu.returncode == ours.returncode == 1
+    assert gnu.stdout == ours.stdout == ""
+    assert ours.stderr.splitlines()[0] == "tempkit mktemp: too many templates"
+
+
 @pytest.mark.parametrize("directory", [False, True], ids=["file", "dir"])
 def test_unprintable_name_is_removed_like_gnu(directory: bool, workspace: Workspace) -> None:
     """stdout on a full device: the name never reached anyone, so the entry goes."""
@@ -394,6 +447,30 @@ def test_closed_stdout_is_a_write_error_like_gnu(workspace: Workspace) -> None:
     assert gnu.returncode == ours.returncode == 1
     assert ours.stderr == "tempkit mktemp: write error: Bad file descriptor\n"
     assert list(workspace.tmp.iterdir()) == [workspace.tmp / "sub"]
+
+
+def test_broken_pipe_is_a_write_error_and_leaves_nothing(workspace: Workspace) -> None:
+    # GNU mktemp, with SIGPIPE at its default, dies of it and leaves the entry behind;
+    # with SIGPIPE ignored it reports the write error and removes it. Python ignores
+    # SIGPIPE, so tempkit always does the latter (docs/cli.md, differences from GNU).
+    assert GNU_MKTEMP is not None
+    outcomes = []
+    for program, restore_signals in (([GNU_MKTEMP], False), ([*TEMPKIT, "mktemp"], True)):
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            proc = subprocess.run(
+                [*program, "-p", str(workspace.other)], stdout=write_end, stderr=subprocess.PIPE,
+                text=True, check=False, restore_signals=restore_signals,
+            )  # fmt: skip
+        finally:
+            os.close(write_end)
+        outcomes.append(proc)
+    gnu, ours = outcomes
+    assert gnu.returncode == ours.returncode == 1
+    assert gnu.stderr.endswith("write error: Broken pipe\n")
+    assert ours.stderr == "tempkit mktemp: write error: Broken pipe\n"
+    assert list(workspace.other.iterdir()) == []
 
 
 # -- permission failures: only meaningful without root ---------------------------------------

@@ -7,7 +7,13 @@ of our own. Only that module's view of ``tempfile`` changes: its globals get a
 ``tempkit.tempfile``; every other module, and ``sys.modules["tempfile"]``,
 keep the standard library's. The scripts it runs in child interpreters (the
 shutdown tests) get the same view: their ``import tempfile`` line is made to
-import ``tempkit.tempfile``.
+import ``tempkit.tempfile``, from the same source tree as this process's (the
+children run isolated, ``-I``, so without this they would import whichever
+tempkit is installed, or none).
+
+``python -m tests.dropin.cpython_suite`` runs the suite with unittest alone (no
+pytest, no installed tempkit: ``PYTHONPATH=src:.``), which is how interpreters
+without a development venv are checked (``scripts/test.d/40-cpython-suite``).
 
 Tests that reach into the standard library's private names are left out, each
 with its reason (``LEFT_OUT``, also listed in docs/migrating-from-tempfile.md):
@@ -17,7 +23,10 @@ they are reported as skipped with "left out: <reason>".
 from __future__ import annotations
 
 import builtins
+import os
 import re
+import shutil
+import sys
 import sysconfig
 import types
 import unittest
@@ -25,6 +34,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import tempkit
 import tempkit.tempfile
 
 SOURCE = Path(sysconfig.get_path("stdlib")) / "test" / "test_tempfile.py"
@@ -56,6 +66,8 @@ LEFT_OUT: Mapping[str, str] = {
 }
 
 _IMPORT_TEMPFILE = re.compile(r"^(\s*)import tempfile$", re.MULTILINE)
+# The directory this process imports tempkit from, put first on a child's sys.path.
+_TEMPKIT_ROOT = str(Path(tempkit.__file__).resolve().parents[1])
 
 
 def _import_tempkit_tempfile(
@@ -72,7 +84,11 @@ def _import_tempkit_tempfile(
 
 def child_script(code: str) -> str:
     """``code`` (run in a child interpreter) importing ``tempkit.tempfile`` as ``tempfile``."""
-    redirected, count = _IMPORT_TEMPFILE.subn(r"\1import tempkit.tempfile as tempfile", code)
+    line = (
+        f"import sys as _sys; _sys.path.insert(0, {_TEMPKIT_ROOT!r}); "
+        "import tempkit.tempfile as tempfile"
+    )
+    redirected, count = _IMPORT_TEMPFILE.subn(lambda m: m.group(1) + line, code)
     if count == 0:
         raise AssertionError(
             f"a child script without 'import tempfile' would test nothing:\n{code}"
@@ -139,4 +155,23 @@ def test_cases(module: types.ModuleType) -> dict[str, type[unittest.TestCase]]:
     }
 
 
-__all__ = ["LEFT_OUT", "LEFT_OUT_PREFIX", "SOURCE", "child_script", "load", "test_cases"]
+def main() -> int:
+    """Run the suite with unittest under a fresh TMPDIR; 0 if nothing failed and tests ran."""
+    root = tempkit.tempfile.mkdtemp(prefix="cpython-suite-")
+    os.environ["TMPDIR"] = root
+    tempkit.reset_tempdir_cache()
+    tempkit.tempfile.tempdir = None
+    try:
+        cases = test_cases(load()).values()
+        suite = unittest.TestSuite(map(unittest.defaultTestLoader.loadTestsFromTestCase, cases))
+        print(f"CPython {SOURCE} against {tempkit.tempfile.__file__}", file=sys.stderr)
+        result = unittest.TextTestRunner(verbosity=1).run(suite)
+    finally:
+        shutil.rmtree(root)
+    return 0 if result.wasSuccessful() and result.testsRun else 1
+
+
+__all__ = ["LEFT_OUT", "LEFT_OUT_PREFIX", "SOURCE", "child_script", "load", "main", "test_cases"]
+
+if __name__ == "__main__":
+    sys.exit(main())

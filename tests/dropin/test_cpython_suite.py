@@ -10,6 +10,8 @@ tests left out (they reach into the standard library's private names).
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
 import sys
 import sysconfig
 from pathlib import Path
@@ -47,4 +49,36 @@ def test_only_the_test_modules_view_of_tempfile_changes() -> None:
     assert Path(standard.__file__ or "").parent == stdlib
     assert vars(module)["os"].__name__ == "os"  # other imports are the real ones
     script = cpython_suite.child_script("import tempfile\nprint(tempfile)")
-    assert script.splitlines()[0] == "import tempkit.tempfile as tempfile"
+    assert script.splitlines()[0].endswith("import tempkit.tempfile as tempfile")
+
+
+def test_child_scripts_import_the_tempkit_under_test() -> None:
+    # The shutdown tests' children run isolated (-I); with site-packages left out as well
+    # (-S) no installed tempkit can stand in for the one this process tests.
+    script = cpython_suite.child_script(
+        "if True:\n    import tempfile\n    print(tempfile.__file__, tempfile.mkdtemp)"
+    )
+    child = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert child.stdout.split()[0] == tempkit.tempfile.__file__
+
+
+def test_the_suite_runs_without_pytest() -> None:
+    # scripts/test.d/40-cpython-suite runs it this way on the interpreters without a venv.
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "src"), str(root)])}
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.dropin.cpython_suite"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr
+    assert "OK" in child.stderr
+    assert f"against {tempkit.tempfile.__file__}" in child.stderr

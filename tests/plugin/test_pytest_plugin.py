@@ -19,7 +19,14 @@ import pytest
 import tempkit
 from tempkit import MemoryBackend, PosixBackend
 from tempkit.pytest_plugin import make_backend
-from tests.support.plugin_suites import runs, seen, suite, user_root, without_basetemp
+from tests.support.plugin_suites import (
+    PYFAKEFS_NEIGHBOURS,
+    runs,
+    seen,
+    suite,
+    user_root,
+    without_basetemp,
+)
 
 pytest_plugins = ["pytester"]
 
@@ -480,6 +487,26 @@ def test_fails_in_memory(temp_dir):
 
 
 # -- the plugin stays out of the way ---------------------------------------------------------------
+@pytest.mark.parametrize("policy", ["all", "none"])
+def test_temp_dir_next_to_pyfakefs_whatever_runs_first(
+    pytester: pytest.Pytester, temp_root: Path, policy: str
+) -> None:
+    # A test with fs gets its temp_dir on the fake disk (in either fixture order), and
+    # the run's base on the real disk is not mistaken for one made on the fake disk.
+    pytest.importorskip("pyfakefs")
+    _suite(pytester, PYFAKEFS_NEIGHBOURS)
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-o", f"tempkit_retention_policy={policy}"
+    )
+    result.assert_outcomes(passed=4)
+    if policy == "none":
+        assert runs(temp_root) == {}
+        return
+    [(run, names)] = runs(temp_root).items()  # the fake disk's runs never reach the real one
+    assert [name.rsplit("-", 1)[0] for name in names] == ["test_2_real", "test_4_real_again"]
+    assert (user_root(temp_root) / run / names[0] / "a.txt").read_text() == "real"
+
+
 def test_disabled_with_p_no_tempkit(pytester: pytest.Pytester) -> None:
     _suite(
         pytester,

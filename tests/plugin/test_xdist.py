@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tempkit._pytest_bases import LOCK_NAME
-from tests.support.plugin_suites import runs, user_root
+from tests.support.plugin_suites import HEADER, PYFAKEFS_NEIGHBOURS, runs, user_root
 
 pytest_plugins = ["pytester"]
 
@@ -125,3 +125,27 @@ def test_concurrent_sessions_do_not_trip_over_each_others_retention(
     assert 1 <= len(left) <= 3
     _finish(_pytest(pytester.path, *count))
     assert list(runs(temp_root)) == ["run-3"]
+
+
+def test_temp_dir_next_to_pyfakefs_in_the_workers(
+    pytester: pytest.Pytester, temp_root: Path
+) -> None:
+    # A worker's base lies in the controller's run on the real disk, which pyfakefs's
+    # disk does not have: a test with fs gets a run of its own on the fake disk.
+    pytest.importorskip("pyfakefs")
+    pytester.makepyfile(test_fake=HEADER + PYFAKEFS_NEIGHBOURS)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-p", "xdist", "-n", "2", "-q", "-p", "no:cacheprovider"],
+        cwd=pytester.path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert "4 passed" in _finish(process)
+    [(run, workers)] = runs(temp_root).items()
+    names = sorted(
+        child.name.rsplit("-", 1)[0]
+        for worker in workers
+        for child in (user_root(temp_root) / run / worker).iterdir()
+    )
+    assert names == ["test_2_real", "test_4_real_again"]

@@ -16,7 +16,15 @@ import pytest
 
 from tempkit._pytest_bases import root_name
 
-__all__ = ["HEADER", "runs", "seen", "suite", "user_root", "without_basetemp"]
+__all__ = [
+    "HEADER",
+    "PYFAKEFS_NEIGHBOURS",
+    "runs",
+    "seen",
+    "suite",
+    "user_root",
+    "without_basetemp",
+]
 
 # What every inner suite imports: the backends to compare with, and a file to
 # report paths through (the inner tests run in pytester's directory).
@@ -32,6 +40,27 @@ def note(key, value):
     data = json.loads(seen.read_text()) if seen.exists() else {}
     data[key] = value
     seen.write_text(json.dumps(data))
+"""
+
+# temp_dir in tests with and without pyfakefs's ``fs``, in both fixture orders, next to
+# pytest's tmp_path: each test asserts what it sees through the (faked or real) ``os``.
+PYFAKEFS_NEIGHBOURS = """
+def test_1_fake_first(fs, temp_dir):
+    (temp_dir / "a.txt").write_text("fake")
+    assert os.listdir(str(temp_dir)) == ["a.txt"]  # the faked os sees it
+
+def test_2_real(temp_dir, tmp_path):
+    (temp_dir / "a.txt").write_text("real")
+    (tmp_path / "b.txt").write_text("pytest's")
+    assert os.listdir(str(temp_dir)) == ["a.txt"]
+    assert os.listdir(tmp_path) == ["b.txt"]
+
+def test_3_temp_dir_asked_before_fs(temp_dir, fs):
+    (temp_dir / "a.txt").write_text("fake")
+    assert os.listdir(str(temp_dir)) == ["a.txt"]
+
+def test_4_real_again(temp_dir):
+    assert os.listdir(str(temp_dir)) == []
 """
 
 

@@ -604,10 +604,23 @@ _BUILTIN_FUNCTION: Final[type] = type(len)
 _renameat2_state = "unknown" if sys.platform.startswith("linux") else "absent"
 
 
+def os_is_real() -> bool:
+    """Whether this module's ``os`` is the real one right now.
+
+    A fake filesystem (pyfakefs) puts its own ``os`` here while it is active,
+    and every path then names an entry on its fake disk.
+
+    Returns:
+        False while a fake ``os`` is in place.
+
+    """
+    return type(os.rename) is _BUILTIN_FUNCTION
+
+
 def _renameat2_noreplace(src: str, dst: str) -> bool:
     """Try ``renameat2(RENAME_NOREPLACE)``; False when this system lacks it."""
     global _renameat2, _renameat2_state
-    if _renameat2_state == "absent" or type(os.rename) is not _BUILTIN_FUNCTION:
+    if _renameat2_state == "absent" or not os_is_real():
         # Through ctypes the call goes to the kernel whatever ``os`` is; so only
         # while ``os`` is the real module. A fake filesystem (pyfakefs) puts its own
         # ``os`` here, and the paths then name entries on its fake disk.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # not typing's: `tempkit mktemp` starts faster without it
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Container, Sequence
     from typing import Final
 
 __all__ = [
@@ -45,7 +45,12 @@ class UsageError(Exception):
 
 
 def parse(
-    args: Sequence[str], short: str, long: Sequence[LongOption], *, permute: bool = True
+    args: Sequence[str],
+    short: str,
+    long: Sequence[LongOption],
+    *,
+    permute: bool = True,
+    stop_at: Container[str] = (),
 ) -> tuple[list[tuple[str, str | None]], list[str]]:
     """Split ``args`` into options and operands as GNU ``getopt_long`` does.
 
@@ -57,11 +62,16 @@ def parse(
         permute: Whether options may follow operands, as GNU allows unless
             ``POSIXLY_CORRECT`` is set; when false the first operand ends the
             options.
+        stop_at: Keys of options that end parsing where they stand (``--help``,
+            ``--version``): a GNU tool acts on them as getopt returns them, so
+            a mistake further on is never reported.
 
     Returns:
         ``(options, operands)``: each option as ``(key, argument)`` in command-line
         order, where ``key`` is the letter of a short option or the ``key`` of a
         long one; the operands in order. Everything after ``--`` is an operand.
+        After a ``stop_at`` option, the last one in ``options``, nothing more
+        is read.
 
     Raises:
         UsageError: An unknown or ambiguous option, a missing argument, or an
@@ -89,6 +99,8 @@ def parse(
                 value = args[index]
                 index += 1
             options.append((option.key, value))
+            if option.key in stop_at:
+                break
         elif arg.startswith("-") and arg != "-":
             position = 1
             while position < len(arg):
@@ -99,6 +111,8 @@ def parse(
                     raise UsageError(f"invalid option -- '{letter}'")
                 if short[spec + 1 : spec + 2] != ":":
                     options.append((letter, None))
+                    if letter in stop_at:
+                        return options, operands
                     continue
                 if position < len(arg):  # -pDIR
                     options.append((letter, arg[position:]))

@@ -108,11 +108,13 @@ class _Options:
 
 def main(args: Sequence[str]) -> int:
     """Run ``tempkit mktemp ARGS``; returns the exit status."""
+    permute = "POSIXLY_CORRECT" not in os.environ
     try:
-        permute = "POSIXLY_CORRECT" not in os.environ
-        parsed, operands = parse(args, SHORT_OPTIONS, LONG_OPTIONS, permute=permute)
-        if len(operands) > 1:
-            raise UsageError("too many templates")
+        # GNU acts on --help and --version as soon as getopt returns them: what
+        # follows them on the command line is never read, mistakes included.
+        parsed, operands = parse(
+            args, SHORT_OPTIONS, LONG_OPTIONS, permute=permute, stop_at=("help", "V")
+        )
     except UsageError as exc:
         usage_error("mktemp", str(exc))
         return 1
@@ -127,6 +129,9 @@ def main(args: Sequence[str]) -> int:
             sys.stdout.write(f"tempkit mktemp {__version__}\n")
             return 0
         seen[key] = value  # the last one wins, as with GNU
+    if len(operands) > 1:
+        usage_error("mktemp", "too many templates")
+        return 1
     return _make(_Options(operands[0] if operands else None, seen))
 
 
