@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, ClassVar, Final, Literal
 
 from tempkit import _finalizer, crashsafe
 from tempkit.backends.protocol import Backend
+from tempkit.errors import os_error
 from tempkit.path import BackendPath
 
 if TYPE_CHECKING:
@@ -335,8 +336,9 @@ class TempPath(BackendPath):
                 is never replaced, atomically (no check-then-rename race).
             perm: the mode bits the persisted entry gets (a temp file is 0o600,
                 a temp directory 0o700); set before the rename, so the entry
-                appears with them. Ignored on a backend without
-                ``capabilities.permissions``.
+                appears with them, on the entry itself (a symlink put in
+                its place is refused, never followed). Ignored on a backend
+                without ``capabilities.permissions``.
 
         Returns:
             The new location as a plain, absolute :class:`BackendPath`.
@@ -361,8 +363,8 @@ class TempPath(BackendPath):
         before: int | None = None
         try:
             if perm is not None and backend.capabilities.permissions:
-                before = stat.S_IMODE(backend.stat(source).st_mode)
-                backend.chmod(source, perm)
+                before = stat.S_IMODE(backend.stat(source, follow_symlinks=False).st_mode)
+                _chmod_no_follow(backend, source, perm)
             if overwrite:
                 backend.replace(source, str(destination))
             else:
@@ -370,7 +372,7 @@ class TempPath(BackendPath):
         except OSError as exc:
             if before is not None:
                 with contextlib.suppress(OSError):
-                    backend.chmod(source, before)  # untouched, mode included
+                    _chmod_no_follow(backend, source, before)  # untouched, mode included
             raise persist_error(self, str(destination), exc) from exc
         self._release(PERSISTED)
         return destination
@@ -402,6 +404,22 @@ class TempPath(BackendPath):
 
 _attach_finalizer = _finalizer.attach
 _take_finalizer = _finalizer.take
+
+
+def _chmod_no_follow(backend: Backend, path: str, mode: int) -> None:
+    """Change the mode of the entry at ``path`` itself, never of what a symlink there names.
+
+    Whoever can write to the temp object's directory can swap the entry for a
+    symlink to one of the owner's files between two steps; a by-name ``chmod``
+    would then change that file's mode.
+    """
+    try:
+        backend.chmod(path, mode, follow_symlinks=False)
+    except NotImplementedError:
+        # Only a symlink's own mode cannot change: the temp object is no longer there.
+        raise os_error(
+            errno.ELOOP, path, "the temp object was replaced by a symbolic link; not followed"
+        ) from None
 
 
 def _record_or_remove(remove: Remover, backend: Backend, raw: str) -> None:

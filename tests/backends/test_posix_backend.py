@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,3 +16,49 @@ def test_utime_error_names_the_path_on_every_python(temp_root: Path) -> None:
         PosixBackend().utime(missing)
     assert info.value.filename == missing
     assert info.value.errno is not None
+
+
+@pytest.fixture
+def old_libc_chmod(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``os.chmod`` as on glibc before 2.32, which this machine's C library is not.
+
+    There ``fchmodat(AT_SYMLINK_NOFOLLOW)`` fails for every file, and Python
+    raises NotImplementedError for ``follow_symlinks=False`` whatever the entry.
+    """
+    real = os.chmod
+
+    def chmod(
+        path: Any, mode: int, *args: Any, follow_symlinks: bool = True, **kwargs: Any
+    ) -> None:
+        if not follow_symlinks:
+            raise NotImplementedError("chmod: follow_symlinks unavailable on this platform")
+        real(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "chmod", chmod)
+
+
+@pytest.mark.skipif(not hasattr(os, "O_PATH"), reason="the fallback needs O_PATH")
+def test_chmod_without_following_works_where_the_c_library_refuses_it(
+    temp_root: Path, old_libc_chmod: None
+) -> None:
+    file = temp_root / "file"
+    file.write_text("x")
+    file.chmod(0o600)
+    PosixBackend().chmod(str(file), 0o640, follow_symlinks=False)
+    assert stat.S_IMODE(os.stat(file).st_mode) == 0o640
+
+
+@pytest.mark.parametrize("libc", ["this", "old"])
+def test_chmod_without_following_refuses_a_symlink_and_leaves_its_target(
+    temp_root: Path, libc: str, request: pytest.FixtureRequest
+) -> None:
+    if libc == "old":
+        request.getfixturevalue("old_libc_chmod")
+    target = temp_root / "target"
+    target.write_text("x")
+    target.chmod(0o600)
+    link = temp_root / "link"
+    link.symlink_to(target)
+    with pytest.raises(NotImplementedError):
+        PosixBackend().chmod(str(link), 0o644, follow_symlinks=False)
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600

@@ -529,11 +529,21 @@ class PosixBackend(BaseBackend):
 
         Raises:
             OSError: nothing is at ``path``, or the OS refuses (PermissionError...).
-            NotImplementedError: ``follow_symlinks=False`` where a symlink's own mode cannot change
-                (Linux).
+            NotImplementedError: ``follow_symlinks=False`` and ``path`` is a symlink, whose own
+                mode cannot change (Linux).
 
         """
-        os.chmod(path, mode, follow_symlinks=follow_symlinks)
+        if follow_symlinks:
+            os.chmod(path, mode)
+            return
+        try:
+            os.chmod(path, mode, follow_symlinks=False)
+        except NotImplementedError:
+            # C libraries before glibc 2.32 refuse the flag for every file, not only
+            # for a symlink: change the entry itself through an O_PATH descriptor.
+            if not _O_PATH:
+                raise
+            _chmod_entry_itself(path, mode)
 
     def symlink(self, target: str, path: str, *, target_is_directory: bool = False) -> None:
         """``os.symlink``.
@@ -598,6 +608,25 @@ class PosixBackend(BaseBackend):
 
 
 _tmpfile_works = bool(_O_TMPFILE)
+
+# O_PATH opens an entry without any permission on it; with O_NOFOLLOW a symlink is
+# opened as itself, so /proc/self/fd/N names the entry and never a link's target.
+_O_PATH: Final = getattr(os, "O_PATH", 0)
+
+
+def _chmod_entry_itself(path: str, mode: int) -> None:
+    """``chmod`` the entry at ``path``, refusing a symlink (NotImplementedError, as Linux does)."""
+    fd = os.open(path, _O_PATH | _NOFOLLOW | _CLOEXEC)
+    try:
+        if stat.S_ISLNK(os.fstat(fd).st_mode):
+            raise NotImplementedError("chmod: a symlink's own mode cannot change on this platform")
+        try:
+            os.chmod(f"{_PROC_FD}/{fd}", mode)
+        except FileNotFoundError:
+            raise NotImplementedError(f"chmod without following needs {_PROC_FD}") from None
+    finally:
+        os.close(fd)
+
 
 _renameat2: Callable[..., int] | None = None
 _BUILTIN_FUNCTION: Final[type] = type(len)

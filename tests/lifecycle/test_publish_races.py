@@ -1,0 +1,153 @@
+"""persist(perm=) and atomic_write never change the mode of a file outside their own entry.
+
+Both give the entry its final mode by name, a moment before renaming it into
+place. Whoever can write to the entry's directory (a TMPDIR owned by someone
+else, a shared directory without the sticky bit) can swap the entry for a
+symlink to one of the victim's files in that moment: a mode change that
+follows the link would open that file up. Here the victim is this process
+(root, whom permission bits never stop) and the attacker a real process of
+another user (``DiskWorker``), called at the exact moment by a spy on the
+victim's ``os.chmod``; a racing loop does the same without the spy.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import tempkit
+from tempkit import TempDirPath, TempFilePath
+from tests.support.processes import DiskWorker
+
+SECRET_MODE = 0o600
+
+
+def swap_for_link(entry: str, target: str) -> bool:
+    """The attacker: park ``entry``, put a symlink to ``target`` in its place."""
+    try:
+        os.rename(entry, entry + ".moved")
+    except FileNotFoundError:
+        return False
+    os.symlink(target, entry)
+    return True
+
+
+def mode_of(path: str | Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.fixture
+def attacker() -> Iterator[DiskWorker]:
+    if os.geteuid() != 0:
+        pytest.skip("the attacker is another user: dropping privileges needs root")
+    with DiskWorker() as worker:
+        yield worker
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    """A file of the victim's, private, outside every temp tree."""
+    path = tmp_path / "secret"
+    path.write_text("private")
+    path.chmod(SECRET_MODE)
+    return path
+
+
+def swap_at_first_chmod(
+    monkeypatch: pytest.MonkeyPatch, attacker: DiskWorker, matches: Callable[[str], bool], to: str
+) -> list[str]:
+    """Have the attacker swap the entry just before the victim's first ``chmod`` of it by name."""
+    real = os.chmod
+    swapped: list[str] = []
+
+    def spy(path: Any, mode: int, *args: Any, **kwargs: Any) -> None:
+        if isinstance(path, str) and matches(path) and not swapped:
+            assert attacker.call(swap_for_link, path, to)
+            swapped.append(path)
+        real(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "chmod", spy)
+    return swapped
+
+
+@pytest.mark.parametrize("kind", [TempFilePath, TempDirPath], ids=["file", "directory"])
+def test_persist_perm_never_changes_a_symlink_target(
+    kind: type[TempFilePath] | type[TempDirPath],
+    unprivileged_dir: Path,
+    secret: Path,
+    attacker: DiskWorker,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tmp = kind.create(dir=unprivileged_dir)  # the attacker's directory: it can rename in it
+    target = unprivileged_dir / "published"
+    swapped = swap_at_first_chmod(monkeypatch, attacker, lambda p: p == str(tmp), str(secret))
+    with pytest.raises(tempkit.PersistError) as caught:
+        tmp.persist(target, perm=0o644)
+    monkeypatch.undo()
+    assert swapped == [str(tmp)], "the attacker never got its moment"
+    assert mode_of(secret) == SECRET_MODE
+    assert secret.read_text() == "private"
+    assert not os.path.lexists(target)
+    assert caught.value.temp is tmp
+    assert tmp.managed
+    tmp.cleanup()  # the attacker's link at its name goes; the secret stays
+    assert mode_of(secret) == SECRET_MODE
+    assert secret.read_text() == "private"
+
+
+def test_persist_perm_still_sets_the_mode(temp_root: Path) -> None:
+    tmp = TempFilePath.create()
+    persisted = tmp.persist(temp_root / "published", perm=0o640)
+    assert mode_of(str(persisted)) == 0o640
+
+
+# -- a racing attacker -----------------------------------------------------------------------------
+def swap_every_entry(directory: str, prefixes: tuple[str, ...], target: str, stop: str) -> int:
+    """The attacker, in a loop: every entry whose name starts with a prefix becomes a link."""
+    swaps = 0
+    while not os.path.exists(stop):
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith(prefixes) and not name.endswith(".moved"):
+                entry = f"{directory}/{name}"
+                try:
+                    if not os.path.islink(entry) and swap_for_link(entry, target):
+                        swaps += 1
+                except OSError:
+                    pass
+    return swaps
+
+
+ROUNDS = 200
+
+
+def test_racing_attacker_never_opens_up_the_victims_file(
+    unprivileged_dir: Path, secret: Path, attacker: DiskWorker
+) -> None:
+    directory = str(unprivileged_dir)
+    stop = f"{directory}/stop"
+    attacker.submit(swap_every_entry, directory, ("tmp",), str(secret), stop)
+    time.sleep(0.05)
+    try:
+        for i in range(ROUNDS):
+            tmp = TempFilePath.create(dir=directory)
+            try:
+                tmp.persist(f"{directory}/persisted-{i}", perm=0o644)
+            except tempkit.PersistError:
+                tmp.cleanup(ignore_errors=True)
+            assert mode_of(secret) == SECRET_MODE, f"round {i}"
+    finally:
+        with open(stop, "w"):
+            pass
+        swaps = attacker.result()
+    assert swaps > 0, "the attacker never swapped anything: the race did not run"
+    assert secret.read_text() == "private"
