@@ -48,6 +48,7 @@ __all__ = [
     "TempPath",
     "check_perm",
     "check_policy",
+    "chmod_no_follow",
     "persist_error",
 ]
 
@@ -364,7 +365,7 @@ class TempPath(BackendPath):
         try:
             if perm is not None and backend.capabilities.permissions:
                 before = stat.S_IMODE(backend.stat(source, follow_symlinks=False).st_mode)
-                _chmod_no_follow(backend, source, perm)
+                chmod_no_follow(backend, source, perm)
             if overwrite:
                 backend.replace(source, str(destination))
             else:
@@ -372,7 +373,7 @@ class TempPath(BackendPath):
         except OSError as exc:
             if before is not None:
                 with contextlib.suppress(OSError):
-                    _chmod_no_follow(backend, source, before)  # untouched, mode included
+                    chmod_no_follow(backend, source, before)  # untouched, mode included
             raise persist_error(self, str(destination), exc) from exc
         self._release(PERSISTED)
         return destination
@@ -406,19 +407,23 @@ _attach_finalizer = _finalizer.attach
 _take_finalizer = _finalizer.take
 
 
-def _chmod_no_follow(backend: Backend, path: str, mode: int) -> None:
+def chmod_no_follow(backend: Backend, path: str, mode: int) -> None:
     """Change the mode of the entry at ``path`` itself, never of what a symlink there names.
 
-    Whoever can write to the temp object's directory can swap the entry for a
+    Whoever can write to a temp entry's directory can swap the entry for a
     symlink to one of the owner's files between two steps; a by-name ``chmod``
-    would then change that file's mode.
+    would then change that file's mode (``persist`` and ``atomic_write`` use this).
+
+    Raises:
+        OSError: ELOOP when a symlink is at ``path``; whatever ``chmod`` raises.
+
     """
     try:
         backend.chmod(path, mode, follow_symlinks=False)
     except NotImplementedError:
         # Only a symlink's own mode cannot change: the temp object is no longer there.
         raise os_error(
-            errno.ELOOP, path, "the temp object was replaced by a symbolic link; not followed"
+            errno.ELOOP, path, "the temp entry was replaced by a symbolic link; not followed"
         ) from None
 
 

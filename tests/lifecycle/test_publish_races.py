@@ -22,10 +22,16 @@ from typing import Any
 import pytest
 
 import tempkit
-from tempkit import TempDirPath, TempFilePath
+from tempkit import BackendPath, Capabilities, PosixBackend, TempDirPath, TempFilePath, atomic_write
 from tests.support.processes import DiskWorker
 
 SECRET_MODE = 0o600
+
+
+class NamedOnlyBackend(PosixBackend):
+    """The local disk as a filesystem without O_TMPFILE: atomic_write's named temp file."""
+
+    capabilities = Capabilities(unnamed_files=False, fsync=True)
 
 
 def swap_for_link(entry: str, target: str) -> bool:
@@ -107,6 +113,30 @@ def test_persist_perm_still_sets_the_mode(temp_root: Path) -> None:
     assert mode_of(str(persisted)) == 0o640
 
 
+def test_atomic_write_named_temp_file_never_changes_a_symlink_target(
+    unprivileged_dir: Path, secret: Path, attacker: DiskWorker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = unprivileged_dir / "out.txt"
+    temp_prefix = f"{unprivileged_dir}/.out.txt."
+    swapped = swap_at_first_chmod(
+        monkeypatch, attacker, lambda p: p.startswith(temp_prefix), str(secret)
+    )
+    backend = NamedOnlyBackend()
+    try:
+        with atomic_write(BackendPath(str(target), backend=backend), "w", perm=0o644) as f:
+            f.write("published")
+    except OSError:
+        pass  # refusing is fine; opening the secret up is not
+    monkeypatch.undo()
+    assert mode_of(secret) == SECRET_MODE
+    assert secret.read_text() == "private"
+    assert not os.path.islink(target)
+    if not swapped:
+        # The mode was set through the descriptor: no by-name chmod for the attacker to race.
+        assert mode_of(target) == 0o644
+        assert target.read_text() == "published"
+
+
 # -- a racing attacker -----------------------------------------------------------------------------
 def swap_every_entry(directory: str, prefixes: tuple[str, ...], target: str, stop: str) -> int:
     """The attacker, in a loop: every entry whose name starts with a prefix becomes a link."""
@@ -135,7 +165,8 @@ def test_racing_attacker_never_opens_up_the_victims_file(
 ) -> None:
     directory = str(unprivileged_dir)
     stop = f"{directory}/stop"
-    attacker.submit(swap_every_entry, directory, ("tmp",), str(secret), stop)
+    attacker.submit(swap_every_entry, directory, ("tmp", ".out-"), str(secret), stop)
+    backend = NamedOnlyBackend()
     time.sleep(0.05)
     try:
         for i in range(ROUNDS):
@@ -145,6 +176,13 @@ def test_racing_attacker_never_opens_up_the_victims_file(
             except tempkit.PersistError:
                 tmp.cleanup(ignore_errors=True)
             assert mode_of(secret) == SECRET_MODE, f"round {i}"
+            target = BackendPath(f"{directory}/out-{i}", backend=backend)
+            try:
+                with atomic_write(target, "w", perm=0o644) as f:
+                    f.write("x")
+            except OSError:
+                pass  # the attacker took the temp file away: refused, which is fine
+            assert mode_of(secret) == SECRET_MODE, f"round {i} (atomic_write)"
     finally:
         with open(stop, "w"):
             pass
