@@ -189,3 +189,37 @@ def test_racing_attacker_never_opens_up_the_victims_file(
         swaps = attacker.result()
     assert swaps > 0, "the attacker never swapped anything: the race did not run"
     assert secret.read_text() == "private"
+
+
+# -- cleanup of a temp file whose name now holds a directory --------------------------------------
+def rename_in_place(directory: str, old: str, new: str) -> None:
+    """The attacker: take the temp file away and give its name to another entry of the directory."""
+    os.rename(f"{directory}/{new}", f"{directory}/{new}.taken")
+    os.rename(f"{directory}/{old}", f"{directory}/{new}")
+
+
+@pytest.mark.parametrize("ignore_errors", [False, True])
+def test_file_cleanup_never_removes_a_directory_put_at_its_name(
+    unprivileged_dir: Path, attacker: DiskWorker, ignore_errors: bool
+) -> None:
+    # Two temp objects of the victim's in the attacker's directory: the attacker
+    # cannot write into the victim's 0o700 temp dir, but it can rename it onto the
+    # temp file's name. Cleaning up the file must not empty the directory.
+    directory = str(unprivileged_dir)
+    victim_dir = TempDirPath.create(dir=directory)
+    (victim_dir / "work").write_text("the owner's work")
+    tmp = TempFilePath.create(dir=directory)
+    attacker.call(rename_in_place, directory, victim_dir.name, tmp.name)
+    assert os.path.isdir(str(tmp))
+    if ignore_errors:
+        tmp.cleanup(ignore_errors=True)
+    else:
+        with pytest.raises(tempkit.CleanupError) as caught:
+            tmp.cleanup()
+        assert [path for path, _ in caught.value.errors] == [str(tmp)]
+    assert (Path(str(tmp)) / "work").read_text() == "the owner's work"
+    victim_dir.cleanup(ignore_errors=True)
+    PosixBackend().rmtree(str(tmp))
+    tmp.cleanup()  # its name is free now: nothing left to do, and no longer managed
+    assert not tmp.managed
+    os.unlink(f"{tmp}.taken")
