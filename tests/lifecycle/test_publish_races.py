@@ -23,6 +23,7 @@ import pytest
 
 import tempkit
 from tempkit import BackendPath, Capabilities, PosixBackend, TempDirPath, TempFilePath, atomic_write
+from tempkit.backends import posix
 from tests.support.processes import DiskWorker
 
 SECRET_MODE = 0o600
@@ -223,3 +224,53 @@ def test_file_cleanup_never_removes_a_directory_put_at_its_name(
     tmp.cleanup()  # its name is free now: nothing left to do, and no longer managed
     assert not tmp.managed
     os.unlink(f"{tmp}.taken")
+
+
+# -- no clobbering where renameat2 cannot help -----------------------------------------------------
+def make_empty_dir(path: str) -> bool:
+    """The attacker: put an empty directory of its own at ``path``, if it can."""
+    try:
+        os.mkdir(path, 0o755)
+    except FileExistsError:
+        return False
+    return True
+
+
+def test_persist_of_a_directory_without_renameat2_never_replaces_one_made_meanwhile(
+    unprivileged_dir: Path, attacker: DiskWorker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without renameat2(RENAME_NOREPLACE) a directory is renamed with rename(2),
+    # which replaces an empty directory: another user who makes one at the target
+    # just before the rename (in a shared temp dir, sticky, as /tmp is) must find
+    # the name taken, or see persist refuse; their directory is never replaced.
+    monkeypatch.setattr(posix, "_renameat2_state", "absent")
+    shared = unprivileged_dir
+    shared.chmod(0o1777)
+    tmp = TempDirPath.create(dir=shared)
+    (tmp / "result").write_text("done")
+    target = f"{shared}/published"
+    real_rename = os.rename
+    attacker_made: list[bool] = []
+
+    def spy(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+        if dst == target and not attacker_made:
+            attacker_made.append(attacker.call(make_empty_dir, target))
+        real_rename(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rename", spy)
+    try:
+        tmp.persist(target)
+        persisted = True
+    except FileExistsError:
+        persisted = False
+    monkeypatch.undo()
+    assert attacker_made, "the attacker never got its moment"
+    owner = os.stat(target).st_uid
+    if attacker_made[0]:
+        assert not persisted, "the attacker's directory was replaced"
+        assert owner != 0
+        tmp.cleanup()
+    else:
+        assert persisted
+        assert owner == 0
+        assert Path(target, "result").read_text() == "done"

@@ -8,6 +8,7 @@ versions.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
@@ -491,8 +492,12 @@ class PosixBackend(BaseBackend):
         """Atomic no-clobber rename.
 
         Linux ``renameat2(RENAME_NOREPLACE)`` where the kernel and filesystem
-        offer it; otherwise a hard link then unlink for files (also atomic), and
-        for directories a check before the rename, which can race.
+        offer it; otherwise a hard link then unlink for files (also atomic). A
+        directory first claims ``dst`` with an empty placeholder directory
+        (``mkdir`` is exclusive), which the rename then replaces: only whoever
+        may remove that placeholder (its owner, or anyone where the parent is
+        writable and not sticky) can slip another entry in between. A file on a
+        filesystem without hard links is checked for, then renamed, which can race.
 
         Args:
             src: the entry to move.
@@ -515,9 +520,24 @@ class PosixBackend(BaseBackend):
             else:
                 os.unlink(src)
                 return
-        if os.path.lexists(dst):
-            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), src, None, dst)
-        os.rename(src, dst)
+        if not stat.S_ISDIR(src_mode):
+            if os.path.lexists(dst):
+                raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), src, None, dst)
+            os.rename(src, dst)
+            return
+        # rename(2) replaces an empty directory: claim the name with one of our own.
+        try:
+            os.mkdir(dst, 0o700)
+        except FileExistsError:
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), src, None, dst) from None
+        placeholder = os.lstat(dst)
+        try:
+            os.rename(src, dst)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                if os.path.samestat(placeholder, os.lstat(dst)):
+                    os.rmdir(dst)
+            raise
 
     def chmod(self, path: str, mode: int, *, follow_symlinks: bool = True) -> None:
         """``os.chmod``.
