@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tempkit import PosixBackend
+from tempkit.backends import posix
 
 
 def test_utime_error_names_the_path_on_every_python(temp_root: Path) -> None:
@@ -38,9 +39,12 @@ def old_libc_chmod(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "O_PATH"), reason="the fallback needs O_PATH")
+@pytest.mark.parametrize("proc", [True, False], ids=["/proc", "no /proc"])
 def test_chmod_without_following_works_where_the_c_library_refuses_it(
-    temp_root: Path, old_libc_chmod: None
+    temp_root: Path, old_libc_chmod: None, proc: bool, request: pytest.FixtureRequest
 ) -> None:
+    if not proc:
+        request.getfixturevalue("no_proc")
     file = temp_root / "file"
     file.write_text("x")
     file.chmod(0o600)
@@ -48,12 +52,20 @@ def test_chmod_without_following_works_where_the_c_library_refuses_it(
     assert stat.S_IMODE(os.stat(file).st_mode) == 0o640
 
 
-@pytest.mark.parametrize("libc", ["this", "old"])
+@pytest.fixture
+def no_proc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As where /proc is not mounted (it is here): the O_PATH way cannot name the entry."""
+    monkeypatch.setattr(posix, "_PROC_FD", "/nonexistent-proc/self/fd")
+
+
+@pytest.mark.parametrize("libc", ["this", "old", "old, no /proc"])
 def test_chmod_without_following_refuses_a_symlink_and_leaves_its_target(
     temp_root: Path, libc: str, request: pytest.FixtureRequest
 ) -> None:
-    if libc == "old":
+    if libc != "this":
         request.getfixturevalue("old_libc_chmod")
+    if libc == "old, no /proc":
+        request.getfixturevalue("no_proc")
     target = temp_root / "target"
     target.write_text("x")
     target.chmod(0o600)

@@ -558,12 +558,22 @@ class PosixBackend(BaseBackend):
             return
         try:
             os.chmod(path, mode, follow_symlinks=False)
-        except NotImplementedError:
-            # C libraries before glibc 2.32 refuse the flag for every file, not only
-            # for a symlink: change the entry itself through an O_PATH descriptor.
-            if not _O_PATH:
-                raise
-            _chmod_entry_itself(path, mode)
+            return
+        except NotImplementedError as exc:
+            refused = exc  # raised as it is for a symlink, as os.chmod raises it on Linux
+        # C libraries before glibc 2.32 refuse the flag for every file, not only for
+        # a symlink: change the entry itself through an O_PATH descriptor.
+        if (
+            _O_PATH
+            and type(os.open) is _BUILTIN_FUNCTION
+            and _chmod_entry_itself(path, mode, refused)
+        ):
+            return
+        # Neither (no /proc, or a fake filesystem such as pyfakefs'): refuse a
+        # symlink seen now and change anything else by name.
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            raise refused
+        os.chmod(path, mode)
 
     def symlink(self, target: str, path: str, *, target_is_directory: bool = False) -> None:
         """``os.symlink``.
@@ -634,16 +644,23 @@ _tmpfile_works = bool(_O_TMPFILE)
 _O_PATH: Final = getattr(os, "O_PATH", 0)
 
 
-def _chmod_entry_itself(path: str, mode: int) -> None:
-    """``chmod`` the entry at ``path``, refusing a symlink (NotImplementedError, as Linux does)."""
+def _chmod_entry_itself(path: str, mode: int, refused: NotImplementedError) -> bool:
+    """``chmod`` the entry at ``path`` through ``/proc``; False where ``/proc`` is not mounted.
+
+    Raises:
+        NotImplementedError: ``refused``, when ``path`` is a symlink (whose own
+            mode cannot change on Linux).
+
+    """
     fd = os.open(path, _O_PATH | _NOFOLLOW | _CLOEXEC)
     try:
         if stat.S_ISLNK(os.fstat(fd).st_mode):
-            raise NotImplementedError("chmod: a symlink's own mode cannot change on this platform")
+            raise refused
         try:
             os.chmod(f"{_PROC_FD}/{fd}", mode)
         except FileNotFoundError:
-            raise NotImplementedError(f"chmod without following needs {_PROC_FD}") from None
+            return False
+        return True
     finally:
         os.close(fd)
 
