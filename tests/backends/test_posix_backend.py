@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import ctypes  # noqa: F401 - renameat2 goes through it, and the unprivileged child cannot load it
+import errno
 import os
 import stat
 from pathlib import Path
@@ -9,6 +11,7 @@ import pytest
 
 from tempkit import PosixBackend
 from tempkit.backends import posix
+from tests.support.processes import run_unprivileged
 
 
 def test_utime_error_names_the_path_on_every_python(temp_root: Path) -> None:
@@ -74,3 +77,28 @@ def test_chmod_without_following_refuses_a_symlink_and_leaves_its_target(
     with pytest.raises(NotImplementedError):
         PosixBackend().chmod(str(link), 0o644, follow_symlinks=False)
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+
+
+@pytest.mark.parametrize("mode", [0o700, 0o500])
+@pytest.mark.parametrize("renameat2", ["present", "absent"])
+def test_a_directory_renamed_into_itself_is_einval_and_leaves_nothing(
+    unprivileged_dir: Path, renameat2: str, mode: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # renameat2 answers EINVAL here as it does for a filesystem without the flag,
+    # so the fallback runs: its placeholder must neither change the error (a
+    # read-only directory refuses the placeholder: PermissionError) nor stay.
+    if renameat2 == "absent":
+        monkeypatch.setattr(posix, "_renameat2_state", "absent")
+    directory = unprivileged_dir / "c"
+
+    def attempt() -> tuple[int | None, list[str]]:
+        directory.mkdir(mode=mode)
+        try:
+            PosixBackend().rename_noreplace(str(directory), str(directory / "a"))
+        except OSError as exc:
+            return exc.errno, os.listdir(directory)
+        return None, os.listdir(directory)
+
+    code, left = run_unprivileged(attempt)
+    assert code == errno.EINVAL
+    assert left == []

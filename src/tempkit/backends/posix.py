@@ -530,6 +530,11 @@ class PosixBackend(BaseBackend):
             os.mkdir(dst, 0o700)
         except FileExistsError:
             raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), src, None, dst) from None
+        except OSError:
+            # The name cannot be claimed (a parent not writable or missing...): nobody
+            # else could take it either; the rename itself says what is wrong.
+            os.rename(src, dst)
+            return
         placeholder = os.lstat(dst)
         try:
             os.rename(src, dst)
