@@ -138,7 +138,7 @@ class TempFilePath(TempPath):
             backend.unlink(raw)
         except FileNotFoundError:
             return
-        except OSError as exc:
+        except OSError:
             try:
                 mode = backend.stat(raw, follow_symlinks=False).st_mode
             except FileNotFoundError:
@@ -150,7 +150,7 @@ class TempFilePath(TempPath):
                 # may have renamed one of the owner's directories to it): its tree
                 # is not the temp file's, so it is left alone.
                 if not ignore_errors:
-                    why = os_error(exc.errno or errno.EISDIR, raw, _NOT_THE_FILE)
+                    why = os_error(errno.EISDIR, raw, _NOT_THE_FILE)
                     raise CleanupError(raw, [(raw, why)]) from None
                 return
             backend.rmtree(raw, ignore_errors=ignore_errors)
