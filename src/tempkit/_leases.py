@@ -2,7 +2,9 @@
 
 One lease per process, in a per-user directory inside the temp dir
 (``<temp dir>/.tempkit-leases-<uid>``, mode 0o700, refused if it is a symlink,
-owned by someone else or open to others). The lease is one file,
+owned by someone else or open to others; as anyone can take that name first in
+a shared temp dir, a refused one is replaced by a spare,
+``.tempkit-leases-<uid>.<random>``, and sweeps read the spares too). The lease is one file,
 ``<pid>-<start>.lease``, that the process opens once, locks with ``flock``
 for its whole life, and appends to: a header naming the process (pid, start
 time, boot id, uid), then one record per temp object it creates (kind,
@@ -96,22 +98,26 @@ def open_lease_directory(temp_dir: str, *, create: bool) -> int:
 
     """
     name = lease_directory_name()
-    path = os.path.join(temp_dir, name)
     parent = os.open(temp_dir, _DIR_FLAGS)
     try:
         if create:
             with contextlib.suppress(FileExistsError):
                 os.mkdir(name, 0o700, dir_fd=parent)
-        try:
-            fd = os.open(name, _DIR_FLAGS | os.O_NOFOLLOW, dir_fd=parent)
-        except OSError as exc:
-            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-                raise PermissionError(
-                    errno.EACCES, "lease directory is not a plain directory: refused", path
-                ) from None
-            raise
+        return _open_checked(parent, name, os.path.join(temp_dir, name))
     finally:
         os.close(parent)
+
+
+def _open_checked(parent: int, name: str, path: str) -> int:
+    """Open ``name`` in ``parent`` as a lease directory: a real directory, ours, 0o700."""
+    try:
+        fd = os.open(name, _DIR_FLAGS | os.O_NOFOLLOW, dir_fd=parent)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise PermissionError(
+                errno.EACCES, "lease directory is not a plain directory: refused", path
+            ) from None
+        raise
     info = os.fstat(fd)
     problem = None
     if info.st_uid != os.geteuid():
@@ -122,6 +128,59 @@ def open_lease_directory(temp_dir: str, *, create: bool) -> int:
         os.close(fd)
         raise PermissionError(errno.EACCES, problem, path)
     return fd
+
+
+def _spare_directories(temp_dir: str) -> list[tuple[str, int]]:
+    """This user's spare lease directories in ``temp_dir`` (name, descriptor), checked.
+
+    A spare is made when the lease directory's own name is taken by something
+    this user does not control: anyone can make an entry of any name in a
+    shared temp dir, and one squatted name must not stop crash-safe mode. A
+    spare's name ends in random characters, so it cannot be taken in advance;
+    entries of a spare's form that are not this user's private directories
+    are not read.
+    """
+    prefix = lease_directory_name() + "."
+    parent = os.open(temp_dir, _DIR_FLAGS)
+    found: list[tuple[str, int]] = []
+    try:
+        for name in sorted(os.listdir(parent)):
+            if name.startswith(prefix):
+                try:
+                    found.append((name, _open_checked(parent, name, "")))
+                except OSError:
+                    continue  # not ours: never read
+    finally:
+        os.close(parent)
+    return found
+
+
+def _open_spare_directory(temp_dir: str, refused: OSError) -> tuple[str, int]:
+    """A spare lease directory for this process (an existing one, else a new one)."""
+    spares = _spare_directories(temp_dir)
+    for _, fd in spares[1:]:
+        os.close(fd)
+    if spares:
+        name, fd = spares[0]
+    else:
+        parent = os.open(temp_dir, _DIR_FLAGS)
+        try:
+            while True:
+                name = f"{lease_directory_name()}.{os.urandom(8).hex()}"
+                try:
+                    os.mkdir(name, 0o700, dir_fd=parent)
+                except FileExistsError:
+                    continue
+                fd = _open_checked(parent, name, os.path.join(temp_dir, name))
+                break
+        finally:
+            os.close(parent)
+    import logging  # noqa: PLC0415 - only a squatted lease directory pays for logging
+
+    logging.getLogger("tempkit").warning(
+        "%s; leases go to %s instead", refused, os.path.join(temp_dir, name)
+    )
+    return name, fd
 
 
 class LeaseRecord(NamedTuple):
@@ -147,12 +206,16 @@ class Lease:
 
     def __init__(self, temp_dir: str) -> None:
         self.identity = process_identity()
-        self.directory = os.path.join(temp_dir, lease_directory_name())
         self.name = f"{self.identity.pid}-{self.identity.start or 0}{_SUFFIX}"
         # Built under a private name, then linked into place: a sweep that finds
         # the lease finds it locked and with its header, never half made.
         building = f".{self.name}.{os.urandom(4).hex()}"
-        directory = open_lease_directory(temp_dir, create=True)
+        try:
+            directory = open_lease_directory(temp_dir, create=True)
+            directory_name = lease_directory_name()
+        except PermissionError as refused:
+            directory_name, directory = _open_spare_directory(temp_dir, refused)
+        self.directory = os.path.join(temp_dir, directory_name)
         try:
             flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
             fd = os.open(building, flags, 0o600, dir_fd=directory)
@@ -572,25 +635,38 @@ def sweep_directory(
     once passed; ``skip`` names a lease file not to look at (this process's).
     """
     entries: list[SweepEntry] = []
+    directories: list[tuple[str, int]] = []
+    refused: PermissionError | None = None
     try:
-        directory = open_lease_directory(temp_dir, create=False)
+        directories.append((lease_directory_name(), open_lease_directory(temp_dir, create=False)))
     except FileNotFoundError:
-        return SweepReport(entries, True)
+        pass
+    except PermissionError as exc:
+        refused = exc
+    directories += _spare_directories(temp_dir)
+    if refused is not None:
+        if not directories:
+            raise refused
+        # Not ours: what it holds is never read. Ours are in the spare directories.
+        lease_dir = os.path.join(temp_dir, lease_directory_name())
+        entries.append(SweepEntry(lease_dir, "", "lease", "left", str(refused.strerror)))
     uid = os.geteuid()
-    lease_dir = os.path.join(temp_dir, lease_directory_name())
     try:
-        for name in sorted(os.listdir(directory)):
-            if deadline is not None and time.monotonic() > deadline:
-                return SweepReport(entries, False)
-            if not name.endswith(_SUFFIX) or name == skip:
-                continue
-            entries.extend(
-                _sweep_lease(
-                    directory, name, os.path.join(lease_dir, name), uid, dry_run, older_than
+        for directory_name, directory in directories:
+            lease_dir = os.path.join(temp_dir, directory_name)
+            for name in sorted(os.listdir(directory)):
+                if deadline is not None and time.monotonic() > deadline:
+                    return SweepReport(entries, False)
+                if not name.endswith(_SUFFIX) or name == skip:
+                    continue
+                entries.extend(
+                    _sweep_lease(
+                        directory, name, os.path.join(lease_dir, name), uid, dry_run, older_than
+                    )
                 )
-            )
     finally:
-        os.close(directory)
+        for _, directory in directories:
+            os.close(directory)
     return SweepReport(entries, True)
 
 

@@ -25,7 +25,7 @@ from tempkit import naming
 from tempkit._temp_internals import exclusive_mode
 from tempkit.backends._current import get_backend
 from tempkit.backends.protocol import Backend, fsync_backend, unnamed_file_backend
-from tempkit.lifecycle import check_perm
+from tempkit.lifecycle import check_perm, chmod_no_follow
 from tempkit.path import BackendPath, _text_encoding
 
 if TYPE_CHECKING:
@@ -328,12 +328,14 @@ class AtomicWrite(Generic[F]):
         if syncer is not None:
             syncer.fsync_file(file)
         bits = self._bits
+        if bits is not None and backend.capabilities.descriptors and sys.platform != "win32":
+            # Through the open file, named or not: a by-name chmod would follow a
+            # symlink that whoever can write to the directory put at the name.
+            os.fchmod(file.fileno(), bits)
+            bits = None
         if self._temp_name is None:  # an unnamed file
             linker = unnamed_file_backend(backend)
             assert linker is not None  # only such a backend made it
-            if bits is not None and backend.capabilities.descriptors and sys.platform != "win32":
-                os.fchmod(file.fileno(), bits)
-                bits = None
             if not self._overwrite and bits is None:
                 # Straight into place: linkat never replaces (FileExistsError).
                 linker.link_unnamed(file, target)
@@ -350,7 +352,7 @@ class AtomicWrite(Generic[F]):
         temp = self._temp_name
         assert temp is not None
         if bits is not None:
-            backend.chmod(temp, bits)
+            chmod_no_follow(backend, temp, bits)
         if self._overwrite:
             backend.replace(temp, target)
         else:

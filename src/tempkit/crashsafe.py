@@ -186,7 +186,8 @@ def sweep(
 
     Raises:
         PermissionError: a lease directory is a symlink, another user's, or open
-            to others.
+            to others, and there is no spare one of this user's (with a spare,
+            the refused one is reported as "left" and never read).
         ValueError: ``older_than`` is negative.
         TypeError: ``dirs`` holds something that is not a str path.
         NotImplementedError: on Windows, where crash-safe mode records nothing.

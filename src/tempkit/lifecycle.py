@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, ClassVar, Final, Literal
 
 from tempkit import _finalizer, crashsafe
 from tempkit.backends.protocol import Backend
+from tempkit.errors import os_error
 from tempkit.path import BackendPath
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ __all__ = [
     "TempPath",
     "check_perm",
     "check_policy",
+    "chmod_no_follow",
     "persist_error",
 ]
 
@@ -339,8 +341,9 @@ class TempPath(BackendPath):
                 is never replaced, atomically (no check-then-rename race).
             perm: the mode bits the persisted entry gets (a temp file is 0o600,
                 a temp directory 0o700); set before the rename, so the entry
-                appears with them. Ignored on a backend without
-                ``capabilities.permissions``.
+                appears with them, on the entry itself (a symlink put in
+                its place is refused, never followed). Ignored on a backend
+                without ``capabilities.permissions``.
 
         Returns:
             The new location as a plain, absolute :class:`BackendPath`.
@@ -365,8 +368,8 @@ class TempPath(BackendPath):
         before: int | None = None
         try:
             if perm is not None and backend.capabilities.permissions:
-                before = stat.S_IMODE(backend.stat(source).st_mode)
-                backend.chmod(source, perm)
+                before = stat.S_IMODE(backend.stat(source, follow_symlinks=False).st_mode)
+                chmod_no_follow(backend, source, perm)
             if overwrite:
                 backend.replace(source, str(destination))
             else:
@@ -374,7 +377,7 @@ class TempPath(BackendPath):
         except OSError as exc:
             if before is not None:
                 with contextlib.suppress(OSError):
-                    backend.chmod(source, before)  # untouched, mode included
+                    chmod_no_follow(backend, source, before)  # untouched, mode included
             raise persist_error(self, str(destination), exc) from exc
         self._release(PERSISTED)
         return destination
@@ -406,6 +409,26 @@ class TempPath(BackendPath):
 
 _attach_finalizer = _finalizer.attach
 _take_finalizer = _finalizer.take
+
+
+def chmod_no_follow(backend: Backend, path: str, mode: int) -> None:
+    """Change the mode of the entry at ``path`` itself, never of what a symlink there names.
+
+    Whoever can write to a temp entry's directory can swap the entry for a
+    symlink to one of the owner's files between two steps; a by-name ``chmod``
+    would then change that file's mode (``persist`` and ``atomic_write`` use this).
+
+    Raises:
+        OSError: ELOOP when a symlink is at ``path``; whatever ``chmod`` raises.
+
+    """
+    try:
+        backend.chmod(path, mode, follow_symlinks=False)
+    except NotImplementedError:
+        # Only a symlink's own mode cannot change: the temp object is no longer there.
+        raise os_error(
+            errno.ELOOP, path, "the temp entry was replaced by a symbolic link; not followed"
+        ) from None
 
 
 def _record_or_remove(remove: Remover, backend: Backend, raw: str) -> None:

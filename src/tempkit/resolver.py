@@ -8,6 +8,7 @@ was created in it and removed again, the way CPython's tempfile decides.
 
 from __future__ import annotations
 
+import stat
 import threading
 import weakref
 from typing import Final, NamedTuple
@@ -100,6 +101,40 @@ class Resolution(NamedTuple):
             mark = ("chosen" if i == chosen_index else "usable") if c.accepted else "skip"
             lines.append(f"  {mark:<6}  {c.path:<{width}}  [{c.source}] {c.reason}")
         return "\n".join(lines)
+
+
+_WRITABLE: Final = "writable (probe file created and removed)"
+
+
+def _open_to_others(backend: Backend, path: str, probe: str) -> str:
+    """Why another user could rename or remove entries in ``path``, as a note; "" if nobody can.
+
+    Such a directory is still used, as CPython's tempfile uses it, but there
+    another user can take a temp object's name away and put something else
+    under it; the note says so in ``explain()`` and a warning is logged.
+    """
+    if not backend.capabilities.permissions:
+        return ""
+    try:
+        # The probe was made by this process: its owner is who we are on this backend.
+        me = backend.stat(probe, follow_symlinks=False).st_uid
+        info = backend.stat(path)
+    except OSError:
+        return ""
+    mode = info.st_mode
+    if mode & stat.S_IWOTH and not mode & stat.S_ISVTX:
+        return "; others can rename or remove entries in it (world-writable without the sticky bit)"
+    if info.st_uid not in (me, 0):
+        return f"; its owner, uid {info.st_uid}, can rename or remove entries in it"
+    return ""
+
+
+def _warn_open_to_others(candidate: Candidate) -> None:
+    import logging  # noqa: PLC0415 - only a directory open to others pays for logging
+
+    logging.getLogger("tempkit").warning(
+        "temp dir %s (%s) is %s", candidate.path, candidate.source, candidate.reason
+    )
 
 
 class _Cache:
@@ -212,11 +247,12 @@ class TempDirResolver:
             return Candidate(path, source, False, "not writable (permission denied)")
         except OSError as exc:
             return Candidate(path, source, False, f"probe failed: {exc.strerror or exc}")
+        warning = _open_to_others(backend, path, probe)
         try:
             backend.unlink(probe)
         except OSError as exc:
             return Candidate(path, source, False, f"probe could not be removed: {exc.strerror}")
-        return Candidate(path, source, True, "writable (probe file created and removed)")
+        return Candidate(path, source, True, _WRITABLE + warning)
 
     def explain(self) -> Resolution:
         """Probe every candidate and report which one is chosen and why.
@@ -257,6 +293,8 @@ class TempDirResolver:
                 candidate = self._check(path, source)
                 seen.append(candidate)
                 if candidate.accepted:
+                    if candidate.reason != _WRITABLE:
+                        _warn_open_to_others(candidate)
                     cache.chosen = candidate.path
                     return candidate.path
         detail = "; ".join(f"{c.path or c.source} ({c.source}): {c.reason}" for c in seen)

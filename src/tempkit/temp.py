@@ -8,8 +8,10 @@ from then on.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
@@ -20,6 +22,7 @@ from typing import (
     AnyStr,
     BinaryIO,
     ClassVar,
+    Final,
     Generic,
     Literal,
     TypeVar,
@@ -27,6 +30,7 @@ from typing import (
 )
 
 from tempkit.backends.protocol import Backend, DeleteOnCloseBackend, delete_on_close_backend
+from tempkit.errors import CleanupError, os_error
 from tempkit.lifecycle import ACTIVE, CLEANED, CleanupPolicy, Remover, TempPath
 from tempkit.options import (
     FILE_PERM,
@@ -52,6 +56,8 @@ if TYPE_CHECKING:
 # CleanupPolicy and TempPath live in tempkit.lifecycle; they are named here too
 # because they were defined here before.
 __all__ = ["CleanupPolicy", "OpenTempFile", "TempDirPath", "TempFilePath", "TempPath"]
+
+_NOT_THE_FILE: Final = "a directory is at the temp file's name now; it is not the temp file: left"
 
 # The file object an OpenTempFile holds, by mode (see create_open's overloads).
 FileT = TypeVar("FileT", bound="io.IOBase | IO[Any]")
@@ -126,13 +132,27 @@ class TempFilePath(TempPath):
     @staticmethod
     def _remove(backend: Backend, raw: str, ignore_errors: bool) -> None:
         # The common case costs one unlink. Anything else (a read-only attribute or
-        # a sharing violation on Windows, a directory put in its place) goes through
-        # rmtree, so a file gets the same care as a tree and a CleanupError on failure.
+        # a sharing violation on Windows) goes through rmtree, so a file gets the
+        # same care as a tree and a CleanupError on failure.
         try:
             backend.unlink(raw)
         except FileNotFoundError:
             return
         except OSError:
+            try:
+                mode = backend.stat(raw, follow_symlinks=False).st_mode
+            except FileNotFoundError:
+                return
+            except OSError:
+                mode = 0
+            if stat.S_ISDIR(mode):
+                # A directory at the file's name was put there by someone else (who
+                # may have renamed one of the owner's directories to it): its tree
+                # is not the temp file's, so it is left alone.
+                if not ignore_errors:
+                    why = os_error(errno.EISDIR, raw, _NOT_THE_FILE)
+                    raise CleanupError(raw, [(raw, why)]) from None
+                return
             backend.rmtree(raw, ignore_errors=ignore_errors)
 
     @classmethod

@@ -304,12 +304,18 @@ def test_a_lease_directory_someone_else_controls_is_refused(
         else:
             os.chown(directory, NOBODY_UID, NOBODY_UID)
     with pytest.raises(PermissionError, match="refused"):
-        tempkit.sweep([temp_root])
+        tempkit.sweep([temp_root])  # nothing of ours to sweep, and the reason why
+    # Whoever took the name first cannot stop crash-safe mode: the lease goes to a
+    # spare directory under a name nobody could guess, and the taken one is never read.
     crashsafe.enable_crash_safety()
-    with pytest.raises(PermissionError, match="refused"):
-        TempDirPath.create(dir=temp_root)
-    # The object whose record was refused is removed again: nothing is left.
-    assert everything_below(temp_root) == [lease_directory_name()]
+    made = TempDirPath.create(dir=temp_root)
+    (spare,) = [p for p in temp_root.iterdir() if p.name.startswith(lease_directory_name() + ".")]
+    assert stat.S_IMODE(spare.lstat().st_mode) == 0o700
+    assert [p.name for p in spare.iterdir()] == [current_lease().name]
+    report = tempkit.sweep([temp_root])
+    assert [(e.kind, e.action) for e in report.entries] == [("lease", "left")]
+    assert "refused" in report.entries[0].reason
+    made.cleanup()
 
 
 _held: list[object] = []
@@ -643,3 +649,46 @@ def test_a_policy_change_takes_the_object_out_of_the_lease_and_back(temp_root: P
     assert live_records(lease_path) == {str(directory)}
     directory.cleanup()
     assert live_records(lease_path) == set()
+
+
+def test_a_squatted_lease_directory_name_neither_stops_nor_feeds_the_sweep(
+    unprivileged_dir: Path, tmp_path: Path
+) -> None:
+    # In a shared temp dir (sticky, world-writable) another user takes the name of
+    # root's lease directory first and puts a forged lease there naming one of
+    # root's files. Root's worker still records its objects; once it is killed, a
+    # sweep removes them and never reads the forged lease.
+    shared = unprivileged_dir
+    shared.chmod(0o1777)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("root's")
+    info = precious.stat()
+    name = lease_directory_name()
+
+    def squat() -> None:
+        os.mkdir(shared / name, 0o755)
+        forged = (
+            f"tempkit-lease 1 999999 1 - 0 {host_id()}\n"
+            f"f {info.st_dev} {info.st_ino} 0 {len(str(precious))}:{precious}\n"
+        )
+        (shared / name / "999999-1.lease").write_text(forged)
+        # And the name of a spare, taken in advance (a spare's real name is random).
+        os.mkdir(shared / f"{name}.taken", 0o700)
+        (shared / f"{name}.taken" / "999999-1.lease").write_text(forged)
+
+    run_unprivileged(squat)
+    worker = start_worker(
+        shared,
+        "d = tempkit.TempDirPath.create()\nprint(json.dumps(str(d)), flush=True)\n"
+        "time.sleep(600)\n",
+    )
+    made = str(first_line(worker))
+    kill(worker)
+    report = tempkit.sweep([shared])
+    assert [e.path for e in report.removed] == [made]
+    assert not os.path.exists(made)
+    assert precious.read_text() == "root's"
+    assert (shared / name / "999999-1.lease").exists()
+    assert (shared / f"{name}.taken" / "999999-1.lease").exists()
+    assert report.failed == []
+    assert [e.lease for e in report.left] == [str(shared / name)]

@@ -454,8 +454,8 @@ def test_persist_refuses_a_bad_perm_and_changes_nothing(
 def test_persist_without_renameat2_still_refuses_to_clobber(
     temp_root: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
-    # Force the portable fallback (link+unlink for files, check+rename for
-    # directories) that systems without renameat2 use; it runs on the real disk.
+    # Force the portable fallback (link+unlink for files, a placeholder then rename
+    # for directories) that systems without renameat2 use; it runs on the real disk.
     monkeypatch.setattr(posix, "_renameat2_state", "absent")
     created = make(kind)
     taken = temp_root / "taken"

@@ -11,6 +11,7 @@ import errno
 import gc
 import os
 import stat
+import tempfile as std_tempfile
 import threading
 import weakref
 from collections.abc import Sequence
@@ -407,3 +408,80 @@ def test_relative_candidate_with_a_deleted_cwd_is_skipped(
     )
     assert candidates[-1].source.startswith("cwd")
     assert not candidates[-1].accepted
+
+
+# -- directories that others control -------------------------------------------------------------
+def _choose(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Candidate, str]:
+    """Resolve with TMPDIR at ``path``: (tempkit's choice, its candidate, the stdlib's choice)."""
+    monkeypatch.setenv("TMPDIR", str(path))
+    resolver = TempDirResolver(PlacedBackend([], str(path)))
+    candidate = resolver.explain().candidates[0]
+    monkeypatch.setattr(std_tempfile, "tempdir", None)
+    return resolver.resolve(), candidate, std_tempfile.gettempdir()
+
+
+WRITABLE = "writable (probe file created and removed)"
+
+
+def test_a_world_writable_dir_without_the_sticky_bit_is_used_and_flagged(
+    scrubbed_env: pytest.MonkeyPatch, temp_root: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    shared = temp_root / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    chosen, candidate, stdlib = _choose(shared, scrubbed_env)
+    assert chosen == stdlib == str(shared)  # the standard library's choice, as promised
+    assert candidate.accepted
+    assert candidate.reason == (
+        f"{WRITABLE}; others can rename or remove entries in it "
+        "(world-writable without the sticky bit)"
+    )
+    assert [r.levelname for r in caplog.records if r.name == "tempkit"] == ["WARNING"]
+    assert str(shared) in caplog.text
+
+
+def test_a_dir_owned_by_another_user_is_used_and_flagged(
+    scrubbed_env: pytest.MonkeyPatch, unprivileged_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Root (this process) can write to it, and so can its owner, nobody.
+    chosen, candidate, stdlib = _choose(unprivileged_dir, scrubbed_env)
+    assert chosen == stdlib == str(unprivileged_dir)
+    owner = unprivileged_dir.stat().st_uid
+    assert (
+        candidate.reason
+        == f"{WRITABLE}; its owner, uid {owner}, can rename or remove entries in it"
+    )
+    assert "can rename or remove entries" in caplog.text
+
+
+@pytest.mark.parametrize("mode", [0o1777, 0o700, 0o755])
+def test_a_sticky_or_private_dir_is_not_flagged(
+    scrubbed_env: pytest.MonkeyPatch, temp_root: Path, mode: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    place = temp_root / "place"
+    place.mkdir()
+    place.chmod(mode)
+    chosen, candidate, stdlib = _choose(place, scrubbed_env)
+    assert chosen == stdlib == str(place)
+    assert candidate == Candidate(str(place), "$TMPDIR", True, WRITABLE)
+    assert not [r for r in caplog.records if r.name == "tempkit"]
+
+
+def test_a_symlinked_tmpdir_is_followed_as_the_standard_library_does(
+    scrubbed_env: pytest.MonkeyPatch, places: dict[str, Path]
+) -> None:
+    link = places["cwd"] / "link"
+    link.symlink_to(places["tmpdir"])
+    chosen, candidate, stdlib = _choose(link, scrubbed_env)
+    assert chosen == stdlib == str(link)
+    assert candidate.reason == WRITABLE
+    assert os.listdir(places["tmpdir"]) == []
+
+
+def test_a_missing_tmpdir_falls_back_as_the_standard_library_does(
+    scrubbed_env: pytest.MonkeyPatch, places: dict[str, Path]
+) -> None:
+    scrubbed_env.setenv("TMPDIR", str(places["missing"]))
+    scrubbed_env.setattr(std_tempfile, "tempdir", None)
+    assert tempkit.gettempdir(PosixBackend()) == std_tempfile.gettempdir()
+    assert not places["missing"].exists()

@@ -8,6 +8,7 @@ versions.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
@@ -491,8 +492,12 @@ class PosixBackend(BaseBackend):
         """Atomic no-clobber rename.
 
         Linux ``renameat2(RENAME_NOREPLACE)`` where the kernel and filesystem
-        offer it; otherwise a hard link then unlink for files (also atomic), and
-        for directories a check before the rename, which can race.
+        offer it; otherwise a hard link then unlink for files (also atomic). A
+        directory first claims ``dst`` with an empty placeholder directory
+        (``mkdir`` is exclusive), which the rename then replaces: only whoever
+        may remove that placeholder (its owner, or anyone where the parent is
+        writable and not sticky) can slip another entry in between. A file on a
+        filesystem without hard links is checked for, then renamed, which can race.
 
         Args:
             src: the entry to move.
@@ -515,9 +520,29 @@ class PosixBackend(BaseBackend):
             else:
                 os.unlink(src)
                 return
-        if os.path.lexists(dst):
-            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), src, None, dst)
-        os.rename(src, dst)
+        if not stat.S_ISDIR(src_mode):
+            if os.path.lexists(dst):
+                raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), src, None, dst)
+            os.rename(src, dst)
+            return
+        # rename(2) replaces an empty directory: claim the name with one of our own.
+        try:
+            os.mkdir(dst, 0o700)
+        except FileExistsError:
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), src, None, dst) from None
+        except OSError:
+            # The name cannot be claimed (a parent not writable or missing...): nobody
+            # else could take it either; the rename itself says what is wrong.
+            os.rename(src, dst)
+            return
+        placeholder = os.lstat(dst)
+        try:
+            os.rename(src, dst)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                if os.path.samestat(placeholder, os.lstat(dst)):
+                    os.rmdir(dst)
+            raise
 
     def chmod(self, path: str, mode: int, *, follow_symlinks: bool = True) -> None:
         """``os.chmod``.
@@ -529,11 +554,31 @@ class PosixBackend(BaseBackend):
 
         Raises:
             OSError: nothing is at ``path``, or the OS refuses (PermissionError...).
-            NotImplementedError: ``follow_symlinks=False`` where a symlink's own mode cannot change
-                (Linux).
+            NotImplementedError: ``follow_symlinks=False`` and ``path`` is a symlink, whose own
+                mode cannot change (Linux).
 
         """
-        os.chmod(path, mode, follow_symlinks=follow_symlinks)
+        if follow_symlinks:
+            os.chmod(path, mode)
+            return
+        try:
+            os.chmod(path, mode, follow_symlinks=False)
+            return
+        except NotImplementedError as exc:
+            refused = exc  # raised as it is for a symlink, as os.chmod raises it on Linux
+        # C libraries before glibc 2.32 refuse the flag for every file, not only for
+        # a symlink: change the entry itself through an O_PATH descriptor.
+        if (
+            _O_PATH
+            and type(os.open) is _BUILTIN_FUNCTION
+            and _chmod_entry_itself(path, mode, refused)
+        ):
+            return
+        # Neither (no /proc, or a fake filesystem such as pyfakefs'): refuse a
+        # symlink seen now and change anything else by name.
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            raise refused
+        os.chmod(path, mode)
 
     def symlink(self, target: str, path: str, *, target_is_directory: bool = False) -> None:
         """``os.symlink``.
@@ -598,6 +643,32 @@ class PosixBackend(BaseBackend):
 
 
 _tmpfile_works = bool(_O_TMPFILE)
+
+# O_PATH opens an entry without any permission on it; with O_NOFOLLOW a symlink is
+# opened as itself, so /proc/self/fd/N names the entry and never a link's target.
+_O_PATH: Final = getattr(os, "O_PATH", 0)
+
+
+def _chmod_entry_itself(path: str, mode: int, refused: NotImplementedError) -> bool:
+    """``chmod`` the entry at ``path`` through ``/proc``; False where ``/proc`` is not mounted.
+
+    Raises:
+        NotImplementedError: ``refused``, when ``path`` is a symlink (whose own
+            mode cannot change on Linux).
+
+    """
+    fd = os.open(path, _O_PATH | _NOFOLLOW | _CLOEXEC)
+    try:
+        if stat.S_ISLNK(os.fstat(fd).st_mode):
+            raise refused
+        try:
+            os.chmod(f"{_PROC_FD}/{fd}", mode)
+        except FileNotFoundError:
+            return False
+        return True
+    finally:
+        os.close(fd)
+
 
 _renameat2: Callable[..., int] | None = None
 _BUILTIN_FUNCTION: Final[type] = type(len)

@@ -9,6 +9,7 @@ what was not checked and why.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -508,6 +509,25 @@ class BackendConformance:
         backend.create_file(path)
         backend.chmod(path, 0o400)
         assert stat.S_IMODE(backend.stat(path).st_mode) == 0o400
+
+    def test_chmod_without_following_changes_the_entry_itself(
+        self, backend: Backend, scratch: str
+    ) -> None:
+        # persist(perm=) and atomic_write set modes this way, so that a symlink
+        # put at a temp object's name never has its target's mode changed.
+        require(backend, "permissions")
+        path = _join(backend, scratch, "f")
+        backend.create_file(path)
+        backend.chmod(path, 0o640, follow_symlinks=False)
+        assert stat.S_IMODE(backend.stat(path).st_mode) == 0o640
+        if not backend.capabilities.symlinks:
+            return
+        link = _join(backend, scratch, "link")
+        backend.symlink(path, link)
+        # Linux cannot change a symlink's own mode: refusing is an answer too.
+        with contextlib.suppress(NotImplementedError, OSError):
+            backend.chmod(link, 0o600, follow_symlinks=False)
+        assert stat.S_IMODE(backend.stat(path).st_mode) == 0o640
 
     # -- optional capabilities: a declared flag is a promise of the sub-protocol's methods ----
     def test_declared_whole_files_are_what_open_gives(self, backend: Backend, scratch: str) -> None:
