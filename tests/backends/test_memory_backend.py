@@ -361,10 +361,40 @@ def test_open_argument_errors_touch_nothing(mem: MemoryBackend) -> None:
         ({"mode": "wb", "newline": ""}, ValueError, "newline argument"),
         ({"mode": 1}, TypeError, "must be str"),
         ({"mode": "w", "encoding": 5}, TypeError, "must be str or None"),
+        # A NUL is refused with the argument, before the file is made, and before
+        # a later argument's type is looked at: the builtin's argument parsing.
+        ({"mode": "w\0"}, ValueError, "embedded null character"),
+        ({"mode": "w\0", "buffering": 1.5}, ValueError, "embedded null character"),
+        ({"mode": "w", "encoding": "utf-8\0"}, ValueError, "embedded null character"),
+        ({"mode": "w", "errors": "strict\0"}, ValueError, "embedded null character"),
+        ({"mode": "w", "newline": "\n\0"}, ValueError, "embedded null character"),
+        ({"mode": "wb", "encoding": "\0"}, ValueError, "embedded null character"),
     ]:
         with pytest.raises(error, match=message):
             mem.open("/tmp/never", **kwargs)  # type: ignore[arg-type]
         raises_os(errno.ENOENT, lambda: mem.stat("/tmp/never"))
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"mode": "w\0", "buffering": 1.5},
+        {"mode": "w", "encoding": "utf-8\0"},
+        {"mode": "w", "errors": "strict\0"},
+        {"mode": "w", "newline": "\r\0"},
+    ],
+    ids=["mode", "encoding", "errors", "newline"],
+)
+def test_open_refuses_a_nul_argument_as_the_builtin_does(
+    kwargs: dict[str, object], tmp_path: Path
+) -> None:
+    mem = MemoryBackend()
+    with pytest.raises(ValueError, match="embedded null character"):
+        open(tmp_path / "never", **kwargs)  # type: ignore[call-overload]  # noqa: SIM115
+    with pytest.raises(ValueError, match="embedded null character"):
+        mem.open("/tmp/never", **kwargs)  # type: ignore[arg-type]
+    assert not (tmp_path / "never").exists()
+    raises_os(errno.ENOENT, lambda: mem.stat("/tmp/never"))
 
 
 def test_late_errors_leave_the_created_file_like_open_does(mem: MemoryBackend) -> None:

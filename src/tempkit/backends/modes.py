@@ -88,9 +88,9 @@ class ParsedMode:
     Raises:
         TypeError: ``mode`` is not a str, ``buffering`` not an int, or
             ``encoding``/``errors``/``newline`` neither str nor None.
-        ValueError: a mode ``open()`` refuses (unknown or repeated letters, two
-            kinds, text and binary at once), or ``encoding``/``errors``/``newline``
-            with a binary mode.
+        ValueError: a str argument holding NUL; a mode ``open()`` refuses (unknown
+            or repeated letters, two kinds, text and binary at once), or
+            ``encoding``/``errors``/``newline`` with a binary mode.
 
     Attributes:
         mode: the mode string as given.
@@ -114,16 +114,23 @@ class ParsedMode:
         errors: str | None = None,
         newline: str | None = None,
     ) -> None:
-        # Argument types first, as the builtin's argument parsing does.
+        # Argument types first, as the builtin's argument parsing does: one argument
+        # at a time, a str refused there for a NUL (before the file is touched).
         if not isinstance(mode, str):
             raise TypeError(f"open() argument 'mode' must be str, not {type(mode).__name__}")
+        if "\0" in mode:
+            raise ValueError("embedded null character")
         self.mode = mode
         self.buffering = operator.index(buffering)
         arguments = (("encoding", encoding), ("errors", errors), ("newline", newline))
         for name, value in arguments:
-            if value is not None and not isinstance(value, str):
+            if value is None:
+                continue
+            if not isinstance(value, str):
                 kind = type(value).__name__
                 raise TypeError(f"open() argument '{name}' must be str or None, not {kind}")
+            if "\0" in value:
+                raise ValueError("embedded null character")
         allowed = "axrwb+tU" if _UNIVERSAL_MODE else "axrwb+t"
         if set(mode) - set(allowed) or len(set(mode)) != len(mode):
             raise ValueError(f"invalid mode: '{mode}'")
