@@ -13,18 +13,27 @@ its exclusive-create equivalent.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import operator
 import sys
 import warnings
 from typing import Final, NamedTuple, NoReturn
 
-__all__ = ["OpenRequest", "ParsedMode", "parse_mode", "refuse_kindless", "temp_file_mode"]
+__all__ = [
+    "OpenRequest",
+    "ParsedMode",
+    "check_new_file",
+    "parse_mode",
+    "refuse_kindless",
+    "temp_file_mode",
+]
 
 _UNIVERSAL_MODE: Final = sys.version_info < (3, 11)  # "U" was removed in 3.11
 _KINDLESS_MESSAGE: Final = (
     "Must have exactly one of create/read/write/append mode and at most one plus"
 )
+_NEWLINES: Final = frozenset(("", "\n", "\r", "\r\n"))
 
 
 class OpenRequest(NamedTuple):
@@ -249,3 +258,50 @@ def temp_file_mode(mode: str) -> ParsedMode:
     if parsed.request.append or not parsed.request.writable:
         raise ValueError(f"mode {mode!r} makes no sense for a new temp file; use 'w+b' or 'w+'")
     return parse_mode("x" + "".join(c for c in mode if c not in "rwxa"))
+
+
+def check_new_file(
+    parsed: ParsedMode,
+    buffering: int = -1,
+    encoding: str | None = None,
+    errors: str | None = None,
+    newline: str | None = None,
+) -> None:
+    """Refuse now every argument ``open()`` would refuse for a new file in ``parsed``'s mode.
+
+    ``io.open`` (and ``base.open_layers``, which does what it does) opens the raw
+    file before it builds the text layer, so an exclusive open that is then
+    refused for unbuffered text, an unknown or non-text encoding or an illegal
+    newline has already created the file, and leaves it. A temp file's maker
+    calls this before it makes anything, so such a refusal leaves nothing.
+
+    Args:
+        parsed: the mode the file will be opened with (``temp_file_mode``'s result).
+        buffering: as for ``open()``.
+        encoding: as for ``open()``.
+        errors: as for ``open()``.
+        newline: as for ``open()``.
+
+    Raises:
+        TypeError: an argument of the wrong type, as ``open()`` says it.
+        ValueError: an argument ``open()`` refuses, as it says it.
+        LookupError: an unknown encoding, or one that is not a text encoding.
+
+    """
+    # open()'s own checks, in its order (buffering=1 in a binary mode only warns,
+    # and the open itself will say so: it is not warned about twice).
+    size = -1 if buffering == 1 else buffering
+    checked = parse_mode(parsed.mode, size, encoding, errors, newline)
+    if checked.binary:
+        return
+    # The text layer's checks, in io.open's and TextIOWrapper's order.
+    if checked.buffering == 0:
+        raise ValueError("can't have unbuffered text I/O")
+    if newline is not None and newline not in _NEWLINES:
+        raise ValueError(f"illegal newline value: {newline}")
+    if encoding is None or encoding == "locale":
+        return
+    if not getattr(codecs.lookup(encoding), "_is_text_encoding", True):
+        raise LookupError(
+            f"{encoding!r} is not a text encoding; use codecs.open() to handle arbitrary codecs"
+        )
