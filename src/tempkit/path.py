@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO, overload
 
 from tempkit._flavour import Flavour
-from tempkit._whole_files import decode_text, encode_text, whole_file_backend
+from tempkit._whole_files import decode_with, encode_text, text_codec, whole_file_backend
 from tempkit.backends._current import get_backend
 from tempkit.backends.protocol import Backend
 
@@ -1269,9 +1269,12 @@ class BackendPath:
         encoding = _text_encoding(encoding)
         whole = whole_file_backend(self._backend)
         if whole is not None:
-            text = decode_text(whole.read_whole_file(self.__str__()), encoding, errors, newline)
-            if text is not None:
-                return text
+            # The coding first: arguments the io stack refuses never read the file.
+            codec = text_codec(encoding, errors, newline)
+            if codec is not None:
+                text = decode_with(whole.read_whole_file(self.__str__()), codec, errors, newline)
+                if text is not None:
+                    return text
         with self.open("r", encoding=encoding, errors=errors, newline=newline) as f:
             return f.read()
 
