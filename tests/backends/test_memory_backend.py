@@ -397,6 +397,43 @@ def test_open_refuses_a_nul_argument_as_the_builtin_does(
     raises_os(errno.ENOENT, lambda: mem.stat("/tmp/never"))
 
 
+@pytest.mark.parametrize(
+    ("mode", "error"),
+    [("rw", TypeError), (1.5, TypeError), (None, TypeError), (2**40, OverflowError)],
+    ids=["str", "float", "None", "beyond a C int"],
+)
+@pytest.mark.parametrize("where", ["free", "existing", "under a file"])
+def test_a_bad_mode_argument_is_refused_before_the_path_as_os_does(
+    mode: object, error: type[Exception], where: str, tmp_path: Path
+) -> None:
+    # os reads its arguments before the system call: the mode's error wins over
+    # whatever is (or is not) at the path.
+    names = {"free": "new", "existing": "dir", "under a file": "file/new"}
+    calls: list[tuple[str, Callable[[Backend, str], object]]] = [
+        ("mkdir", lambda b, p: b.mkdir(p, mode)),  # type: ignore[arg-type]
+        ("create_file", lambda b, p: b.create_file(p, mode)),  # type: ignore[arg-type]
+        ("open", lambda b, p: b.open(p, "x", perm=mode).close()),  # type: ignore[arg-type]
+        ("chmod", lambda b, p: b.chmod(p, mode)),  # type: ignore[arg-type]
+    ]
+    for backend, parent in (
+        (PosixBackend(), str(tmp_path)),
+        (MemoryBackend(), "/tmp"),
+        (MemoryBackend(flavour="windows"), None),
+    ):
+        sep = backend.flavour.sep
+        root = f"{parent or tempkit.gettempdir(backend)}{sep}root"
+        backend.mkdir(root, 0o700)
+        backend.mkdir(f"{root}{sep}dir", 0o700)
+        backend.create_file(f"{root}{sep}file")
+        path = root + sep + names[where].replace("/", sep)
+        for name, call in calls:
+            if name == "chmod" and where == "free":
+                continue  # nothing to change: the path is looked at
+            with pytest.raises(error):
+                call(backend, path)
+        assert sorted(e.name for e in backend.scandir(root)) == ["dir", "file"], backend
+
+
 def test_late_errors_leave_the_created_file_like_open_does(mem: MemoryBackend) -> None:
     with pytest.raises(ValueError, match="unbuffered text"):
         mem.open("/tmp/a", "w", buffering=0)

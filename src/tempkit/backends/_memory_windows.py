@@ -41,6 +41,7 @@ from tempkit.backends._memory_core import MemoryCore
 from tempkit.backends._memory_files import MemoryFileIO
 from tempkit.backends._memory_names import PathFailure, WindowsNames
 from tempkit.backends._memory_nodes import FileNode
+from tempkit.backends._memory_tree import mode_argument
 from tempkit.backends._rmtree import remove_tree
 from tempkit.backends._windows_rules import (
     DEFAULT_SHARING_TIMEOUT,
@@ -408,6 +409,7 @@ class WindowsMemoryWorld(MemoryCore):
                 (Linux).
 
         """
+        mode = mode_argument(mode)
         with self._lock:
             try:
                 node = self._tree.resolve(path, follow=follow_symlinks)
