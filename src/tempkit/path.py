@@ -9,6 +9,7 @@ never silently reach the real disk.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat as stat_module
 import sys
@@ -19,6 +20,7 @@ from tempkit._flavour import Flavour
 from tempkit._whole_files import decode_with, encode_text, text_codec, whole_file_backend
 from tempkit.backends._current import get_backend
 from tempkit.backends.protocol import Backend
+from tempkit.errors import os_error
 
 if TYPE_CHECKING:
     from _typeshed import OpenBinaryMode, OpenTextMode
@@ -1074,11 +1076,12 @@ class BackendPath:
 
         Raises:
             FileExistsError: ``target`` exists (Windows).
+            FileNotFoundError: ``target`` is the empty string, as for ``os.rename``.
             OSError: the platform refuses (a missing directory, another
                 filesystem: EXDEV...).
 
         """
-        new = self._plain(target)
+        new = self._rename_target(target)
         self._backend.rename(self.__str__(), new.__str__())
         return new
 
@@ -1092,13 +1095,25 @@ class BackendPath:
             The new path, as a plain path.
 
         Raises:
+            FileNotFoundError: ``target`` is the empty string, as for ``os.replace``.
             OSError: the platform refuses (``target`` is a non-empty directory,
                 another filesystem...).
 
         """
-        new = self._plain(target)
+        new = self._rename_target(target)
         self._backend.replace(self.__str__(), new.__str__())
         return new
+
+    def _rename_target(self, target: str | os.PathLike[str]) -> BackendPath:
+        """``target`` of a rename as a plain path; the empty string names nothing.
+
+        A path made of "" is the current directory, but pathlib hands "" itself
+        to ``os.rename``, which refuses it with ENOENT: so is it refused here,
+        rather than becoming a rename onto ".".
+        """
+        if isinstance(target, str) and not target:
+            raise os_error(errno.ENOENT, self.__str__(), None, target)
+        return self._plain(target)
 
     def chmod(self, mode: int, *, follow_symlinks: bool = True) -> None:
         """Change permission bits.

@@ -355,6 +355,27 @@ def test_persist_into_a_missing_directory_keeps_the_temp_object(temp_root: Path)
         assert os.path.isfile(file)
 
 
+@pytest.mark.parametrize("kind", ["file", "dir"])
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_persist_to_the_empty_string_is_refused_and_never_replaces_the_cwd(
+    temp_root: Path, monkeypatch: pytest.MonkeyPatch, kind: str, overwrite: bool
+) -> None:
+    # "" names nothing (os.rename refuses it). Taken as ".", overwrite=True would
+    # replace an empty current directory with the temp directory.
+    cwd = temp_root / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    cls = TempFilePath if kind == "file" else TempDirPath
+    with cls.create(dir=temp_root) as temp:
+        with pytest.raises(FileNotFoundError) as caught:
+            temp.persist("", overwrite=overwrite)
+        assert isinstance(caught.value, PersistError)
+        assert caught.value.temp is temp
+        assert temp.managed and temp.exists()
+        assert cwd.is_dir() and list(cwd.iterdir()) == []
+    assert sorted(os.listdir(temp_root)) == ["cwd"]
+
+
 def other_filesystem(temp_root: Path) -> Path:
     """A writable directory on another filesystem than the temp root (tmpfs /dev/shm)."""
     shm = Path("/dev/shm")
