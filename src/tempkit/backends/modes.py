@@ -34,6 +34,8 @@ _KINDLESS_MESSAGE: Final = (
     "Must have exactly one of create/read/write/append mode and at most one plus"
 )
 _NEWLINES: Final = frozenset(("", "\n", "\r", "\r\n"))
+_C_INT_MIN: Final = -(2**31)
+_C_INT_MAX: Final = 2**31 - 1
 
 
 class OpenRequest(NamedTuple):
@@ -97,6 +99,7 @@ class ParsedMode:
     Raises:
         TypeError: ``mode`` is not a str, ``buffering`` not an int, or
             ``encoding``/``errors``/``newline`` neither str nor None.
+        OverflowError: ``buffering`` does not fit a C int.
         ValueError: a str argument holding NUL; a mode ``open()`` refuses (unknown
             or repeated letters, two kinds, text and binary at once), or
             ``encoding``/``errors``/``newline`` with a binary mode.
@@ -131,6 +134,8 @@ class ParsedMode:
             raise ValueError("embedded null character")
         self.mode = mode
         self.buffering = operator.index(buffering)
+        if not _C_INT_MIN <= self.buffering <= _C_INT_MAX:  # io.open reads it as a C int
+            raise OverflowError("Python int too large to convert to C int")
         arguments = (("encoding", encoding), ("errors", errors), ("newline", newline))
         for name, value in arguments:
             if value is None:
