@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO, overload
 
 from tempkit._flavour import Flavour
 from tempkit._whole_files import decode_with, encode_text, text_codec, whole_file_backend
-from tempkit.backends._current import get_backend
+from tempkit.backends._current import check_backend, get_backend
 from tempkit.backends.protocol import Backend
 from tempkit.errors import os_error
 
@@ -97,7 +97,11 @@ class BackendPath:
         if backend is None:
             backend = _backend_of(segments) or get_backend()
         self._backend = backend
-        flavour = backend.flavour
+        try:
+            flavour = backend.flavour
+        except AttributeError:
+            check_backend(backend)  # not a backend at all: a TypeError that says so
+            raise
         raw = _join_segments(flavour, segments, backend)
         self._parsed = parsed = flavour.parse(raw)
         self._raw = raw = flavour.format(*parsed)
