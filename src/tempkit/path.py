@@ -1112,11 +1112,20 @@ class BackendPath:
         """``target`` of a rename as a plain path; the empty string names nothing.
 
         A path made of "" is the current directory, but pathlib hands "" itself
-        to ``os.rename``, which refuses it with ENOENT: so is it refused here,
-        rather than becoming a rename onto ".".
+        to ``os.rename``, which refuses it (ENOENT, or the error of looking up
+        the source's directory): so is it refused here, rather than becoming a
+        rename onto ".".
         """
         if isinstance(target, str) and not target:
-            raise os_error(errno.ENOENT, self.__str__(), None, target)
+            # rename(2) looks up the source's directory first: its error comes first.
+            source = self.__str__()
+            try:
+                found = self._backend.stat(self.parent.__str__())
+            except OSError as exc:
+                code = exc.errno or errno.ENOENT
+            else:
+                code = errno.ENOENT if stat_module.S_ISDIR(found.st_mode) else errno.ENOTDIR
+            raise os_error(code, source, None, target)
         return self._plain(target)
 
     def chmod(self, mode: int, *, follow_symlinks: bool = True) -> None:
