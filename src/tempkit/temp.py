@@ -290,11 +290,14 @@ class TempFilePath(TempPath):
 
         Raises:
             ValueError: an "x" mode, or one ``open()`` refuses.
+            TypeError: an argument of a type ``open()`` refuses (a mode that is not a str...).
             FileNotFoundError: the file is gone (cleaned up, or closed while
                 delete-on-close).
 
         """
-        if not isinstance(mode, str) or "x" in mode:
+        if not isinstance(mode, str):
+            raise TypeError(f"reopen() argument 'mode' must be str, not {type(mode).__name__}")
+        if "x" in mode:
             raise ValueError(f"reopen needs an existing-file mode (r, w, a, +, b, t): {mode!r}")
         native = delete_on_close_backend(self._backend)
         if native is None:

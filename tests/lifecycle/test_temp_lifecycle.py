@@ -31,6 +31,7 @@ from tempkit import (
     naming,
 )
 from tempkit.backends import posix
+from tempkit.backends.protocol import Backend
 from tests.support.processes import NOBODY_GID, NOBODY_UID, drop_in_child, run_unprivileged
 
 Maker = Callable[..., Any]
@@ -806,3 +807,31 @@ def test_a_forked_child_exiting_normally_does_not_remove_the_parents_dir(temp_ro
     )
     assert result.stdout.split() == ["True", "False"]
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        ({"mode": 5}, TypeError),
+        ({"mode": b"rb"}, TypeError),
+        ({"mode": "x"}, ValueError),
+        ({"mode": "rw"}, ValueError),
+        ({"mode": "r", "encoding": 5}, TypeError),
+        ({"mode": "rb", "buffering": 1.5}, TypeError),
+        ({"mode": "rb", "encoding": "utf-8"}, ValueError),
+    ],
+    ids=repr,
+)
+@pytest.mark.parametrize("backend", ["disk", "memory", "windows memory"])
+def test_reopen_refuses_its_arguments_as_open_does(
+    temp_root: Path, arguments: dict[str, Any], error: type[Exception], backend: str
+) -> None:
+    made: Backend = (
+        PosixBackend()
+        if backend == "disk"
+        else MemoryBackend(flavour="windows" if backend == "windows memory" else "posix")
+    )
+    with TempFilePath.create(backend=made) as file:
+        with pytest.raises(error):
+            file.reopen(**arguments)
+        assert file.read_bytes() == b""
