@@ -77,7 +77,12 @@ Remover = Callable[[Backend, str, bool], None]
 
 
 def check_policy(policy: str) -> CleanupPolicy:
-    """``policy`` if it is a cleanup policy; ValueError otherwise."""
+    """``policy`` if it is a cleanup policy; TypeError if it is no str, ValueError otherwise."""
+    if not isinstance(policy, str):
+        raise TypeError(
+            "cleanup must be a str ('always', 'on_success' or 'never'), "
+            f"not {type(policy).__name__}"
+        )
     if policy not in POLICIES:
         raise ValueError(f"cleanup must be one of 'always', 'on_success', 'never': {policy!r}")
     return policy  # type: ignore[return-value]
@@ -258,6 +263,7 @@ class TempPath(BackendPath):
         Raises:
             ValueError: (when set) not one of the three policies, or a policy
                 a delete-on-close file cannot have.
+            TypeError: (when set) not a str.
 
         """
         return self._policy

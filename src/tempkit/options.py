@@ -268,7 +268,7 @@ def create_options(
             character the backend's flavour refuses), ``template`` has fewer
             than three trailing X, or ``length`` is below three.
         TypeError: ``dir`` is neither text nor a path; a name part is not text;
-            ``length`` is not an int.
+            ``length`` is not an int; ``cleanup`` is not a str.
         UnicodeEncodeError: a name part cannot be encoded as a POSIX path.
 
     """

@@ -316,7 +316,8 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
                 ``length`` or ``cleanup`` (as :meth:`TempFilePath.create`).
             TypeError: ``max_size`` is not an int; an ``open()`` argument of a
                 type ``open()`` refuses (``buffering`` not an int, ``encoding``
-                not a str...); ``backend`` is not a Backend; a name part is not text.
+                not a str...); ``backend`` is not a Backend; a name part is not text;
+                ``cleanup`` is not a str.
             LookupError: an unknown encoding, or one that is not a text encoding.
 
         Examples:

@@ -360,7 +360,8 @@ class TempFilePath(TempPath):
                 trailing X, or given with ``prefix``/``length``; ``length`` below 3;
                 a ``dir`` path on another backend than ``backend``.
             TypeError: a name part that is not text, a ``length`` that is not an
-                int, a ``dir`` that is neither text nor a path.
+                int, a ``dir`` that is neither text nor a path, a ``cleanup``
+                that is not a str.
             FileNotFoundError: ``dir`` does not exist, or no temp dir is usable.
             FileExistsError: every fresh name tried was taken (a bounded number).
             OSError: the backend refused (PermissionError for an unwritable ``dir``...).
@@ -559,7 +560,8 @@ class TempFilePath(TempPath):
                 trailing X, or given with ``prefix``/``length``; ``length`` below 3;
                 a ``dir`` path on another backend than ``backend``.
             TypeError: a name part that is not text, a ``length`` that is not an
-                int, a ``dir`` that is neither text nor a path.
+                int, a ``dir`` that is neither text nor a path, a ``cleanup``
+                that is not a str.
             FileNotFoundError: ``dir`` does not exist, or no temp dir is usable.
             FileExistsError: every fresh name tried was taken (a bounded number).
             OSError: the backend refused (PermissionError for an unwritable ``dir``...).
@@ -756,7 +758,8 @@ class TempDirPath(TempPath):
                 trailing X, or given with ``prefix``/``length``; ``length`` below 3;
                 a ``dir`` path on another backend than ``backend``.
             TypeError: a name part that is not text, a ``length`` that is not an
-                int, a ``dir`` that is neither text nor a path.
+                int, a ``dir`` that is neither text nor a path, a ``cleanup``
+                that is not a str.
             FileNotFoundError: ``dir`` does not exist, or no temp dir is usable.
             FileExistsError: every fresh name tried was taken (a bounded number).
             OSError: the backend refused (PermissionError for an unwritable ``dir``...).

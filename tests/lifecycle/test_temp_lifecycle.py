@@ -699,7 +699,7 @@ def test_create_open_mode_must_be_str(temp_root: Path) -> None:
         ({"prefix": b"bytes"}, TypeError),
         ({"suffix": 7}, TypeError),
         ({"cleanup": "sometimes"}, ValueError),
-        ({"cleanup": None}, ValueError),
+        ({"cleanup": None}, TypeError),  # not a str, as a prefix of bytes
         ({"dir": 42}, TypeError),
     ],
     ids=lambda value: repr(value) if isinstance(value, dict) else value.__name__,
