@@ -12,7 +12,6 @@ The tree is not locked here: the backend holds its lock around every call.
 from __future__ import annotations
 
 import errno
-import operator
 from typing import Final
 
 from tempkit.backends._memory_lookup import DOT, DOTDOT, NORMAL, ROOT, MemoryLookup, fail
@@ -30,32 +29,17 @@ from tempkit.backends._memory_nodes import (
     next_inode,
     now_ns,
 )
-from tempkit.backends.modes import OpenRequest
+from tempkit.backends.modes import C_INT_MAX, C_INT_MIN, OpenRequest, c_int
 
-__all__ = ["MemoryTree", "mode_argument"]
+__all__ = ["MemoryTree"]
 
 _ALL_PERMISSIONS: Final = 0o7777
 _DIRECTORY_PERMISSIONS: Final = 0o1777  # mkdir keeps the sticky bit, never set-ID bits
 _SETGID: Final = 0o2000
 _OPEN_DIRECTORY: Final = READ | SEARCH_AND_WRITE  # list it and remove its entries
 
-_C_INT_MIN: Final = -(2**31)
-_C_INT_MAX: Final = 2**31 - 1
-
 _READ_ONLY: Final = OpenRequest(readable=True, writable=False)
 _WRITE_REPLACE: Final = OpenRequest(readable=False, writable=True, create=True, truncate=True)
-
-
-def mode_argument(mode: object) -> int:
-    """A mode argument read as ``os`` reads one (a C int), before any path is looked at.
-
-    So a mode of the wrong type is a TypeError, and one out of range an
-    OverflowError, whatever is (or is not) at the path, as on the disk.
-    """
-    value = operator.index(mode)  # type: ignore[arg-type]  # refusing a non-int is the point
-    if not _C_INT_MIN <= value <= _C_INT_MAX:
-        raise OverflowError("Python int too large to convert to C int")
-    return value
 
 
 class MemoryTree(MemoryLookup):
@@ -79,8 +63,8 @@ class MemoryTree(MemoryLookup):
 
     def mkdir(self, path: str, perm: int) -> None:
         """Make a directory (mkdir(2)): EEXIST for any existing entry, even a dangling symlink."""
-        if type(perm) is not int or not _C_INT_MIN <= perm <= _C_INT_MAX:
-            perm = mode_argument(perm)
+        if type(perm) is not int or not C_INT_MIN <= perm <= C_INT_MAX:
+            perm = c_int(perm)  # as os reads a mode, before the path
         parent, name, key, kind, _, node, hops, route = self.locate(path)
         if kind != NORMAL or node is not None:
             raise fail(errno.EEXIST)
@@ -117,8 +101,8 @@ class MemoryTree(MemoryLookup):
         a final symlink is followed unless the open is exclusive (a dangling
         one is created through), and a new file is opened whatever ``perm`` is.
         """
-        if type(perm) is not int or not _C_INT_MIN <= perm <= _C_INT_MAX:
-            perm = mode_argument(perm)
+        if type(perm) is not int or not C_INT_MIN <= perm <= C_INT_MAX:
+            perm = c_int(perm)  # as os reads a mode, before the path
         last = self.locate(path)
         parent, name, key, kind, trailing, node, _, _ = last
         create = request.create
@@ -401,7 +385,7 @@ class MemoryTree(MemoryLookup):
 
     def chmod(self, path: str, mode: int, *, follow: bool) -> None:
         """Change permission bits (chmod(2)): the owner always may."""
-        mode = mode_argument(mode)
+        mode = c_int(mode)  # as os reads a mode, before the path
         node = self.resolve(path, follow=follow)
         if isinstance(node, LinkNode):
             # What CPython raises on Linux, where a symlink has no mode of its own.

@@ -41,7 +41,6 @@ from tempkit.backends._memory_core import MemoryCore
 from tempkit.backends._memory_files import MemoryFileIO
 from tempkit.backends._memory_names import PathFailure, WindowsNames
 from tempkit.backends._memory_nodes import FileNode
-from tempkit.backends._memory_tree import mode_argument
 from tempkit.backends._rmtree import remove_tree
 from tempkit.backends._windows_rules import (
     DEFAULT_SHARING_TIMEOUT,
@@ -53,7 +52,7 @@ from tempkit.backends._windows_rules import (
     windows_temp_dirs,
 )
 from tempkit.backends.base import BaseBackend, open_layers
-from tempkit.backends.modes import OpenRequest, ParsedMode, parse_mode, refuse_kindless
+from tempkit.backends.modes import OpenRequest, ParsedMode, c_int, parse_mode, refuse_kindless
 from tempkit.backends.protocol import Capabilities
 from tempkit.errors import os_error
 
@@ -409,7 +408,7 @@ class WindowsMemoryWorld(MemoryCore):
                 (Linux).
 
         """
-        mode = mode_argument(mode)
+        mode = c_int(mode)  # as os reads a mode, before the path
         with self._lock:
             try:
                 node = self._tree.resolve(path, follow=follow_symlinks)

@@ -21,8 +21,11 @@ import warnings
 from typing import Final, NamedTuple, NoReturn
 
 __all__ = [
+    "C_INT_MAX",
+    "C_INT_MIN",
     "OpenRequest",
     "ParsedMode",
+    "c_int",
     "check_new_file",
     "parse_mode",
     "refuse_kindless",
@@ -34,8 +37,8 @@ _KINDLESS_MESSAGE: Final = (
     "Must have exactly one of create/read/write/append mode and at most one plus"
 )
 _NEWLINES: Final = frozenset(("", "\n", "\r", "\r\n"))
-_C_INT_MIN: Final = -(2**31)
-_C_INT_MAX: Final = 2**31 - 1
+C_INT_MIN: Final = -(2**31)
+C_INT_MAX: Final = 2**31 - 1
 
 
 class OpenRequest(NamedTuple):
@@ -133,9 +136,7 @@ class ParsedMode:
         if "\0" in mode:
             raise ValueError("embedded null character")
         self.mode = mode
-        self.buffering = operator.index(buffering)
-        if not _C_INT_MIN <= self.buffering <= _C_INT_MAX:  # io.open reads it as a C int
-            raise OverflowError("Python int too large to convert to C int")
+        self.buffering = c_int(buffering)  # io.open reads it as a C int
         arguments = (("encoding", encoding), ("errors", errors), ("newline", newline))
         for name, value in arguments:
             if value is None:
@@ -183,6 +184,18 @@ class ParsedMode:
             truncate=writing,
             append=appending,
         )
+
+
+def c_int(value: object) -> int:
+    """An argument read as CPython reads a C int: TypeError if no int, OverflowError out of range.
+
+    ``open()``'s buffering and the mode of ``os.mkdir``/``os.chmod``/``os.open``
+    are read so, before anything is touched.
+    """
+    number = operator.index(value)  # type: ignore[arg-type]  # refusing a non-int is the point
+    if not C_INT_MIN <= number <= C_INT_MAX:
+        raise OverflowError("Python int too large to convert to C int")
+    return number
 
 
 def refuse_kindless() -> NoReturn:
