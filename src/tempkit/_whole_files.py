@@ -32,7 +32,14 @@ from typing import Any, Final
 # the backend protocol; the path layer takes the accessor from here with the coding.
 from tempkit.backends.protocol import WholeFileBackend, whole_file_backend
 
-__all__ = ["WholeFileBackend", "decode_text", "encode_text", "whole_file_backend"]
+__all__ = [
+    "WholeFileBackend",
+    "decode_text",
+    "decode_with",
+    "encode_text",
+    "text_codec",
+    "whole_file_backend",
+]
 
 # Codecs whose one-shot encode/decode equals TextIOWrapper's incremental one
 # (stateless; a BOM, if any, only at the start of the file).
@@ -73,6 +80,16 @@ _plain_encodings: dict[str, bool] = {}
 _REMEMBERED_ENCODINGS: Final = 64
 
 
+def text_codec(encoding: Any, errors: Any, newline: Any) -> str | None:
+    """The codec to decode a whole file with, or None when only the io stack can say.
+
+    Asked before the file is read: for an argument the io stack refuses (of the
+    wrong type, say) it is None, so the open refuses it as it refuses it on any
+    backend, before looking at the file.
+    """
+    return _plain(encoding, errors, newline)
+
+
 def decode_text(data: bytes, encoding: str, errors: str | None, newline: str | None) -> str | None:
     """What reading ``data`` through ``open(..., "r", encoding, errors, newline)`` gives.
 
@@ -81,6 +98,11 @@ def decode_text(data: bytes, encoding: str, errors: str | None, newline: str | N
     codec = _plain(encoding, errors, newline)
     if codec is None:
         return None
+    return decode_with(data, codec, errors, newline)
+
+
+def decode_with(data: bytes, codec: str, errors: str | None, newline: str | None) -> str | None:
+    """``data`` decoded with a codec from :func:`text_codec`; None on a decoding error."""
     try:
         text = data.decode(codec, "strict" if errors is None else errors)
     except UnicodeError:

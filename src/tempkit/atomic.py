@@ -22,10 +22,10 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, Generic, TextIO, TypeVar, overload
 
 from tempkit import naming
-from tempkit._temp_internals import exclusive_mode
 from tempkit.backends._current import get_backend
 from tempkit.backends.protocol import Backend, fsync_backend, unnamed_file_backend
 from tempkit.lifecycle import check_perm, chmod_no_follow
+from tempkit.options import open_args
 from tempkit.path import BackendPath, _text_encoding
 
 if TYPE_CHECKING:
@@ -131,8 +131,12 @@ def atomic_write(
         ValueError: a mode that does not write a new file (read, append, "x":
             use ``overwrite=False``), a target with no name, ``perm`` out of
             range, or a backend that cannot rename atomically
-            (``capabilities.atomic_rename``).
-        TypeError: ``overwrite`` not a bool, ``perm`` not an int.
+            (``capabilities.atomic_rename``); an ``open()`` argument that
+            ``open()`` refuses (unbuffered text, an illegal newline...).
+        TypeError: ``overwrite`` not a bool, ``perm`` not an int, an ``open()``
+            argument of the wrong type.
+        LookupError: an unknown encoding.
+        FileNotFoundError: ``target`` is the empty string, as for ``open()``.
         FileExistsError: (on entering or leaving the block) with
             ``overwrite=False``, ``target`` exists; it is left as it was.
         IsADirectoryError: (on entering) ``target`` is a directory.
@@ -146,7 +150,8 @@ def atomic_write(
             f"atomic_write writes a whole new file: mode must be 'w', 'wb', 'w+' or 'w+b', "
             f"not {mode!r} (overwrite=False refuses an existing target)"
         )
-    open_mode = exclusive_mode(mode)  # checks the mode as open() would
+    # Every open() argument checked now, as open() would check it, not on entering.
+    open_mode = open_args(mode, buffering, encoding, errors, newline).open_mode
     if not isinstance(overwrite, bool):
         raise TypeError(f"overwrite must be bool, not {type(overwrite).__name__}")
     check_perm(perm)
@@ -156,6 +161,9 @@ def atomic_write(
         backend = target.backend
     elif backend is None:
         backend = get_backend()
+    if isinstance(target, str) and not target:
+        # As open(""): the empty string names nothing (as a path it is the current directory).
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), target)
     destination = BackendPath(target, backend=backend).absolute()
     if not destination.name or destination.name == "..":
         raise ValueError(f"atomic_write needs a file name to publish at, not {str(target)!r}")

@@ -77,7 +77,12 @@ Remover = Callable[[Backend, str, bool], None]
 
 
 def check_policy(policy: str) -> CleanupPolicy:
-    """``policy`` if it is a cleanup policy; ValueError otherwise."""
+    """``policy`` if it is a cleanup policy; TypeError if it is no str, ValueError otherwise."""
+    if not isinstance(policy, str):
+        raise TypeError(
+            "cleanup must be a str ('always', 'on_success' or 'never'), "
+            f"not {type(policy).__name__}"
+        )
     if policy not in POLICIES:
         raise ValueError(f"cleanup must be one of 'always', 'on_success', 'never': {policy!r}")
     return policy  # type: ignore[return-value]
@@ -258,6 +263,7 @@ class TempPath(BackendPath):
         Raises:
             ValueError: (when set) not one of the three policies, or a policy
                 a delete-on-close file cannot have.
+            TypeError: (when set) not a str.
 
         """
         return self._policy
@@ -351,9 +357,10 @@ class TempPath(BackendPath):
         Raises:
             PersistError: the move failed: ``target`` exists (also a
                 FileExistsError), is on another filesystem, its directory is
-                missing... It is also an instance of the underlying OSError type,
-                and the temp object is untouched (its mode too) and still
-                managed: ``error.temp`` is this object.
+                missing, it is the empty string (also a FileNotFoundError)... It
+                is also an instance of the underlying OSError type, and the temp
+                object is untouched (its mode too) and still managed:
+                ``error.temp`` is this object.
             ValueError: the object was already cleaned up, kept or persisted,
                 ``target`` is a path on another backend, or ``perm`` is out of range.
             TypeError: ``perm`` is not an int.
@@ -362,9 +369,14 @@ class TempPath(BackendPath):
         if self._state != ACTIVE:
             raise ValueError(f"{self!r} is no longer managed ({self._state})")
         check_perm(perm)
-        destination = self._coerce(target).absolute()
         backend = self._backend
         source = str(self)
+        if isinstance(target, str) and not target:
+            # "" names nothing (os.rename refuses it), where a path made of it is the
+            # current directory, which overwrite=True would replace if it were empty.
+            missing = OSError(errno.ENOENT, os.strerror(errno.ENOENT), source, None, target)
+            raise persist_error(self, target, missing)
+        destination = self._coerce(target).absolute()
         before: int | None = None
         try:
             if perm is not None and backend.capabilities.permissions:

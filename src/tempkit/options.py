@@ -30,7 +30,7 @@ from typing import IO, Any, Final, NamedTuple, TypeVar
 
 from tempkit import naming
 from tempkit.backends._current import get_backend
-from tempkit.backends.modes import temp_file_mode
+from tempkit.backends.modes import check_new_file, temp_file_mode
 from tempkit.backends.protocol import Backend
 from tempkit.lifecycle import CleanupPolicy, check_policy
 from tempkit.path import BackendPath
@@ -107,8 +107,15 @@ def open_args(
     errors: str | None = None,
     newline: str | None = None,
 ) -> OpenArgs:
-    """Check a NamedTemporaryFile-style ``mode`` and pack the ``open()`` arguments."""
-    return OpenArgs(mode, exclusive_mode(mode), buffering, encoding, errors, newline)
+    """Check a NamedTemporaryFile-style ``mode`` and the other ``open()`` arguments; pack them.
+
+    Every argument is checked here, before a file is made, also those ``open()``
+    refuses only once it has created the file (unbuffered text, an unknown
+    encoding, an illegal newline): a refused argument leaves nothing behind.
+    """
+    parsed = temp_file_mode(mode)
+    check_new_file(parsed, buffering, encoding, errors, newline)
+    return OpenArgs(mode, parsed.mode, buffering, encoding, errors, newline)
 
 
 def exclusive_mode(mode: str) -> str:
@@ -261,7 +268,7 @@ def create_options(
             character the backend's flavour refuses), ``template`` has fewer
             than three trailing X, or ``length`` is below three.
         TypeError: ``dir`` is neither text nor a path; a name part is not text;
-            ``length`` is not an int.
+            ``length`` is not an int; ``cleanup`` is not a str.
         UnicodeEncodeError: a name part cannot be encoded as a POSIX path.
 
     """

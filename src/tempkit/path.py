@@ -9,6 +9,7 @@ never silently reach the real disk.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat as stat_module
 import sys
@@ -16,9 +17,10 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO, overload
 
 from tempkit._flavour import Flavour
-from tempkit._whole_files import decode_text, encode_text, whole_file_backend
-from tempkit.backends._current import get_backend
+from tempkit._whole_files import decode_with, encode_text, text_codec, whole_file_backend
+from tempkit.backends._current import check_backend, get_backend
 from tempkit.backends.protocol import Backend
+from tempkit.errors import os_error
 
 if TYPE_CHECKING:
     from _typeshed import OpenBinaryMode, OpenTextMode
@@ -95,7 +97,11 @@ class BackendPath:
         if backend is None:
             backend = _backend_of(segments) or get_backend()
         self._backend = backend
-        flavour = backend.flavour
+        try:
+            flavour = backend.flavour
+        except AttributeError:
+            check_backend(backend)  # not a backend at all: a TypeError that says so
+            raise
         raw = _join_segments(flavour, segments, backend)
         self._parsed = parsed = flavour.parse(raw)
         self._raw = raw = flavour.format(*parsed)
@@ -1074,11 +1080,12 @@ class BackendPath:
 
         Raises:
             FileExistsError: ``target`` exists (Windows).
+            FileNotFoundError: ``target`` is the empty string, as for ``os.rename``.
             OSError: the platform refuses (a missing directory, another
                 filesystem: EXDEV...).
 
         """
-        new = self._plain(target)
+        new = self._rename_target(target)
         self._backend.rename(self.__str__(), new.__str__())
         return new
 
@@ -1092,13 +1099,34 @@ class BackendPath:
             The new path, as a plain path.
 
         Raises:
+            FileNotFoundError: ``target`` is the empty string, as for ``os.replace``.
             OSError: the platform refuses (``target`` is a non-empty directory,
                 another filesystem...).
 
         """
-        new = self._plain(target)
+        new = self._rename_target(target)
         self._backend.replace(self.__str__(), new.__str__())
         return new
+
+    def _rename_target(self, target: str | os.PathLike[str]) -> BackendPath:
+        """``target`` of a rename as a plain path; the empty string names nothing.
+
+        A path made of "" is the current directory, but pathlib hands "" itself
+        to ``os.rename``, which refuses it (ENOENT, or the error of looking up
+        the source's directory): so is it refused here, rather than becoming a
+        rename onto ".".
+        """
+        if isinstance(target, str) and not target:
+            # rename(2) looks up the source's directory first: its error comes first.
+            source = self.__str__()
+            try:
+                found = self._backend.stat(self.parent.__str__())
+            except OSError as exc:
+                code = exc.errno or errno.ENOENT
+            else:
+                code = errno.ENOENT if stat_module.S_ISDIR(found.st_mode) else errno.ENOTDIR
+            raise os_error(code, source, None, target)
+        return self._plain(target)
 
     def chmod(self, mode: int, *, follow_symlinks: bool = True) -> None:
         """Change permission bits.
@@ -1269,9 +1297,12 @@ class BackendPath:
         encoding = _text_encoding(encoding)
         whole = whole_file_backend(self._backend)
         if whole is not None:
-            text = decode_text(whole.read_whole_file(self.__str__()), encoding, errors, newline)
-            if text is not None:
-                return text
+            # The coding first: arguments the io stack refuses never read the file.
+            codec = text_codec(encoding, errors, newline)
+            if codec is not None:
+                text = decode_with(whole.read_whole_file(self.__str__()), codec, errors, newline)
+                if text is not None:
+                    return text
         with self.open("r", encoding=encoding, errors=errors, newline=newline) as f:
             return f.read()
 

@@ -13,7 +13,7 @@ import threading
 import weakref
 from typing import Final, NamedTuple
 
-from tempkit.backends._current import get_backend
+from tempkit.backends._current import check_backend, get_backend
 from tempkit.backends.protocol import Backend
 from tempkit.naming import random_name
 
@@ -339,8 +339,13 @@ def resolver_for(backend: Backend | None = None) -> TempDirResolver:
     global _recent
     if backend is None:
         backend = get_backend()
-    cache = _caches.get(backend)
+    try:
+        cache = _caches.get(backend)
+    except TypeError:  # not weakly referenceable: not a backend either, say so
+        check_backend(backend)
+        raise
     if cache is None:
+        check_backend(backend)  # a first sight: refuse what is no backend, clearly
         with _caches_lock:
             cache = _caches.get(backend)
             if cache is None:
@@ -385,6 +390,7 @@ def gettempdir(backend: Backend | None = None) -> str:
 
     Raises:
         FileNotFoundError: no candidate directory is usable.
+        TypeError: ``backend`` is not a tempkit Backend.
 
     Examples:
         >>> from tempkit import MemoryBackend, gettempdir

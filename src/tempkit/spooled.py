@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, AnyStr, ClassVar, Final, Generic, cas
 
 from tempkit import naming
 from tempkit.backends._current import check_backend, get_backend
-from tempkit.backends.modes import temp_file_mode
+from tempkit.backends.modes import check_new_file, temp_file_mode
 from tempkit.backends.protocol import Backend
 from tempkit.lifecycle import ACTIVE, CLEANED, KEPT, CleanupPolicy, TempPath
 from tempkit.options import CreateOptions, OpenArgs, create_options
@@ -93,14 +93,7 @@ def _check_open_args(
     parsed = temp_file_mode(mode)
     if not parsed.updating:
         raise ValueError(f"a spooled temp file is read-write; use 'w+b' or 'w+', not {mode!r}")
-    if isinstance(buffering, bool) or not isinstance(buffering, int):
-        raise TypeError(f"buffering must be int, not {type(buffering).__name__}")
-    if parsed.binary:
-        for name, value in (("encoding", encoding), ("errors", errors), ("newline", newline)):
-            if value is not None:
-                raise ValueError(f"binary mode doesn't take an {name} argument")
-    elif buffering == 0:
-        raise ValueError("can't have unbuffered text I/O")
+    check_new_file(parsed, buffering, encoding, errors, newline)
     return parsed.mode
 
 
@@ -321,8 +314,11 @@ class SpooledTempPath(TempPath, Generic[AnyStr]):
                 ``encoding``/``errors``/``newline`` in binary mode; unbuffered
                 text; a negative ``max_size``; a bad name part, ``template``,
                 ``length`` or ``cleanup`` (as :meth:`TempFilePath.create`).
-            TypeError: ``max_size`` or ``buffering`` is not an int; ``backend``
-                is not a Backend; a name part is not text.
+            TypeError: ``max_size`` is not an int; an ``open()`` argument of a
+                type ``open()`` refuses (``buffering`` not an int, ``encoding``
+                not a str...); ``backend`` is not a Backend; a name part is not text;
+                ``cleanup`` is not a str.
+            LookupError: an unknown encoding, or one that is not a text encoding.
 
         Examples:
             >>> from tempkit import SpooledTempPath

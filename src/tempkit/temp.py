@@ -290,11 +290,14 @@ class TempFilePath(TempPath):
 
         Raises:
             ValueError: an "x" mode, or one ``open()`` refuses.
+            TypeError: an argument of a type ``open()`` refuses (a mode that is not a str...).
             FileNotFoundError: the file is gone (cleaned up, or closed while
                 delete-on-close).
 
         """
-        if not isinstance(mode, str) or "x" in mode:
+        if not isinstance(mode, str):
+            raise TypeError(f"reopen() argument 'mode' must be str, not {type(mode).__name__}")
+        if "x" in mode:
             raise ValueError(f"reopen needs an existing-file mode (r, w, a, +, b, t): {mode!r}")
         native = delete_on_close_backend(self._backend)
         if native is None:
@@ -357,7 +360,8 @@ class TempFilePath(TempPath):
                 trailing X, or given with ``prefix``/``length``; ``length`` below 3;
                 a ``dir`` path on another backend than ``backend``.
             TypeError: a name part that is not text, a ``length`` that is not an
-                int, a ``dir`` that is neither text nor a path.
+                int, a ``dir`` that is neither text nor a path, a ``cleanup``
+                that is not a str.
             FileNotFoundError: ``dir`` does not exist, or no temp dir is usable.
             FileExistsError: every fresh name tried was taken (a bounded number).
             OSError: the backend refused (PermissionError for an unwritable ``dir``...).
@@ -556,7 +560,8 @@ class TempFilePath(TempPath):
                 trailing X, or given with ``prefix``/``length``; ``length`` below 3;
                 a ``dir`` path on another backend than ``backend``.
             TypeError: a name part that is not text, a ``length`` that is not an
-                int, a ``dir`` that is neither text nor a path.
+                int, a ``dir`` that is neither text nor a path, a ``cleanup``
+                that is not a str.
             FileNotFoundError: ``dir`` does not exist, or no temp dir is usable.
             FileExistsError: every fresh name tried was taken (a bounded number).
             OSError: the backend refused (PermissionError for an unwritable ``dir``...).
@@ -753,7 +758,8 @@ class TempDirPath(TempPath):
                 trailing X, or given with ``prefix``/``length``; ``length`` below 3;
                 a ``dir`` path on another backend than ``backend``.
             TypeError: a name part that is not text, a ``length`` that is not an
-                int, a ``dir`` that is neither text nor a path.
+                int, a ``dir`` that is neither text nor a path, a ``cleanup``
+                that is not a str.
             FileNotFoundError: ``dir`` does not exist, or no temp dir is usable.
             FileExistsError: every fresh name tried was taken (a bounded number).
             OSError: the backend refused (PermissionError for an unwritable ``dir``...).

@@ -536,13 +536,18 @@ def mktemp(suffix: str = "", prefix: str = template, dir: "_StrPath | None" = No
 
     Raises:
         FileExistsError: no free name was found.
-        TypeError: the backend has no paths on this machine.
+        TypeError: the backend has no paths on this machine; a prefix or
+            suffix that is not a str (None included, as in the standard library).
         ValueError: a prefix or suffix with a path separator or NUL.
 
     """
     backend = _get_backend()
     _refuse_without_local_paths(backend, "mktemp()", "TempFilePath.create()")
     flavour = backend.flavour
+    if prefix is None or suffix is None:
+        # Not "the default" here, as it is for the other functions: the standard
+        # library's mktemp adds the parts as they are, and None is a TypeError.
+        raise TypeError("mktemp() takes prefix and suffix as str, not None")
     prefix = _naming.validate_affix(prefix, "prefix", flavour)
     suffix = _naming.validate_affix(suffix, "suffix", flavour)
     directory = _placement(gettempdir() if dir is None else dir, backend)[1]

@@ -13,6 +13,7 @@ import functools
 import gc
 import io
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -361,10 +362,80 @@ def test_open_argument_errors_touch_nothing(mem: MemoryBackend) -> None:
         ({"mode": "wb", "newline": ""}, ValueError, "newline argument"),
         ({"mode": 1}, TypeError, "must be str"),
         ({"mode": "w", "encoding": 5}, TypeError, "must be str or None"),
+        # A NUL is refused with the argument, before the file is made, and before
+        # a later argument's type is looked at: the builtin's argument parsing.
+        ({"mode": "w\0"}, ValueError, "embedded null character"),
+        ({"mode": "w\0", "buffering": 1.5}, ValueError, "embedded null character"),
+        ({"mode": "w", "encoding": "utf-8\0"}, ValueError, "embedded null character"),
+        ({"mode": "w", "errors": "strict\0"}, ValueError, "embedded null character"),
+        ({"mode": "w", "newline": "\n\0"}, ValueError, "embedded null character"),
+        ({"mode": "wb", "encoding": "\0"}, ValueError, "embedded null character"),
+        ({"mode": "w", "buffering": 2**31}, OverflowError, "C int"),
+        ({"mode": "r", "buffering": -(2**40)}, OverflowError, "C int"),
     ]:
         with pytest.raises(error, match=message):
             mem.open("/tmp/never", **kwargs)  # type: ignore[arg-type]
         raises_os(errno.ENOENT, lambda: mem.stat("/tmp/never"))
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"mode": "w\0", "buffering": 1.5},
+        {"mode": "w", "encoding": "utf-8\0"},
+        {"mode": "w", "errors": "strict\0"},
+        {"mode": "w", "newline": "\r\0"},
+        {"mode": "w", "buffering": 2**70},
+    ],
+    ids=["mode", "encoding", "errors", "newline", "buffering beyond a C int"],
+)
+def test_open_refuses_what_the_builtins_argument_parsing_refuses(
+    kwargs: dict[str, object], tmp_path: Path
+) -> None:
+    mem = MemoryBackend()
+    with pytest.raises((ValueError, OverflowError)) as by_open:
+        open(tmp_path / "never", **kwargs)  # type: ignore[call-overload]  # noqa: SIM115
+    with pytest.raises(type(by_open.value), match=re.escape(str(by_open.value))):
+        mem.open("/tmp/never", **kwargs)  # type: ignore[arg-type]
+    assert not (tmp_path / "never").exists()
+    raises_os(errno.ENOENT, lambda: mem.stat("/tmp/never"))
+
+
+@pytest.mark.parametrize(
+    ("mode", "error"),
+    [("rw", TypeError), (1.5, TypeError), (None, TypeError), (2**40, OverflowError)],
+    ids=["str", "float", "None", "beyond a C int"],
+)
+@pytest.mark.parametrize("where", ["free", "existing", "under a file"])
+def test_a_bad_mode_argument_is_refused_before_the_path_as_os_does(
+    mode: object, error: type[Exception], where: str, tmp_path: Path
+) -> None:
+    # os reads its arguments before the system call: the mode's error wins over
+    # whatever is (or is not) at the path.
+    names = {"free": "new", "existing": "dir", "under a file": "file/new"}
+    calls: list[tuple[str, Callable[[Backend, str], object]]] = [
+        ("mkdir", lambda b, p: b.mkdir(p, mode)),  # type: ignore[arg-type]
+        ("create_file", lambda b, p: b.create_file(p, mode)),  # type: ignore[arg-type]
+        ("open", lambda b, p: b.open(p, "x", perm=mode).close()),  # type: ignore[arg-type]
+        ("chmod", lambda b, p: b.chmod(p, mode)),  # type: ignore[arg-type]
+    ]
+    for backend, parent in (
+        (PosixBackend(), str(tmp_path)),
+        (MemoryBackend(), "/tmp"),
+        (MemoryBackend(flavour="windows"), None),
+    ):
+        sep = backend.flavour.sep
+        root = f"{parent or tempkit.gettempdir(backend)}{sep}root"
+        backend.mkdir(root, 0o700)
+        backend.mkdir(f"{root}{sep}dir", 0o700)
+        backend.create_file(f"{root}{sep}file")
+        path = root + sep + names[where].replace("/", sep)
+        for name, call in calls:
+            if name == "chmod" and where == "free":
+                continue  # nothing to change: the path is looked at
+            with pytest.raises(error):
+                call(backend, path)
+        assert sorted(e.name for e in backend.scandir(root)) == ["dir", "file"], backend
 
 
 def test_late_errors_leave_the_created_file_like_open_does(mem: MemoryBackend) -> None:

@@ -110,3 +110,22 @@ def test_spooled_temporary_file_works_and_rolls_over_onto_the_backend(backend: B
         f.seek(0)
         assert f.read() == b"abcd"
     assert listing(backend) == []
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        ({"buffering": 0}, ValueError),
+        ({"encoding": "no-such-codec"}, LookupError),
+        ({"newline": "x"}, ValueError),
+    ],
+    ids=["unbuffered text", "unknown encoding", "illegal newline"],
+)
+def test_named_temporary_file_refusing_its_open_arguments_leaves_nothing(
+    backend: Backend, arguments: dict[str, Any], error: type[Exception]
+) -> None:
+    # The backend's open() would refuse these only after creating the file.
+    before = listing(backend)
+    with pytest.raises(error):
+        tf.NamedTemporaryFile("w+", **arguments)
+    assert listing(backend) == before

@@ -14,8 +14,10 @@ import os
 import re
 import stat
 import sys
+import tempfile as stdlib_tempfile
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,6 +121,19 @@ def test_modes_descriptors_and_exclusive_creation(temp_root: Path) -> None:
         assert stat.S_IMODE(os.stat(f.name).st_mode) == 0o600
         assert not os.get_inheritable(f.fileno())
         assert f.file.mode == "rb+"  # FileIO over the descriptor, as the standard library's
+
+
+@pytest.mark.parametrize("part", ["prefix", "suffix"])
+def test_mktemp_refuses_a_none_name_part_as_the_standard_library(
+    temp_root: Path, part: str
+) -> None:
+    # None is not "the default" for mktemp, whose parts are str.
+    arguments: dict[str, Any] = {part: None}
+    with pytest.raises(TypeError):
+        stdlib_tempfile.mktemp(dir=str(temp_root), **arguments)
+    with pytest.raises(TypeError, match="not None"):
+        tf.mktemp(dir=str(temp_root), **arguments)
+    assert os.listdir(temp_root) == []
 
 
 def test_mktemp_creates_nothing_and_skips_taken_names(

@@ -360,6 +360,39 @@ def test_bad_arguments_are_refused_before_anything_is_made(place: BackendPath) -
     assert names(place) == []
 
 
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        ({"mode": "w", "buffering": 0}, ValueError),
+        ({"mode": "w", "encoding": "no-such-codec"}, LookupError),
+        ({"mode": "w", "newline": "x"}, ValueError),
+        ({"mode": "w", "encoding": 5}, TypeError),
+        ({"mode": "wb", "encoding": "utf-8"}, ValueError),
+        ({"mode": "wb", "buffering": 1.5}, TypeError),
+    ],
+    ids=repr,
+)
+def test_open_arguments_are_refused_by_the_call_as_open_refuses_them(
+    place: BackendPath, arguments: dict[str, Any], error: type[Exception]
+) -> None:
+    # Not only on entering the block: the call already says what open() would.
+    with pytest.raises(error):
+        atomic_write(place / "t", **arguments)
+    assert names(place) == []
+
+
+def test_the_empty_string_names_no_target_as_for_open(
+    place: BackendPath, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if place.backend.capabilities.local_paths:
+        monkeypatch.chdir(place)  # as a path, "" is the current directory
+    with pytest.raises(FileNotFoundError):
+        open("", "w")  # noqa: SIM115
+    with pytest.raises(FileNotFoundError):
+        atomic_write("", backend=place.backend)
+    assert names(place) == []
+
+
 def test_a_directory_target_or_a_missing_directory_is_an_os_error(place: BackendPath) -> None:
     (place / "sub").mkdir()
     with pytest.raises(IsADirectoryError), atomic_write(place / "sub"):

@@ -82,6 +82,18 @@ DIRS = st.one_of(
     st.just(BytesPathLike()),
 )
 OPEN_MODES = st.sampled_from(["w+b", "w+", "wb", "x+", "r", "a", "w+bt", "rw", "", 5])
+# open()'s other arguments, for the makers of an open file: among them those that
+# open() refuses only after it has created the file (unbuffered text, an unknown
+# or non-text encoding, an illegal newline).
+OPEN_ARGUMENTS = st.fixed_dictionaries(
+    {},
+    optional={
+        "buffering": st.sampled_from([-1, 0, 1, 2, 1.5, "1", None]),
+        "encoding": st.sampled_from(["utf-8", "no-such-codec", "base64", "locale", "", 5, "a\0"]),
+        "errors": st.sampled_from(["strict", "no-such-handler", 5, "\0"]),
+        "newline": st.sampled_from(["", "\n", "\r\n", "x", 5, "\r\0"]),
+    },
+)
 SPOOL_MODES = st.sampled_from(["w+b", "w+", "wb", "r+", 1])
 
 CREATORS = st.sampled_from(["file", "dir", "open", "spooled"])
@@ -102,15 +114,23 @@ def arguments() -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
-def call(creator: str, kwargs: dict[str, Any], mode: Any, backend: Backend) -> Callable[[], object]:
+def call(
+    creator: str,
+    kwargs: dict[str, Any],
+    mode: Any,
+    backend: Backend,
+    open_arguments: dict[str, Any] | None = None,
+) -> Callable[[], object]:
+    opening = open_arguments or {}
+
     def create() -> object:
         if creator == "file":
             return TempFilePath.create(backend=backend, **kwargs)
         if creator == "dir":
             return TempDirPath.create(backend=backend, **kwargs)
         if creator == "open":
-            return TempFilePath.create_open(mode, backend=backend, **kwargs)
-        spooled = SpooledTempPath.create(mode=mode, backend=backend, **kwargs)
+            return TempFilePath.create_open(mode, backend=backend, **opening, **kwargs)
+        spooled = SpooledTempPath.create(mode=mode, backend=backend, **opening, **kwargs)
         try:
             spooled.rollover()
         except BaseException:
@@ -185,13 +205,20 @@ def resolve_dir(value: Any, root: str) -> Any:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(creator=CREATORS, kwargs=arguments(), open_mode=OPEN_MODES, spool_mode=SPOOL_MODES)
+@given(
+    creator=CREATORS,
+    kwargs=arguments(),
+    open_mode=OPEN_MODES,
+    spool_mode=SPOOL_MODES,
+    open_arguments=OPEN_ARGUMENTS,
+)
 def test_memory_and_disk_agree_and_leave_nothing(
     worlds: tuple[str, Backend, Backend],
     creator: str,
     kwargs: dict[str, Any],
     open_mode: Any,
     spool_mode: Any,
+    open_arguments: dict[str, Any],
 ) -> None:
     root, disk, memory = worlds
     if "dir" in kwargs:
@@ -204,8 +231,8 @@ def test_memory_and_disk_agree_and_leave_nothing(
         side: listing(backend, root) for side, backend in (("disk", disk), ("memory", memory))
     }
 
-    on_disk = run(call(creator, kwargs, mode, disk))
-    in_memory = run(call(creator, kwargs, mode, memory))
+    on_disk = run(call(creator, kwargs, mode, disk, open_arguments))
+    in_memory = run(call(creator, kwargs, mode, memory, open_arguments))
 
     assert on_disk[0] == in_memory[0], (on_disk, in_memory)
     if on_disk[0] == "raised":
@@ -255,3 +282,28 @@ def test_spooled_create_refuses_unencodable_name_parts(part: str) -> None:
     for backend in (PosixBackend(), MemoryBackend()):
         with pytest.raises(UnicodeEncodeError):
             SpooledTempPath.create(backend=backend, **arguments)
+
+
+# What open() refuses only once it has opened (and so created) the file.
+LATE_REFUSALS: list[tuple[dict[str, Any], type[Exception]]] = [
+    ({"buffering": 0}, ValueError),
+    ({"encoding": "no-such-codec"}, LookupError),
+    ({"encoding": "base64"}, LookupError),
+    ({"newline": "x"}, ValueError),
+]
+
+
+@pytest.mark.parametrize(("arguments", "error"), LATE_REFUSALS, ids=repr)
+def test_create_open_refuses_late_open_errors_before_making_the_file(
+    worlds: tuple[str, Backend, Backend], arguments: dict[str, Any], error: type[Exception]
+) -> None:
+    root, disk, memory = worlds
+    with pytest.raises(error):
+        open(f"{root}/probe", "x", **arguments)  # noqa: SIM115
+    assert os.path.exists(f"{root}/probe")  # the builtin made the file, then refused
+    os.unlink(f"{root}/probe")
+    for backend in (disk, memory):
+        before = listing(backend, root)
+        with pytest.raises(error):
+            TempFilePath.create_open("w+", dir=root, backend=backend, **arguments)
+        assert listing(backend, root) == before

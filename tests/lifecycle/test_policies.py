@@ -12,7 +12,7 @@ import contextlib
 import gc
 import logging
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -214,6 +214,27 @@ def test_a_bad_policy_is_refused_and_changes_nothing(backend: Backend, bad: str)
     assert len(caught) == 1  # still removed implicitly
     with pytest.raises(FileNotFoundError):
         backend.stat(raw)
+
+
+@pytest.mark.parametrize("bad", [None, 1, True, ["always"]], ids=["None", "int", "bool", "list"])
+def test_a_policy_that_is_no_str_is_a_type_error_and_leaves_nothing(
+    backend: Backend, bad: object
+) -> None:
+    root = TempDirPath.create(backend=backend)
+    makers: list[Callable[[], object]] = [
+        lambda: TempFilePath.create(dir=root, cleanup=bad),  # type: ignore[arg-type]
+        lambda: TempFilePath.create_open(dir=root, cleanup=bad),  # type: ignore[call-overload]
+        lambda: TempDirPath.create(dir=root, cleanup=bad),  # type: ignore[arg-type]
+        lambda: SpooledTempPath.create(dir=root, cleanup=bad),  # type: ignore[call-overload]
+    ]
+    for make in makers:
+        with pytest.raises(TypeError, match="cleanup must be a str"):
+            make()
+    with pytest.raises(TypeError, match="cleanup must be a str"):
+        root.policy = bad  # type: ignore[assignment]
+    assert root.policy == "always"
+    assert list(root.iterdir()) == []
+    root.cleanup()
 
 
 def test_a_delete_on_close_file_keeps_the_policy_always() -> None:

@@ -961,6 +961,12 @@ def test_closed_or_never_policy_objects_do_not_warn() -> None:
         ({"newline": "\n"}, ValueError),
         ({"mode": "w+", "encoding": "no-such-codec"}, LookupError),
         ({"mode": "w+", "newline": "x"}, ValueError),
+        # The type of an argument first, as open() checks it, whatever the mode.
+        ({"encoding": 5}, TypeError),
+        ({"errors": b"strict"}, TypeError),
+        ({"newline": b"\n"}, TypeError),
+        ({"mode": "w+", "encoding": "utf-8\0"}, ValueError),
+        ({"mode": "w+", "encoding": "base64"}, LookupError),
         ({"prefix": "a/b"}, ValueError),
         ({"suffix": 5}, TypeError),
         ({"template": "noXs"}, ValueError),
@@ -979,6 +985,27 @@ def test_bad_input_is_refused_up_front(
         SpooledTempPath.create(**kwargs)
     assert counter.calls == []
     assert os.listdir(temp_root) == []
+
+
+def test_open_arguments_are_refused_with_the_error_open_gives(tmp_path: Path) -> None:
+    # Each refused as open() refuses it for the file roll-over makes (buffering=True
+    # is line buffering there, and taken).
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("w+b", {"encoding": 5}),
+        ("w+b", {"newline": b"\n"}),
+        ("w+b", {"buffering": 2.5}),
+        ("w+", {"errors": 7}),
+        ("w+", {"encoding": "base64"}),
+        ("w+", {"buffering": False}),
+    ]
+    for mode, arguments in cases:
+        with pytest.raises(Exception) as by_open:  # its type is compared below
+            open(tmp_path / "new", mode.replace("w", "x"), **arguments)  # noqa: SIM115
+        (tmp_path / "new").unlink(missing_ok=True)
+        with pytest.raises(type(by_open.value)):
+            SpooledTempPath.create(0, mode, **arguments)
+    with SpooledTempPath.create(0, "w+", True, encoding="utf-8") as taken:
+        assert taken.write("x") == 1
 
 
 def test_dir_on_another_backend_is_refused() -> None:

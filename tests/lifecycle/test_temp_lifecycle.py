@@ -31,6 +31,7 @@ from tempkit import (
     naming,
 )
 from tempkit.backends import posix
+from tempkit.backends.protocol import Backend
 from tests.support.processes import NOBODY_GID, NOBODY_UID, drop_in_child, run_unprivileged
 
 Maker = Callable[..., Any]
@@ -355,6 +356,27 @@ def test_persist_into_a_missing_directory_keeps_the_temp_object(temp_root: Path)
         assert os.path.isfile(file)
 
 
+@pytest.mark.parametrize("kind", ["file", "dir"])
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_persist_to_the_empty_string_is_refused_and_never_replaces_the_cwd(
+    temp_root: Path, monkeypatch: pytest.MonkeyPatch, kind: str, overwrite: bool
+) -> None:
+    # "" names nothing (os.rename refuses it). Taken as ".", overwrite=True would
+    # replace an empty current directory with the temp directory.
+    cwd = temp_root / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    cls = TempFilePath if kind == "file" else TempDirPath
+    with cls.create(dir=temp_root) as temp:
+        with pytest.raises(FileNotFoundError) as caught:
+            temp.persist("", overwrite=overwrite)
+        assert isinstance(caught.value, PersistError)
+        assert caught.value.temp is temp
+        assert temp.managed and temp.exists()
+        assert cwd.is_dir() and list(cwd.iterdir()) == []
+    assert sorted(os.listdir(temp_root)) == ["cwd"]
+
+
 def other_filesystem(temp_root: Path) -> Path:
     """A writable directory on another filesystem than the temp root (tmpfs /dev/shm)."""
     shm = Path("/dev/shm")
@@ -677,7 +699,7 @@ def test_create_open_mode_must_be_str(temp_root: Path) -> None:
         ({"prefix": b"bytes"}, TypeError),
         ({"suffix": 7}, TypeError),
         ({"cleanup": "sometimes"}, ValueError),
-        ({"cleanup": None}, ValueError),
+        ({"cleanup": None}, TypeError),  # not a str, as a prefix of bytes
         ({"dir": 42}, TypeError),
     ],
     ids=lambda value: repr(value) if isinstance(value, dict) else value.__name__,
@@ -785,3 +807,31 @@ def test_a_forked_child_exiting_normally_does_not_remove_the_parents_dir(temp_ro
     )
     assert result.stdout.split() == ["True", "False"]
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        ({"mode": 5}, TypeError),
+        ({"mode": b"rb"}, TypeError),
+        ({"mode": "x"}, ValueError),
+        ({"mode": "rw"}, ValueError),
+        ({"mode": "r", "encoding": 5}, TypeError),
+        ({"mode": "rb", "buffering": 1.5}, TypeError),
+        ({"mode": "rb", "encoding": "utf-8"}, ValueError),
+    ],
+    ids=repr,
+)
+@pytest.mark.parametrize("backend", ["disk", "memory", "windows memory"])
+def test_reopen_refuses_its_arguments_as_open_does(
+    temp_root: Path, arguments: dict[str, Any], error: type[Exception], backend: str
+) -> None:
+    made: Backend = (
+        PosixBackend()
+        if backend == "disk"
+        else MemoryBackend(flavour="windows" if backend == "windows memory" else "posix")
+    )
+    with TempFilePath.create(backend=made) as file:
+        with pytest.raises(error):
+            file.reopen(**arguments)
+        assert file.read_bytes() == b""

@@ -485,3 +485,16 @@ def test_a_missing_tmpdir_falls_back_as_the_standard_library_does(
     scrubbed_env.setattr(std_tempfile, "tempdir", None)
     assert tempkit.gettempdir(PosixBackend()) == std_tempfile.gettempdir()
     assert not places["missing"].exists()
+
+
+class NotABackend:
+    """Weakly referenceable, and nothing like a backend."""
+
+
+@pytest.mark.parametrize(
+    "thing", [5, "posix", object(), NotABackend()], ids=["int", "str", "object", "plain class"]
+)
+def test_something_that_is_no_backend_is_a_clear_type_error(thing: object) -> None:
+    for call in (tempkit.gettempdir, tempkit.resolver_for):
+        with pytest.raises(TypeError, match="expected a tempkit Backend"):
+            call(thing)  # type: ignore[arg-type]

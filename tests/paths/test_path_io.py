@@ -684,6 +684,26 @@ def test_rename_and_replace_match_pathlib(
     assert _listing(mine_root) == _listing(ref_root)
 
 
+@pytest.mark.parametrize("method", ["rename", "replace"])
+@pytest.mark.parametrize("source", ["file", "empty", "missing"])
+def test_renaming_to_the_empty_string_is_refused_as_pathlib_does(
+    temp_root: Path, method: str, source: str
+) -> None:
+    # "" names nothing for os.rename; it must not become a rename onto ".".
+    mine_root, ref_root = _twins(temp_root)
+    with pytest.raises(FileNotFoundError):
+        getattr(ref_root / source, method)("")
+    memory = MemoryBackend()
+    memory.mkdir("/tmp/empty")
+    memory.create_file("/tmp/file")
+    for path in (ours(mine_root / source), BackendPath(f"/tmp/{source}", backend=memory)):
+        with pytest.raises(FileNotFoundError) as caught:
+            getattr(path, method)("")
+        assert (caught.value.filename, caught.value.filename2) == (str(path), "")
+    assert _listing(mine_root) == _listing(ref_root)
+    assert sorted(e.name for e in memory.scandir("/tmp")) == ["empty", "file"]
+
+
 def _listing(root: Path) -> list[str]:
     return sorted(
         os.path.relpath(os.path.join(d, n), root) for d, ds, fs in os.walk(root) for n in ds + fs

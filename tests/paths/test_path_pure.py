@@ -656,3 +656,9 @@ def test_with_suffix_refuses_to_leave_the_name_dot_on_every_python(side: Flavour
     with pytest.raises(ValueError):
         side.ours("..A").with_suffix("")
     assert str(side.ours("..A").with_suffix(".b")) == "..b"
+
+
+@pytest.mark.parametrize("thing", [5, "posix", object()], ids=["int", "str", "object"])
+def test_a_backend_argument_that_is_no_backend_is_a_clear_type_error(thing: object) -> None:
+    with pytest.raises(TypeError, match="expected a tempkit Backend"):
+        BackendPath("/x", backend=thing)  # type: ignore[arg-type]

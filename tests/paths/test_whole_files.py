@@ -89,6 +89,11 @@ CASES: list[tuple[str, str, Callable[[BackendPath], object]]] = [
     ("read_text missing bad encoding", "/tmp/d/nope", lambda p: p.read_text(encoding="no")),
     ("read_text utf-16", "/tmp/d/text", lambda p: p.read_text(encoding="utf-16")),
     ("read_text not text codec", "/tmp/d/text", lambda p: p.read_text(encoding="hex")),
+    # An argument of the wrong type is refused before the file is looked at.
+    ("read_text int encoding directory", "/tmp/d", lambda p: p.read_text(encoding=5)),  # type: ignore[arg-type]
+    ("read_text int encoding missing", "/tmp/d/nope", lambda p: p.read_text(5)),  # type: ignore[arg-type]
+    ("read_text int errors write-only", "/tmp/d/wo", lambda p: p.read_text(U8, 5)),  # type: ignore[arg-type]
+    ("read_text bytes newline missing", "/tmp/d/nope", lambda p: p.read_text(U8, newline=b"")),  # type: ignore[arg-type]
     ("write_bytes new", "/tmp/d/new", lambda p: p.write_bytes(b"fresh")),
     ("write_bytes over", "/tmp/d/text", lambda p: p.write_bytes(b"over")),
     ("write_bytes empty", "/tmp/d/text", lambda p: p.write_bytes(b"")),

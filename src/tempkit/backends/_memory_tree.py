@@ -29,7 +29,7 @@ from tempkit.backends._memory_nodes import (
     next_inode,
     now_ns,
 )
-from tempkit.backends.modes import OpenRequest
+from tempkit.backends.modes import C_INT_MAX, C_INT_MIN, OpenRequest, c_int
 
 __all__ = ["MemoryTree"]
 
@@ -63,6 +63,8 @@ class MemoryTree(MemoryLookup):
 
     def mkdir(self, path: str, perm: int) -> None:
         """Make a directory (mkdir(2)): EEXIST for any existing entry, even a dangling symlink."""
+        if type(perm) is not int or not C_INT_MIN <= perm <= C_INT_MAX:
+            perm = c_int(perm)  # as os reads a mode, before the path
         parent, name, key, kind, _, node, hops, route = self.locate(path)
         if kind != NORMAL or node is not None:
             raise fail(errno.EEXIST)
@@ -99,6 +101,8 @@ class MemoryTree(MemoryLookup):
         a final symlink is followed unless the open is exclusive (a dangling
         one is created through), and a new file is opened whatever ``perm`` is.
         """
+        if type(perm) is not int or not C_INT_MIN <= perm <= C_INT_MAX:
+            perm = c_int(perm)  # as os reads a mode, before the path
         last = self.locate(path)
         parent, name, key, kind, trailing, node, _, _ = last
         create = request.create
@@ -381,6 +385,7 @@ class MemoryTree(MemoryLookup):
 
     def chmod(self, path: str, mode: int, *, follow: bool) -> None:
         """Change permission bits (chmod(2)): the owner always may."""
+        mode = c_int(mode)  # as os reads a mode, before the path
         node = self.resolve(path, follow=follow)
         if isinstance(node, LinkNode):
             # What CPython raises on Linux, where a symlink has no mode of its own.

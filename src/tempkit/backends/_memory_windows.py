@@ -52,7 +52,7 @@ from tempkit.backends._windows_rules import (
     windows_temp_dirs,
 )
 from tempkit.backends.base import BaseBackend, open_layers
-from tempkit.backends.modes import OpenRequest, ParsedMode, parse_mode, refuse_kindless
+from tempkit.backends.modes import OpenRequest, ParsedMode, c_int, parse_mode, refuse_kindless
 from tempkit.backends.protocol import Capabilities
 from tempkit.errors import os_error
 
@@ -408,6 +408,7 @@ class WindowsMemoryWorld(MemoryCore):
                 (Linux).
 
         """
+        mode = c_int(mode)  # as os reads a mode, before the path
         with self._lock:
             try:
                 node = self._tree.resolve(path, follow=follow_symlinks)

@@ -13,18 +13,32 @@ its exclusive-create equivalent.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import operator
 import sys
 import warnings
 from typing import Final, NamedTuple, NoReturn
 
-__all__ = ["OpenRequest", "ParsedMode", "parse_mode", "refuse_kindless", "temp_file_mode"]
+__all__ = [
+    "C_INT_MAX",
+    "C_INT_MIN",
+    "OpenRequest",
+    "ParsedMode",
+    "c_int",
+    "check_new_file",
+    "parse_mode",
+    "refuse_kindless",
+    "temp_file_mode",
+]
 
 _UNIVERSAL_MODE: Final = sys.version_info < (3, 11)  # "U" was removed in 3.11
 _KINDLESS_MESSAGE: Final = (
     "Must have exactly one of create/read/write/append mode and at most one plus"
 )
+_NEWLINES: Final = frozenset(("", "\n", "\r", "\r\n"))
+C_INT_MIN: Final = -(2**31)
+C_INT_MAX: Final = 2**31 - 1
 
 
 class OpenRequest(NamedTuple):
@@ -88,9 +102,10 @@ class ParsedMode:
     Raises:
         TypeError: ``mode`` is not a str, ``buffering`` not an int, or
             ``encoding``/``errors``/``newline`` neither str nor None.
-        ValueError: a mode ``open()`` refuses (unknown or repeated letters, two
-            kinds, text and binary at once), or ``encoding``/``errors``/``newline``
-            with a binary mode.
+        OverflowError: ``buffering`` does not fit a C int.
+        ValueError: a str argument holding NUL; a mode ``open()`` refuses (unknown
+            or repeated letters, two kinds, text and binary at once), or
+            ``encoding``/``errors``/``newline`` with a binary mode.
 
     Attributes:
         mode: the mode string as given.
@@ -114,16 +129,23 @@ class ParsedMode:
         errors: str | None = None,
         newline: str | None = None,
     ) -> None:
-        # Argument types first, as the builtin's argument parsing does.
+        # Argument types first, as the builtin's argument parsing does: one argument
+        # at a time, a str refused there for a NUL (before the file is touched).
         if not isinstance(mode, str):
             raise TypeError(f"open() argument 'mode' must be str, not {type(mode).__name__}")
+        if "\0" in mode:
+            raise ValueError("embedded null character")
         self.mode = mode
-        self.buffering = operator.index(buffering)
+        self.buffering = c_int(buffering)  # io.open reads it as a C int
         arguments = (("encoding", encoding), ("errors", errors), ("newline", newline))
         for name, value in arguments:
-            if value is not None and not isinstance(value, str):
+            if value is None:
+                continue
+            if not isinstance(value, str):
                 kind = type(value).__name__
                 raise TypeError(f"open() argument '{name}' must be str or None, not {kind}")
+            if "\0" in value:
+                raise ValueError("embedded null character")
         allowed = "axrwb+tU" if _UNIVERSAL_MODE else "axrwb+t"
         if set(mode) - set(allowed) or len(set(mode)) != len(mode):
             raise ValueError(f"invalid mode: '{mode}'")
@@ -162,6 +184,18 @@ class ParsedMode:
             truncate=writing,
             append=appending,
         )
+
+
+def c_int(value: object) -> int:
+    """An argument read as CPython reads a C int: TypeError if no int, OverflowError out of range.
+
+    ``open()``'s buffering and the mode of ``os.mkdir``/``os.chmod``/``os.open``
+    are read so, before anything is touched.
+    """
+    number = operator.index(value)  # type: ignore[arg-type]  # refusing a non-int is the point
+    if not C_INT_MIN <= number <= C_INT_MAX:
+        raise OverflowError("Python int too large to convert to C int")
+    return number
 
 
 def refuse_kindless() -> NoReturn:
@@ -242,3 +276,50 @@ def temp_file_mode(mode: str) -> ParsedMode:
     if parsed.request.append or not parsed.request.writable:
         raise ValueError(f"mode {mode!r} makes no sense for a new temp file; use 'w+b' or 'w+'")
     return parse_mode("x" + "".join(c for c in mode if c not in "rwxa"))
+
+
+def check_new_file(
+    parsed: ParsedMode,
+    buffering: int = -1,
+    encoding: str | None = None,
+    errors: str | None = None,
+    newline: str | None = None,
+) -> None:
+    """Refuse now every argument ``open()`` would refuse for a new file in ``parsed``'s mode.
+
+    ``io.open`` (and ``base.open_layers``, which does what it does) opens the raw
+    file before it builds the text layer, so an exclusive open that is then
+    refused for unbuffered text, an unknown or non-text encoding or an illegal
+    newline has already created the file, and leaves it. A temp file's maker
+    calls this before it makes anything, so such a refusal leaves nothing.
+
+    Args:
+        parsed: the mode the file will be opened with (``temp_file_mode``'s result).
+        buffering: as for ``open()``.
+        encoding: as for ``open()``.
+        errors: as for ``open()``.
+        newline: as for ``open()``.
+
+    Raises:
+        TypeError: an argument of the wrong type, as ``open()`` says it.
+        ValueError: an argument ``open()`` refuses, as it says it.
+        LookupError: an unknown encoding, or one that is not a text encoding.
+
+    """
+    # open()'s own checks, in its order (buffering=1 in a binary mode only warns,
+    # and the open itself will say so: it is not warned about twice).
+    size = -1 if buffering == 1 else buffering
+    checked = parse_mode(parsed.mode, size, encoding, errors, newline)
+    if checked.binary:
+        return
+    # The text layer's checks, in io.open's and TextIOWrapper's order.
+    if checked.buffering == 0:
+        raise ValueError("can't have unbuffered text I/O")
+    if newline is not None and newline not in _NEWLINES:
+        raise ValueError(f"illegal newline value: {newline}")
+    if encoding is None or encoding == "locale":
+        return
+    if not getattr(codecs.lookup(encoding), "_is_text_encoding", True):
+        raise LookupError(
+            f"{encoding!r} is not a text encoding; use codecs.open() to handle arbitrary codecs"
+        )
