@@ -6,6 +6,9 @@ the rest of ``tempkit.tempfile``).
 
 from __future__ import annotations
 
+import math
+import numbers
+import operator
 import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, AnyStr, cast, overload
@@ -24,6 +27,38 @@ __all__ = ["SpooledTemporaryFile", "spooled_parts"]
 # module: it reads that module's tempdir and template, and this module must not
 # import that one back.
 spooled_parts: Callable[[object, object, object, Backend], tuple[str, str, Any]] | None = None
+
+
+def stdlib_limit(max_size: object) -> int:
+    """The int limit that rolls over exactly where the standard library's ``max_size`` does.
+
+    The standard library never checks ``max_size``: it rolls over once
+    ``max_size`` is true and the position is beyond it. So None (or NaN, or
+    infinity) never rolls over by size, a negative limit rolls over at the first
+    write, and a float is compared as it is, which for an int position is the
+    same as comparing with its floor.
+
+    Args:
+        max_size: what the caller passed.
+
+    Returns:
+        0 (never by size), -1 (at the first write) or the limit itself.
+
+    Raises:
+        TypeError: ``max_size`` is not a real number or None (the standard
+            library fails at the first write instead).
+
+    """
+    if max_size is None:
+        return 0
+    if isinstance(max_size, (int, numbers.Integral)):
+        return operator.index(max_size)
+    if isinstance(max_size, numbers.Real):
+        number = float(max_size)
+        if math.isnan(number) or number == math.inf:
+            return 0
+        return -1 if number < 0 else math.floor(number)
+    raise TypeError(f"max_size must be a number or None, not {type(max_size).__name__}")
 
 
 class SpooledTemporaryFile(SpooledTempPath[AnyStr]):
@@ -62,9 +97,10 @@ class SpooledTemporaryFile(SpooledTempPath[AnyStr]):
         parts = spooled_parts
         if parts is None:
             raise TypeError("use tempkit.tempfile.SpooledTemporaryFile")
+        limit = stdlib_limit(max_size)
         prefix, suffix, directory = parts(prefix, suffix, dir, backend)
         self: SpooledTempPath[Any] = SpooledTempPath.create(
-            max_size,
+            max(limit, 0),
             mode,
             buffering,
             encoding,
@@ -75,6 +111,10 @@ class SpooledTemporaryFile(SpooledTempPath[AnyStr]):
             dir=directory,
             backend=backend,
         )
+        if limit < 0:
+            # tempkit's own API refuses a negative limit; the standard library's
+            # rolls over at the first write, and so does -1 in the write check.
+            self._max_size = self._limit = limit
         # create() builds a SpooledTempPath; this class only adds methods, so the
         # object can become one of ours without being built twice.
         self.__class__ = cls
@@ -155,7 +195,9 @@ class SpooledTemporaryFile(SpooledTempPath[AnyStr]):
 
         Args:
             max_size: roll over once the data goes past this many bytes or
-                characters (0: only when asked, by ``fileno()`` or ``rollover()``).
+                characters (0 or None: only when asked, by ``fileno()`` or
+                ``rollover()``; negative: at the first write). A float is
+                taken as the standard library takes it.
             mode: "w+b" (bytes, default) or "w+" (text).
             buffering: as for ``open()``, for the file made at roll-over.
             encoding: as for ``open()`` (text mode).
@@ -167,7 +209,9 @@ class SpooledTemporaryFile(SpooledTempPath[AnyStr]):
             errors: as for ``open()`` (text mode).
 
         Raises:
-            TypeError, ValueError: a bad argument (checked now, not at roll-over).
+            TypeError, ValueError: a bad argument (checked now, not at roll-over;
+                ``max_size`` that is no number is a TypeError here, where the
+                standard library fails at the first write).
 
         """
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import gc
 import io
+import math
 import os
 import re
 import stat
 import sys
 import tempfile as stdlib_tempfile
 import warnings
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -255,6 +257,24 @@ def test_spooled_arguments_are_checked_at_creation(temp_root: Path) -> None:
         tf.SpooledTemporaryFile(max_size="big")  # type: ignore[call-overload]
     with pytest.raises(TypeError, match="mix bytes"):
         tf.SpooledTemporaryFile(prefix=b"x", suffix="y")
+    assert os.listdir(temp_root) == []
+
+
+@pytest.mark.parametrize(
+    "max_size", [None, 0, 3, -1, -5, 2.5, -0.5, True, math.nan, math.inf, -math.inf, Fraction(7, 2)]
+)
+def test_spooled_max_size_rolls_over_where_the_standard_library_does(
+    temp_root: Path, max_size: Any
+) -> None:
+    def roll_points(module: Any) -> list[bool]:
+        with module.SpooledTemporaryFile(max_size=max_size) as f:
+            points = []
+            for _ in range(6):
+                f.write(b"x")
+                points.append(f._rolled)
+            return points
+
+    assert roll_points(tf) == roll_points(stdlib_tempfile)
     assert os.listdir(temp_root) == []
 
 
