@@ -521,6 +521,7 @@ class _PinnedTop(FdTreeOps):
     """Tree removal whose top must be the directory a lease recorded (device and inode)."""
 
     def __init__(self, device: int, inode: int) -> None:
+        super().__init__()
         self.identity = (device, inode)
 
     def lstat_mode(self, path: str) -> int:

@@ -450,3 +450,36 @@ def test_a_released_parent_is_only_taken_back_if_it_is_the_same_directory(
     # The moved part was emptied (it was the tree's), nothing else outside was touched.
     assert snapshot(outside) == {**before, "d": (snapshot(tmp_path)["outside/d"][0], None)}
     assert (level_9 / "keep.txt").read_bytes() == b"level 9"
+
+
+class SwapTopAfterLooking(FdTreeOps):
+    """Right after the walker's first look at the root, puts another directory at its name."""
+
+    def __init__(self, parked: Path) -> None:
+        super().__init__()
+        self.parked = parked
+
+    def lstat_mode(self, path: str) -> int:
+        mode = super().lstat_mode(path)
+        os.rename(path, self.parked)
+        os.mkdir(path)
+        Path(path, "precious.txt").write_bytes(b"not the tree's")
+        return mode
+
+
+def test_a_root_swapped_for_another_directory_after_the_first_look_is_left_alone(
+    tmp_path: Path, temp_root: Path
+) -> None:
+    # The directory opened must be the one looked at: one lstat serves both the
+    # choice (walk or unlink) and the check of what was opened.
+    root = temp_root / "tree"
+    root.mkdir()
+    (root / "inside.txt").write_bytes(b"inside")
+    ops = SwapTopAfterLooking(tmp_path / "parked")
+
+    with pytest.raises(CleanupError) as caught:
+        remove_tree(ops, str(root), "/", ignore_errors=False)
+    assert [path for path, _ in caught.value.errors] == [str(root)]
+    assert isinstance(caught.value.errors[0][1], NotADirectoryError)
+    assert (root / "precious.txt").read_bytes() == b"not the tree's"
+    assert (tmp_path / "parked" / "inside.txt").read_bytes() == b"inside"

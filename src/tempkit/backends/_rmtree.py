@@ -285,13 +285,23 @@ class FdTreeOps:
     named it, so a directory swapped for a symlink is refused, never followed.
     """
 
+    __slots__ = ("_top",)
+
+    def __init__(self) -> None:
+        # The root as the walker's first lstat saw it: open_top checks the directory
+        # it opens against that, rather than asking the kernel the same thing again.
+        self._top: tuple[str, os.stat_result] | None = None
+
     def lstat_mode(self, path: str) -> int:
         """``st_mode`` from ``os.lstat``."""
-        return os.lstat(path).st_mode
+        seen = os.lstat(path)
+        self._top = (path, seen)
+        return seen.st_mode
 
     def open_top(self, path: str) -> int:
         """Open the root directory, opening up its mode once if the owner lacks access."""
-        before = os.lstat(path)
+        top = self._top
+        before = top[1] if top is not None and top[0] == path else os.lstat(path)
         try:
             fd = os.open(path, _DIR_OPEN_FLAGS)
         except PermissionError:
