@@ -109,6 +109,39 @@ def test_after(tempkit_backend):
     pytester.runpytest().assert_outcomes(passed=3)
 
 
+def test_the_chosen_backend_is_current_for_the_tests_own_fixtures_but_not_wider_ones(
+    pytester: pytest.Pytester,
+) -> None:
+    # As an autouse fixture would: fixtures of wider scopes are made before the test's
+    # backend is chosen, the test's own fixtures after, whatever order they are listed in.
+    _suite(
+        pytester,
+        """
+@pytest.fixture(scope="session")
+def shared():
+    return get_backend()
+
+@pytest.fixture
+def own():
+    return get_backend()
+
+def test_memory_listed_last(shared, own, memory_backend):
+    assert shared is local_backend()
+    assert own is memory_backend
+
+@pytest.mark.tempkit_backend("memory")
+def test_marked(own, request):
+    assert isinstance(own, MemoryBackend) and own is get_backend()
+    assert request.fixturenames.index("tempkit_backend") < request.fixturenames.index("own")
+
+def test_nothing_chosen(own, request):
+    assert own is local_backend()
+    assert "tempkit_backend" not in request.fixturenames  # no fixture: nothing to pay
+""",
+    )
+    pytester.runpytest().assert_outcomes(passed=3)
+
+
 def test_memory_backend_asked_for_during_the_test_is_fresh_and_current_from_then_on(
     pytester: pytest.Pytester,
 ) -> None:
