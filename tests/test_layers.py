@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "tempkit.pytest_plugin",
             "tempkit._pytest_bases",
             "tempkit._pytest_kept",
+            "tempkit._pytest_retention",
             "tempkit.testing*",
             "tempkit.tempfile",
             "tempkit._tempfile_wrapper",

@@ -38,9 +38,10 @@ import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final
 
 from tempkit import naming
+from tempkit._pytest_retention import POLICIES, RetentionPolicy
 from tempkit.backends import Backend, get_backend
 from tempkit.backends.posix import os_is_real
 from tempkit.errors import CleanupError, os_error
@@ -57,8 +58,6 @@ __all__ = [
     "root_name",
 ]
 
-RetentionPolicy = Literal["all", "failed", "none"]
-POLICIES: Final[tuple[RetentionPolicy, ...]] = ("all", "failed", "none")
 LOCK_NAME: Final = ".lock"
 # A lock this old belongs to a session that died without removing it (pytest's figure).
 LOCK_TIMEOUT: Final = 3 * 24 * 3600.0

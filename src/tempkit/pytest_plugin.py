@@ -42,15 +42,16 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 import pytest
 
-from tempkit._pytest_bases import POLICIES, TempDirFactory
-from tempkit._pytest_kept import describe_kept, where
-from tempkit.backends import Backend, PosixBackend, get_backend, local_backend, use_backend
-from tempkit.backends.posix import os_is_real
-from tempkit.errors import CleanupError
-from tempkit.temp import TempDirPath
+from tempkit._pytest_retention import POLICIES
 
+# pytest loads this module in every run of every project where tempkit is
+# installed, also where no test uses it: the rest of tempkit is imported by the
+# hooks and fixtures that need it, the first time they do.
 if TYPE_CHECKING:
+    from tempkit._pytest_bases import TempDirFactory
+    from tempkit.backends import Backend
     from tempkit.backends.memory import MemoryBackend
+    from tempkit.temp import TempDirPath
 
 __all__ = [
     "TempDirFactory",
@@ -60,6 +61,16 @@ __all__ = [
     "temp_dir_factory",
     "tempkit_backend",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``TempDirFactory``, importable from here, loaded when first asked for."""
+    if name == "TempDirFactory":
+        from tempkit._pytest_bases import TempDirFactory  # noqa: PLC0415 - see the imports
+
+        return TempDirFactory
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 MARKER: Final = "tempkit_backend"
 KEPT_PROPERTY: Final = "tempkit_kept_temp_dir"  # in report.user_properties (and junitxml)
@@ -72,7 +83,7 @@ _NAMED: Final[Mapping[str, str]] = {
 }
 _phase_reports = pytest.StashKey[dict[str, pytest.TestReport]]()
 _choice_key = pytest.StashKey["_Choice"]()
-_pending_key = pytest.StashKey[TempDirPath]()  # a test's temp_dir, until its teardown report
+_pending_key = pytest.StashKey["TempDirPath"]()  # a test's temp_dir, until its teardown report
 _RUN_PLUGIN: Final = "tempkit-run"
 _WORKER_BASE: Final = "tempkit_disk_base"  # in an xdist worker's workerinput
 
@@ -96,6 +107,8 @@ def make_backend(spec: object, kwargs: Mapping[str, Any] | None = None) -> Backe
     Raises ValueError for an unknown name, TypeError for anything that is not a
     spec or a factory that does not return a tempkit backend.
     """
+    from tempkit.backends.protocol import Backend  # noqa: PLC0415 - see the imports
+
     kwargs = dict(kwargs or {})
     if isinstance(spec, str):
         factory = _factory_named(spec)
@@ -124,8 +137,12 @@ def _factory_named(spec: str) -> Callable[..., Any]:
 
         return MemoryBackend
     if spec == "local":
+        from tempkit.backends import local_backend  # noqa: PLC0415 - see the imports
+
         return local_backend
     if spec == "posix":
+        from tempkit.backends.posix import PosixBackend  # noqa: PLC0415 - see the imports
+
         return PosixBackend
     module_name, colon, attribute = spec.partition(":")
     if not colon:
@@ -183,6 +200,8 @@ def _chosen(item: pytest.Item) -> _Choice:
     spec = _option_spec(item.config)
     if spec is not None:
         return _Choice(make_backend(spec), "option")
+    from tempkit.backends._current import get_backend  # noqa: PLC0415 - see the imports
+
     return _Choice(get_backend(), None)
 
 
@@ -246,11 +265,15 @@ def pytest_configure(config: pytest.Config) -> None:
             _factory_named(spec)
         except (ImportError, AttributeError, TypeError, ValueError) as exc:
             raise pytest.UsageError(f"tempkit_backend = {spec!r}: {exc}") from exc
-    config.pluginmanager.register(_Run(_make_factory(config, spec)), _RUN_PLUGIN)
+    config.pluginmanager.register(_Run(_factory_maker(config, spec)), _RUN_PLUGIN)
 
 
-def _make_factory(config: pytest.Config, spec: str | None) -> TempDirFactory:
-    """The session's factory, as the options and (in an xdist worker) the controller say."""
+def _factory_maker(config: pytest.Config, spec: str | None) -> Callable[[], TempDirFactory]:
+    """How to make the run's factory, as the options and (in an xdist worker) the controller say.
+
+    The options are checked now, so a mistake stops the run before any test;
+    the factory is made when a test or hook first needs it.
+    """
     count_text = str(config.getini("tempkit_retention_count")).strip()
     policy = str(config.getini("tempkit_retention_policy")).strip().lower()
     try:
@@ -270,22 +293,29 @@ def _make_factory(config: pytest.Config, spec: str | None) -> TempDirFactory:
     if spec is not None:
         backend = lambda: make_backend(spec)  # noqa: E731 - one backend, made on first use
     workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
-    if workerinput is not None:
-        # xdist sets a worker's --basetemp to pytest's own base; ours comes from the controller.
-        shared = workerinput.get(_WORKER_BASE)
+
+    def make() -> TempDirFactory:
+        from tempkit._pytest_bases import TempDirFactory  # noqa: PLC0415 - see the imports
+
+        if workerinput is not None:
+            # xdist sets a worker's --basetemp to pytest's own base; ours comes from the
+            # controller.
+            shared = workerinput.get(_WORKER_BASE)
+            return TempDirFactory(
+                backend,
+                retention_count=count,
+                retention_policy=policy,
+                shared_base=shared,
+                worker_id=None if shared is None else str(workerinput.get("workerid", "gw")),
+            )
         return TempDirFactory(
             backend,
+            basetemp=getattr(config.option, "basetemp", None),
             retention_count=count,
             retention_policy=policy,
-            shared_base=shared,
-            worker_id=None if shared is None else str(workerinput.get("workerid", "gw")),
         )
-    return TempDirFactory(
-        backend,
-        basetemp=getattr(config.option, "basetemp", None),
-        retention_count=count,
-        retention_policy=policy,
-    )
+
+    return make
 
 
 def _run(config: pytest.Config) -> _Run:
@@ -299,7 +329,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.pluginmanager.get_plugin(_RUN_PLUGIN)
     if isinstance(run, _Run):
         config.pluginmanager.unregister(run)  # pytester runs several sessions in one process
-        run.factory.finish(failed=run.failed)
+        run.finish()
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -339,6 +369,9 @@ def _settle(
     item: pytest.Item, temp: TempDirPath, report: pytest.TestReport, *, failed: bool
 ) -> None:
     """Keep or remove a test's temp_dir, once every phase of the test has its report."""
+    from tempkit._pytest_kept import describe_kept, where  # noqa: PLC0415 - see the imports
+    from tempkit.errors import CleanupError  # noqa: PLC0415 - see the imports
+
     if not temp.managed:
         return  # the test kept, persisted or removed it itself
     factory = _run(item.config).factory
@@ -367,10 +400,23 @@ class _Run:
     so the controller knows of failures and kept directories in every worker.
     """
 
-    def __init__(self, factory: TempDirFactory) -> None:
-        self.factory = factory
+    def __init__(self, make_factory: Callable[[], TempDirFactory]) -> None:
+        self._make_factory = make_factory
+        self._factory: TempDirFactory | None = None
         self.failed = False
         self.kept: list[tuple[str, str]] = []
+
+    @property
+    def factory(self) -> TempDirFactory:
+        """The run's temp dir factory, made the first time something asks for it."""
+        if self._factory is None:
+            self._factory = self._make_factory()
+        return self._factory
+
+    def finish(self) -> None:
+        """Apply the retention policy to what the run made (nothing, if nothing asked)."""
+        if self._factory is not None:
+            self._factory.finish(failed=self.failed)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """A collection error counts as a failure of the run."""
@@ -450,6 +496,8 @@ def tempkit_backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
     if choice.source is None:
         yield choice.backend
         return
+    from tempkit.backends._current import use_backend  # noqa: PLC0415 - see the imports
+
     with use_backend(choice.backend):
         yield choice.backend
 
@@ -466,6 +514,8 @@ def memory_backend(
         yield cast("MemoryBackend", choice.backend)
         return
     # Asked for during the test (request.getfixturevalue), after tempkit_backend chose.
+    from tempkit.backends._current import use_backend  # noqa: PLC0415 - see the imports
+
     backend = cast("MemoryBackend", choice.backend)
     with use_backend(backend):
         yield backend
@@ -495,6 +545,9 @@ def temp_dir(
     true``) the directory of a failed test is always kept and the report says
     where it is.
     """
+    from tempkit.backends._current import get_backend  # noqa: PLC0415 - see the imports
+    from tempkit.backends.posix import os_is_real  # noqa: PLC0415 - see the imports
+
     # With memory_backend among the test's fixtures, tempkit_backend made it current.
     if "fs" in request.fixturenames:
         request.getfixturevalue("fs")  # pyfakefs's: so the directory is on its fake disk

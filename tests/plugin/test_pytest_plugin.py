@@ -581,6 +581,28 @@ def test_import_tempkit_does_not_load_the_plugin_or_pytest() -> None:
     assert out.strip() == "[]"
 
 
+def test_a_run_whose_tests_do_not_use_tempkit_does_not_load_it(pytester: pytest.Pytester) -> None:
+    # pytest loads the plugin in every run where tempkit is installed: the plugin
+    # loads tempkit's layers only when a test or option needs them.
+    pytester.makepyfile(
+        test_plain="""
+import sys
+
+LAYERS = ("tempkit.temp", "tempkit.path", "tempkit.backends", "tempkit._pytest_bases")
+
+def test_a_plain_test():
+    assert "tempkit.pytest_plugin" in sys.modules
+    assert [name for name in LAYERS if name in sys.modules] == []
+
+def test_then_one_that_uses_temp_dir(temp_dir):
+    (temp_dir / "f.txt").write_text("x", encoding="utf-8")
+    assert "tempkit.temp" in sys.modules
+"""
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+
+
 def test_the_plugin_is_registered_under_its_entry_point_name(
     pytestconfig: pytest.Config,
 ) -> None:
