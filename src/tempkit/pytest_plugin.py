@@ -351,6 +351,8 @@ def pytest_runtest_makereport(
     test or in any fixture's teardown counts (pytest-dev/pytest#14998).
     """
     report = yield
+    if _choice_key not in item.stash and _pending_key not in item.stash:
+        return report  # a test without tempkit's fixtures: nothing to keep or remove
     reports = item.stash.setdefault(_phase_reports, {})
     reports[report.when] = report
     if report.when == "teardown":
