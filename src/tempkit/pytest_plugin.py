@@ -83,6 +83,9 @@ _NAMED: Final[Mapping[str, str]] = {
 }
 _phase_reports = pytest.StashKey[dict[str, pytest.TestReport]]()
 _choice_key = pytest.StashKey["_Choice"]()
+# In config.stash: the test being set up and run, and the backend chosen for it
+# (None where nothing was chosen), for the fixtures, which do not take ``request``.
+_setting_up = pytest.StashKey["tuple[pytest.Item, _Choice] | None"]()
 _pending_key = pytest.StashKey["TempDirPath"]()  # a test's temp_dir, until its teardown report
 _RUN_PLUGIN: Final = "tempkit-run"
 _WORKER_BASE: Final = "tempkit_disk_base"  # in an xdist worker's workerinput
@@ -360,6 +363,7 @@ def pytest_runtest_makereport(
         # it) is needed no more: the item lives until the session ends, the backend need not.
         if _choice_key in item.stash:
             del item.stash[_choice_key]
+            item.config.stash[_setting_up] = None
         temp = item.stash.get(_pending_key, None)
         if temp is not None:
             del item.stash[_pending_key]
@@ -459,19 +463,27 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     suite, pays nothing: an autouse fixture cost each of them about a sixth of
     what pytest itself spends on an empty test.
     """
+    item.config.stash[_setting_up] = None  # whatever an earlier test chose is not this one's
     names: list[str] | None = getattr(item, "fixturenames", None)
     if names is None:
         return  # an item without fixtures (not a Python test function)
-    chosen = (
-        "memory_backend" in names
+    wants_memory = "memory_backend" in names
+    if (
+        wants_memory
         or item.get_closest_marker(MARKER) is not None
         or _option_spec(item.config) is not None
-    )
-    if not chosen:
+    ):
+        if "tempkit_backend" in names:
+            names.remove("tempkit_backend")
+        names.insert(_first_of_test_scope(item, names), "tempkit_backend")
+    elif "tempkit_backend" not in names:
         return
-    if "tempkit_backend" in names:
-        names.remove("tempkit_backend")
-    names.insert(_first_of_test_scope(item, names), "tempkit_backend")
+    # Chosen here, where the test is at hand, so the fixtures need not ask pytest for
+    # it: a fixture that takes ``request`` costs a test about as much again as the
+    # fixture itself (pytest makes a fixture definition for each ``request``).
+    choice = _choose(item, wants_memory=wants_memory)
+    item.stash[_choice_key] = choice
+    item.config.stash[_setting_up] = (item, choice)
 
 
 def _first_of_test_scope(item: pytest.Item, names: list[str]) -> int:
@@ -491,31 +503,40 @@ def _first_of_test_scope(item: pytest.Item, names: list[str]) -> int:
 
 
 @pytest.fixture
-def tempkit_backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+def tempkit_backend(pytestconfig: pytest.Config) -> Iterator[Backend]:
     """The backend current during this test (see the module docstring for the choice)."""
-    choice = _choose(request.node, wants_memory="memory_backend" in request.fixturenames)
-    request.node.stash[_choice_key] = choice
-    if choice.source is None:
-        yield choice.backend
-        return
-    from tempkit.backends._current import use_backend  # noqa: PLC0415 - see the imports
+    from tempkit.backends._current import get_backend, use_backend  # noqa: PLC0415
 
-    with use_backend(choice.backend):
-        yield choice.backend
+    now = pytestconfig.stash.get(_setting_up, None)
+    if now is None or now[1].source is None:
+        # Nothing chose a backend (or the fixture is asked for during the test, which
+        # pytest_runtest_setup gives it to every test where something did).
+        yield get_backend()
+        return
+    with use_backend(now[1].backend):
+        yield now[1].backend
 
 
 @pytest.fixture
 def memory_backend(
-    request: pytest.FixtureRequest, tempkit_backend: Backend
+    pytestconfig: pytest.Config, tempkit_backend: Backend
 ) -> Iterator[MemoryBackend]:
     """A fresh MemoryBackend, current for the whole test."""
-    chosen = request.node.stash[_choice_key]
-    choice = _memory_choice(request.node, chosen)
-    if choice is chosen:
-        # The usual case: tempkit_backend saw this fixture among the test's and chose it.
-        yield cast("MemoryBackend", choice.backend)
-        return
-    # Asked for during the test (request.getfixturevalue), after tempkit_backend chose.
+    now = pytestconfig.stash.get(_setting_up, None)
+    if now is not None:
+        item, chosen = now
+        choice = _memory_choice(item, chosen)
+        if choice is chosen:
+            # The usual case: the test lists this fixture, and the backend chosen for it
+            # is this one, current since tempkit_backend.
+            yield cast("MemoryBackend", choice.backend)
+            return
+    else:
+        from tempkit.backends.memory import MemoryBackend  # noqa: PLC0415 - see the imports
+
+        choice = _Choice(MemoryBackend(), "fixture")
+    # Asked for during the test (request.getfixturevalue), after the test's backend was
+    # chosen without it: a fresh one, current from now on.
     from tempkit.backends._current import use_backend  # noqa: PLC0415 - see the imports
 
     backend = cast("MemoryBackend", choice.backend)
