@@ -454,14 +454,15 @@ class _Run:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Give ``tempkit_backend`` to a test that has a backend chosen for it, first of its own.
+    """Choose the test's backend, and give ``tempkit_backend`` to a test that has one chosen.
 
     A test that lists ``memory_backend``, or that a marker or the option gives a
     backend, gets the fixture where an autouse fixture would stand: after the
     fixtures of wider scopes, before every fixture of the test's own scope, so
     all of those are made on the chosen backend. Every other test, most of a
     suite, pays nothing: an autouse fixture cost each of them about a sixth of
-    what pytest itself spends on an empty test.
+    what pytest itself spends on an empty test. The choice is kept in the
+    config's stash for the fixtures, which therefore need not take ``request``.
     """
     item.config.stash[_setting_up] = None  # whatever an earlier test chose is not this one's
     names: list[str] | None = getattr(item, "fixturenames", None)
