@@ -452,7 +452,9 @@ class _Run:
 # -- fixtures ------------------------------------------------------------------------------------
 
 
-@pytest.hookimpl(tryfirst=True)
+# Not tryfirst: after pytest's skip and xfail marks are read (those hooks are tryfirst), so a
+# skipped test's backend is never made; still before pytest's own setup of the fixtures,
+# which plugins loaded earlier (pytest's own runner) do in their implementation of this hook.
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Choose the test's backend, and give ``tempkit_backend`` to a test that has one chosen.
 

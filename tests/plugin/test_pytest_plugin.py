@@ -356,10 +356,21 @@ def test_keywords_for_local():
 
 def test_fine():
     assert get_backend() is local_backend()
+
+# A skipped test's backend is never made, as a skipped test's fixtures are never set up.
+@pytest.mark.skip(reason="not here")
+@pytest.mark.tempkit_backend("no_such_module:make")
+def test_skipped_with_a_backend_that_cannot_be_made():
+    pass
+
+@pytest.mark.skipif(True, reason="not here either")
+@pytest.mark.tempkit_backend(lambda: 1 / 0)
+def test_skipped_if(memory_backend):
+    pass
 """,
     )
     result = pytester.runpytest()
-    result.assert_outcomes(passed=1, errors=4)
+    result.assert_outcomes(passed=1, errors=4, skipped=2)
     result.stdout.fnmatch_lines_random(
         [
             "*ValueError: unknown tempkit backend 'memroy'*",
